@@ -1,0 +1,15 @@
+"""Dimotis: every entry point of the API and the event handlers, in one screen."""
+
+from chalice import Chalice
+
+from chalicelib import middleware
+from chalicelib.handlers import citizen_auth, events, health, staff_auth
+
+app = Chalice(app_name="dimotis")
+app.experimental_feature_flags.update(["BLUEPRINTS"])
+app.register_middleware(middleware.http, "http")
+
+app.register_blueprint(health.bp)
+app.register_blueprint(citizen_auth.bp)
+app.register_blueprint(staff_auth.bp)
+app.register_blueprint(events.bp)

@@ -1,0 +1,1 @@
+"""Dimotis: what ships in the Lambda package."""

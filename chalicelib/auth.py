@@ -1,0 +1,80 @@
+"""Who is calling: the citizen session or the staff token of a request.
+
+Citizens send the ``dimotis_session`` cookie or ``Authorization: Bearer``; staff send the
+``dimotis_staff`` cookie or ``Authorization: Bearer`` with a Cognito ID token. Handlers call
+``require_citizen`` or ``require_staff`` and pass the result to the service, which checks every
+object it loads against it (DESIGN invariant 4).
+"""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from chalicelib.errors import Forbidden, Unauthorized
+from chalicelib.services import sessions, staff_auth
+from chalicelib.services.sessions import CitizenSession
+from chalicelib.services.staff_auth import StaffMember
+
+
+def cookies(request: Any) -> dict[str, str]:
+    raw = (request.headers or {}).get("cookie", "")
+    if not raw:
+        return {}
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _bearer(request: Any) -> str | None:
+    header = (request.headers or {}).get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return None
+
+
+def require_citizen(request: Any) -> CitizenSession:
+    token = _bearer(request) or cookies(request).get(sessions.COOKIE)
+    if not token:
+        raise Unauthorized("Sign in with Taxisnet first.", code="not_signed_in")
+    return sessions.verify(token)
+
+
+def optional_citizen(request: Any) -> CitizenSession | None:
+    token = _bearer(request) or cookies(request).get(sessions.COOKIE)
+    if not token:
+        return None
+    return sessions.verify(token)
+
+
+def require_staff(request: Any, *roles: str) -> StaffMember:
+    """The signed-in staff member; 403 unless they hold one of ``roles`` (admins hold all)."""
+    token = _bearer(request) or cookies(request).get(staff_auth.COOKIE_ID)
+    if not token:
+        raise Unauthorized("Staff sign-in required.", code="not_signed_in")
+    staff = staff_auth.verify(token)
+    if roles and not staff.has_any(roles):
+        raise Forbidden("Your role does not allow this.", code="role_forbidden")
+    return staff
+
+
+def ensure_department(staff: StaffMember, department_id: str | None) -> None:
+    """403 unless ``staff`` may act in ``department_id`` (their own, or any for admins)."""
+    if not staff.can_act_in(department_id):
+        raise Forbidden("This belongs to another department.", code="other_department")
+
+
+def cookie(
+    name: str, value: str, *, max_age: int, path: str = "/", secure: bool = False, same_site: str = "Lax"
+) -> str:
+    parts = [f"{name}={value}", f"Path={path}", f"Max-Age={max_age}", "HttpOnly", f"SameSite={same_site}"]
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def clear_cookie(name: str, path: str = "/") -> str:
+    return f"{name}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Lax"

@@ -1,0 +1,88 @@
+"""HTTP middleware: correlation id, the one error shape, size limits, safe headers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+
+from chalicelib.errors import ApiError, error_body
+from chalicelib.log import logger
+
+MAX_REQUEST_BYTES = 1024 * 1024
+
+_CHALICE_CODES = {
+    "BadRequestError": "bad_request",
+    "UnauthorizedError": "unauthorized",
+    "ForbiddenError": "forbidden",
+    "NotFoundError": "not_found",
+    "ConflictError": "conflict",
+    "UnprocessableEntityError": "unprocessable",
+    "TooManyRequestsError": "too_many_requests",
+    "RequestTimeoutError": "timeout",
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "InternalServerError": "internal_error",
+}
+
+
+def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Wrap every route: errors become ``{"error": {...}}`` (Open311 keeps its own format)."""
+    headers = {k.lower(): v for k, v in (event.headers or {}).items()}
+    context = getattr(event, "context", None) or {}
+    correlation_id = headers.get("x-correlation-id") or context.get("requestId") or str(uuid.uuid4())
+    log = logger()
+    log.set_correlation_id(correlation_id)
+    is_open311 = (event.path or "").startswith("/open311")
+    raw = event.raw_body if event.method in ("POST", "PUT", "PATCH") else b""
+    if raw and len(raw) > MAX_REQUEST_BYTES:
+        response = Response(
+            body=error_body("payload_too_large", "The request body is too large."),
+            status_code=413,
+        )
+    else:
+        try:
+            response = get_response(event)
+        except ApiError as exc:
+            response = Response(body=exc.body(), status_code=exc.status, headers=exc.headers)
+        except Exception:  # noqa: BLE001 - the last line of defence
+            log.exception("unhandled error")
+            response = Response(
+                body=error_body("internal_error", "An internal server error occurred."),
+                status_code=500,
+            )
+    if not is_open311:
+        response = _normalise(response)
+    response.headers.setdefault("X-Correlation-Id", correlation_id)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def _normalise(response: Response) -> Response:
+    """Chalice's own errors (``{"Code", "Message"}``) in our shape."""
+    if response.status_code < 400:
+        return response
+    body = response.body
+    if isinstance(body, dict) and "error" in body:
+        return response
+    if isinstance(body, dict) and "Code" in body:
+        code = _CHALICE_CODES.get(body["Code"], "error")
+        message = body.get("Message") or code
+        if response.status_code >= 500:
+            message = "An internal server error occurred."
+        return Response(
+            body=error_body(code, message),
+            status_code=response.status_code,
+            headers={k: v for k, v in response.headers.items() if k.lower() != "content-type"},
+        )
+    if response.status_code >= 500:
+        logger().error("server error body replaced", extra={"status": response.status_code})
+        return Response(
+            body=error_body("internal_error", "An internal server error occurred."),
+            status_code=response.status_code,
+        )
+    return response

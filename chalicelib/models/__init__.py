@@ -1,0 +1,39 @@
+"""PynamoDB models, one module per table.
+
+``all_models()`` finds every model in this package, so the local stack, the tests and ``infra/``
+create exactly the tables the code uses without a list to keep in step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from pynamodb.models import Model
+
+
+def all_models() -> list[type[Model]]:
+    found: dict[str, type[Model]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Model)
+                and value is not Model
+                and getattr(getattr(value, "Meta", None), "table_name", None)
+            ):
+                found[value.Meta.table_name] = value
+    return sorted(found.values(), key=lambda m: m.Meta.table_name)
+
+
+def create_all_tables() -> list[str]:
+    """Create every table that does not exist yet (with its stream and TTL); return their names."""
+    created = []
+    for model in all_models():
+        if not model.exists():
+            model.create_table(wait=True)
+            created.append(model.Meta.table_name)
+    return created

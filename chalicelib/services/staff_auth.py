@@ -1,0 +1,218 @@
+"""Staff sign-in against the Cognito user pool, and verification of its ID tokens.
+
+Tokens are verified here with PyJWT against the pool's JWKS, the same code in every stage:
+algorithm pinned to RS256, signature, ``exp``, ``iss`` (the pool), ``aud`` (our app client) and
+``token_use == "id"``. Roles are the user's Cognito groups; the department is the custom attribute
+``custom:department``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+
+from chalicelib.errors import ApiError, Forbidden, Unauthorized
+from chalicelib.settings import get_settings
+
+ROLES = ("admin", "manager", "clerk", "health_officer")
+ALGORITHM = "RS256"
+COOKIE_ID = "dimotis_staff"
+COOKIE_ACCESS = "dimotis_staff_access"
+COOKIE_REFRESH = "dimotis_staff_refresh"
+JWKS_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    username: str
+    sub: str
+    roles: tuple[str, ...]
+    department_id: str | None
+    email: str = ""
+    name: str = ""
+    expires_at: int = 0
+    claims: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def has_any(self, roles: tuple[str, ...] | list[str]) -> bool:
+        return self.is_admin or any(r in self.roles for r in roles)
+
+    def can_act_in(self, department_id: str | None) -> bool:
+        return self.is_admin or (department_id is not None and department_id == self.department_id)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "name": self.name,
+            "email": self.email,
+            "roles": list(self.roles),
+            "department_id": self.department_id,
+            "expires_at": self.expires_at,
+        }
+
+
+class Jwks:
+    """The pool's signing keys, fetched once and kept for an hour (refetched on an unknown kid)."""
+
+    def __init__(self, url: str | None = None, document: dict[str, Any] | None = None):
+        self._url = url
+        self._document = document
+        self._fetched_at = time.time() if document else 0.0
+        self._lock = threading.Lock()
+
+    def _load(self, force: bool = False) -> dict[str, Any]:
+        with self._lock:
+            stale = time.time() - self._fetched_at > JWKS_TTL_SECONDS
+            if self._document is None or (self._url and (force or stale)):
+                url = self._url or get_settings().cognito_jwks_url
+                if not url:
+                    raise RuntimeError("No Cognito JWKS URL: set COGNITO_USER_POOL_ID")
+                with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310
+                    self._document = json.loads(resp.read())
+                self._fetched_at = time.time()
+            return self._document
+
+    def key_for(self, kid: str) -> Any:
+        for attempt in (False, True):
+            for jwk in self._load(force=attempt).get("keys", []):
+                if jwk.get("kid") == kid:
+                    return jwt.PyJWK(jwk, algorithm=ALGORITHM).key
+            if not self._url and self._document is not None and attempt is False:
+                break
+        raise Unauthorized("The staff token was signed by an unknown key.", code="invalid_token")
+
+
+_jwks: Jwks | None = None
+
+
+def jwks() -> Jwks:
+    global _jwks
+    if _jwks is None:
+        _jwks = Jwks()
+    return _jwks
+
+
+def set_jwks(value: Jwks | None) -> None:
+    """Swap the key source (tests; ``None`` goes back to the settings' URL)."""
+    global _jwks
+    _jwks = value
+
+
+def verify(token: str) -> StaffMember:
+    """The staff member an ID token speaks for, or ``Unauthorized``."""
+    settings = get_settings()
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise Unauthorized("The staff token is not valid.", code="invalid_token") from None
+    if header.get("alg") != ALGORITHM or not header.get("kid"):
+        raise Unauthorized("The staff token is not valid.", code="invalid_token")
+    key = jwks().key_for(header["kid"])
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=settings.cognito_client_id,
+            issuer=settings.cognito_issuer,
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
+            leeway=5,
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("The staff session has expired.", code="session_expired") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("The staff token is not valid.", code="invalid_token") from None
+    if claims.get("token_use") != "id":
+        raise Unauthorized("The staff token is not an ID token.", code="invalid_token")
+    roles = tuple(r for r in claims.get("cognito:groups", []) if r in ROLES)
+    if not roles:
+        raise Forbidden("This account has no staff role.", code="no_role")
+    return StaffMember(
+        username=claims.get("cognito:username", claims["sub"]),
+        sub=claims["sub"],
+        roles=roles,
+        department_id=claims.get("custom:department") or None,
+        email=claims.get("email", ""),
+        name=claims.get("name", ""),
+        expires_at=int(claims["exp"]),
+        claims=claims,
+    )
+
+
+def _cognito() -> Any:
+    from chalicelib.aws import client
+
+    return client("cognito-idp")
+
+
+def _tokens(result: dict[str, Any]) -> dict[str, Any]:
+    auth = result.get("AuthenticationResult")
+    if not auth:
+        challenge = result.get("ChallengeName", "unknown")
+        raise Forbidden(
+            f"Sign-in needs a further step ({challenge}); ask an administrator to reset the password.",
+            code="challenge_required",
+        )
+    return {
+        "id_token": auth["IdToken"],
+        "access_token": auth.get("AccessToken"),
+        "refresh_token": auth.get("RefreshToken"),
+        "expires_in": auth.get("ExpiresIn", 3600),
+    }
+
+
+def login(username: str, password: str) -> dict[str, Any]:
+    """Password sign-in; returns the tokens. Wrong credentials are a 401, never a 500."""
+    cognito = _cognito()
+    try:
+        result = cognito.initiate_auth(
+            ClientId=get_settings().cognito_client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+    except cognito.exceptions.NotAuthorizedException:
+        raise Unauthorized("Wrong user name or password.", code="invalid_credentials") from None
+    except cognito.exceptions.UserNotFoundException:
+        raise Unauthorized("Wrong user name or password.", code="invalid_credentials") from None
+    except cognito.exceptions.UserNotConfirmedException:
+        raise Forbidden("This account is not confirmed yet.", code="not_confirmed") from None
+    except cognito.exceptions.PasswordResetRequiredException:
+        raise Forbidden("This account must reset its password.", code="password_reset_required") from None
+    return _tokens(result)
+
+
+def refresh(refresh_token: str) -> dict[str, Any]:
+    cognito = _cognito()
+    try:
+        result = cognito.initiate_auth(
+            ClientId=get_settings().cognito_client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": refresh_token},
+        )
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        raise Unauthorized("The staff session cannot be renewed.", code="invalid_token") from None
+    tokens = _tokens(result)
+    tokens["refresh_token"] = tokens.get("refresh_token") or refresh_token
+    return tokens
+
+
+def logout(access_token: str | None) -> None:
+    """Revoke the user's refresh tokens (Cognito global sign-out); a stale token is not an error."""
+    if not access_token:
+        return
+    cognito = _cognito()
+    try:
+        cognito.global_sign_out(AccessToken=access_token)
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ClientError):
+        pass
+    except Exception as exc:  # noqa: BLE001
+        raise ApiError("Sign-out failed.", code="signout_failed", status=502) from exc

@@ -1,0 +1,43 @@
+"""``python -m devstack``: start the whole local stack on http://localhost:8000 (Ctrl-C stops it)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DIMOTIS_PORT", "8000")))
+    parser.add_argument("--host", default=os.environ.get("DIMOTIS_HOST", "127.0.0.1"))
+    parser.add_argument("--no-seed", action="store_true", help="start without demo data")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    from devstack.stack import LocalStack
+
+    stack = LocalStack(port=args.port, host=args.host, seed=not args.no_seed).start()
+    print(
+        f"\nDimotis local stack on {stack.url}\n"
+        f"  citizens' site   {stack.url}/\n"
+        f"  staff site       {stack.url}/admin/\n"
+        f"  API              {stack.url}/api/health   {stack.url}/api/openapi.json\n"
+        f"  dev outbox       {stack.url}/dev/outbox   streams {stack.url}/dev/streams\n"
+        "Ctrl-C stops everything.\n",
+        flush=True,
+    )
+    try:
+        stack.serve_forever()
+    finally:
+        stack.stop()
+        print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Demo data for the local stack: a demo municipality (Δήμος Δημοτικής Πύλης). Idempotent: run it
+twice and nothing is duplicated. Each capability seeds its own part in a module of this package
+and is listed in ``SEEDERS``."""
+
+from __future__ import annotations
+
+import importlib
+
+SEEDERS = ["devstack.demo.org"]
+
+
+def seed_all() -> dict[str, object]:
+    report: dict[str, object] = {}
+    for path in SEEDERS:
+        module = importlib.import_module(path)
+        report[path.rsplit(".", 1)[-1]] = module.seed()
+    return report

@@ -1,0 +1,25 @@
+"""moto as a server, answering one request at a time (moto is not safe under concurrency)."""
+
+from __future__ import annotations
+
+import threading
+
+from werkzeug.serving import make_server
+
+
+class MotoServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server(host, port, app, threaded=False)
+        self.port = self._server.server_port
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+
+    def start(self) -> MotoServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()

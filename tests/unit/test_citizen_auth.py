@@ -1,0 +1,175 @@
+"""Citizen sign-in (Taxisnet OAuth 2.0), the session token, the profile."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+
+import jwt
+import pytest
+
+from tests.conftest import bearer, set_cookies
+
+
+def test_login_redirects_to_taxisnet_with_state_cookie(client):
+    # WHEN
+    resp = client.http.get("/api/auth/taxisnet/login?next=/appointments")
+    # THEN
+    assert resp.status_code == 302
+    location = urllib.parse.urlparse(resp.headers["Location"])
+    query = dict(urllib.parse.parse_qsl(location.query))
+    assert query["client_id"] == "test-client"
+    assert query["response_type"] == "code"
+    assert query["redirect_uri"] == "http://localhost:8000/api/auth/taxisnet/callback"
+    cookie = set_cookies(resp)
+    assert cookie.startswith(f"dimotis_oauth={query['state']}.")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_callback_rejects_a_state_that_does_not_match(client):
+    resp = client.http.get(
+        "/api/auth/taxisnet/callback?code=abc&state=forged", headers={"Cookie": "dimotis_oauth=real.Lw"}
+    )
+    assert resp.status_code == 400
+    assert resp.json_body["error"]["code"] == "invalid_state"
+
+
+def test_callback_without_state_cookie_is_refused(client):
+    resp = client.http.get("/api/auth/taxisnet/callback?code=abc&state=s")
+    assert resp.status_code == 400
+    assert resp.json_body["error"]["code"] == "invalid_state"
+
+
+def test_callback_exchanges_code_creates_citizen_and_sets_session(client, monkeypatch):
+    # GIVEN Taxisnet answers the token and userinfo calls
+    from chalicelib.services import taxisnet
+
+    calls = {}
+
+    def fake_exchange(code):
+        calls["code"] = code
+        return "access-1"
+
+    xml = (
+        b'<root><userinfo userid="User001" taxid="123456789" lastname="PAPADOPOULOU" '
+        b'firstname="MARIA" fathername="GEORGIOS" mothername="ELENI" birthyear="1980"/></root>'
+    )
+    monkeypatch.setattr(taxisnet, "exchange_code", fake_exchange)
+    monkeypatch.setattr(taxisnet, "fetch_userinfo", lambda token: taxisnet.parse_userinfo(xml))
+    # WHEN
+    resp = client.http.get(
+        "/api/auth/taxisnet/callback?code=the-code&state=abc",
+        headers={"Cookie": "dimotis_oauth=abc.L2FwcG9pbnRtZW50cw"},
+    )
+    # THEN
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/appointments"
+    assert calls["code"] == "the-code"
+    set_cookie = set_cookies(resp)
+    assert "dimotis_session=" in set_cookie and "HttpOnly" in set_cookie
+    token = set_cookie.split("dimotis_session=", 1)[1].split(";", 1)[0]
+    me = client.http.get("/api/me", headers={"Cookie": f"dimotis_session={token}"})
+    assert me.status_code == 200
+    assert me.json_body["taxid"] == "123456789"
+    assert me.json_body["last_name"] == "PAPADOPOULOU"
+    assert me.json_body["birth_year"] == 1980
+
+
+def test_parse_userinfo_reads_gsis_xml():
+    from chalicelib.services.taxisnet import parse_userinfo
+
+    user = parse_userinfo(
+        '<root><userinfo userid="U" taxid="068933130" lastname="ΒΑΣΙΛΕΙΟΥ" firstname="ΧΡΥΣΑ" '
+        'fathername="ΕΥΣΤΡΑΤΙΟΣ" mothername="ΑΝΝΑ" birthyear="1950"/></root>'.encode()
+    )
+    assert (user.taxid, user.last_name, user.mother_name, user.birth_year) == (
+        "068933130", "ΒΑΣΙΛΕΙΟΥ", "ΑΝΝΑ", 1950
+    )
+
+
+@pytest.mark.parametrize("xml", [b"not xml", b"<root/>", b'<root><userinfo taxid="12"/></root>'])
+def test_parse_userinfo_refuses_bad_answers(xml):
+    from chalicelib.errors import ApiError
+    from chalicelib.services.taxisnet import parse_userinfo
+
+    with pytest.raises(ApiError) as info:
+        parse_userinfo(xml)
+    assert info.value.status == 502
+
+
+def test_me_requires_a_session(client):
+    resp = client.http.get("/api/me")
+    assert resp.status_code == 401
+    assert resp.json_body["error"]["code"] == "not_signed_in"
+
+
+def test_profile_update_and_validation(client, make_citizen):
+    token = make_citizen("123456789")
+    ok = client.http.put(
+        "/api/me",
+        headers={**bearer(token), "Content-Type": "application/json"},
+        body='{"email": "Maria@Example.gr", "mobile": "6912345678", "language": "en", "notify_sms": true}',
+    )
+    assert ok.status_code == 200
+    assert ok.json_body["email"] == "maria@example.gr"
+    assert ok.json_body["mobile"] == "+306912345678"
+    assert ok.json_body["language"] == "en"
+    bad = client.http.put(
+        "/api/me", headers={**bearer(token), "Content-Type": "application/json"}, body='{"language": "fr"}'
+    )
+    assert bad.status_code == 400
+    assert bad.json_body["error"]["code"] == "validation_failed"
+    unknown = client.http.put(
+        "/api/me", headers={**bearer(token), "Content-Type": "application/json"}, body='{"taxid": "1"}'
+    )
+    assert unknown.status_code == 400
+    # nothing half-written: the language stayed as it was
+    assert client.http.get("/api/me", headers=bearer(token)).json_body["language"] == "en"
+
+
+def test_logout_revokes_the_token(client, make_citizen):
+    token = make_citizen()
+    assert client.http.post("/api/auth/logout", headers=bearer(token)).status_code == 200
+    again = client.http.get("/api/me", headers=bearer(token))
+    assert again.status_code == 401
+    assert again.json_body["error"]["code"] == "session_revoked"
+
+
+def _forge(claims: dict, key: str = "test-session-key-0123456789-0123456789-0123456789", alg="HS256"):
+    base = {"iss": "dimotis", "aud": "dimotis-citizen", "sub": "123456789", "iat": int(time.time()),
+            "exp": int(time.time()) + 600, "jti": "j1"}
+    base.update(claims)
+    return jwt.encode(base, key, algorithm=alg)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(_forge({}, key="another-key-another-key-another-key-1234"), id="tampered-signature"),
+        pytest.param(_forge({"exp": int(time.time()) - 60}), id="expired"),
+        pytest.param(_forge({"iss": "someone-else"}), id="wrong-issuer"),
+        pytest.param(_forge({"aud": "dimotis-staff"}), id="wrong-audience"),
+        pytest.param(jwt.encode({"sub": "123456789", "iss": "dimotis", "aud": "dimotis-citizen",
+                                 "exp": int(time.time()) + 600, "iat": int(time.time()), "jti": "x"},
+                                None, algorithm="none"), id="alg-none"),
+        pytest.param("not.a.token", id="garbage"),
+    ],
+)
+def test_bad_citizen_tokens_get_401(client, make_citizen, token):
+    make_citizen()
+    resp = client.http.get("/api/me", headers=bearer(token))
+    assert resp.status_code == 401
+    assert resp.json_body["error"]["code"] in ("invalid_token", "session_expired")
+
+
+def test_tampered_payload_is_refused(client, make_citizen):
+    import base64
+    import json
+
+    token = make_citizen("123456789")
+    head, payload, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "987654321"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    resp = client.http.get("/api/me", headers=bearer(f"{head}.{forged}.{sig}"))
+    assert resp.status_code == 401
