@@ -32,6 +32,7 @@ class ShardState:
 
 @dataclass
 class TableStats:
+    invocations: int = 0
     delivered: int = 0
     failures: int = 0
     last_delivery: float | None = None
@@ -48,7 +49,9 @@ class StreamPump:
         batch_size: int = 100,
         max_attempts: int = 3,
         backoff_seconds: float = 0.5,
+        clients: tuple[Any, Any] | None = None,
     ):
+        """``clients``: (dynamodb, dynamodbstreams) boto3 clients; made on first use if not given."""
         self._tables = tables
         self._handler_for = handler_for
         self._region = region
@@ -63,7 +66,7 @@ class StreamPump:
         self.set_aside: list[dict[str, Any]] = []
         self.last_loop: float | None = None
         self.error: str | None = None
-        self._clients: tuple[Any, Any] | None = None
+        self._clients = clients
 
     def _aws(self) -> tuple[Any, Any]:
         if self._clients is None:
@@ -145,6 +148,7 @@ class StreamPump:
         batch = state.buffer[: self._batch]
         handler = self._handler_for(state.table)
         stats = self.stats[state.table]
+        stats.invocations += 1
         try:
             result = handler({"Records": batch}, LambdaContext("table_stream"))
             failed = [f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])]

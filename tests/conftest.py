@@ -229,14 +229,12 @@ def _stack_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def local_stack(tmp_path_factory):
-    """The whole local stack in a subprocess, with demo data, on a free port."""
+def start_stack(log_path: Path, *extra: str) -> RunningStack:
+    """Start ``python -m devstack`` on a free port and wait until ``/api/health`` answers 200."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("stack") / "stack.log"
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "devstack", "--port", str(port)],
+        [sys.executable, "-m", "devstack", "--port", str(port), *extra],
         cwd=ROOT, env=_stack_env(), stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://localhost:{port}"
@@ -253,14 +251,23 @@ def local_stack(tmp_path_factory):
     else:
         process.terminate()
         raise RuntimeError(f"local stack did not become healthy: {log_path.read_text()[-3000:]}")
-    stack = RunningStack(url, process, log_path)
-    yield stack
-    process.terminate()
+    return RunningStack(url, process, log_path)
+
+
+def stop_stack(stack: RunningStack) -> None:
+    stack.process.terminate()
     try:
-        process.wait(timeout=15)
+        stack.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        stack.process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory):
+    """The whole local stack in a subprocess, with demo data, on a free port."""
+    stack = start_stack(tmp_path_factory.mktemp("stack") / "stack.log")
+    yield stack
+    stop_stack(stack)
 
 
 CHROMIUM = os.environ.get("DIMOTIS_CHROMIUM", "/usr/bin/chromium")

@@ -1,0 +1,174 @@
+"""The local stack as a newcomer meets it: health, both sites, sign-in, streams, Ctrl-C."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, _stack_env, start_stack, state_file, stop_stack
+
+pytestmark = pytest.mark.integration
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _opener(jar):
+    return urllib.request.build_opener(NoRedirect(), urllib.request.HTTPCookieProcessor(jar))
+
+
+def _fetch(opener, url, data=None):
+    try:
+        resp = opener.open(urllib.request.Request(url, data=data), timeout=15)
+    except urllib.error.HTTPError as exc:
+        resp = exc
+    return resp.status if hasattr(resp, "status") else resp.code, resp.headers, resp.read()
+
+
+def test_health_reports_every_part(local_stack):
+    status, body = local_stack.get("/api/health")
+    assert status == 200
+    assert body["status"] == "ok"
+    assert {"tables", "stream_pump", "queue_poller", "scheduler"} <= set(body["parts"])
+    assert all(part["ok"] for part in body["parts"].values())
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/"])
+def test_sites_are_served_on_the_same_origin(local_stack, path):
+    with urllib.request.urlopen(local_stack.url + path, timeout=10) as resp:  # noqa: S310
+        assert resp.status == 200
+        assert resp.headers["Content-Type"].startswith("text/html")
+        assert b"<html" in resp.read().lower()
+
+
+def test_unknown_api_route_is_404_json(local_stack):
+    status, body = local_stack.get("/api/no-such-thing")
+    assert status == 404
+    assert body["error"]["code"] == "not_found"
+
+
+def test_citizen_signs_in_through_the_stand_in_taxisnet(local_stack):
+    # GIVEN a browser-like client that keeps cookies and does not follow redirects
+    jar = http.cookiejar.CookieJar()
+    opener = _opener(jar)
+    # WHEN the citizen starts sign-in
+    status, headers, _ = _fetch(opener, local_stack.url + "/api/auth/taxisnet/login?next=/profile.html")
+    assert status == 302
+    authorize = headers["Location"]
+    assert "/dev/taxisnet/oauth/authorize" in authorize
+    status, _, page = _fetch(opener, authorize)
+    assert status == 200 and b"987654321" in page
+    # AND picks a test taxpayer
+    params = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(authorize).query))
+    form = urllib.parse.urlencode({**params, "taxid": "987654321"}).encode()
+    status, headers, _ = _fetch(opener, local_stack.url + "/dev/taxisnet/oauth/authorize", form)
+    assert status == 302 and "code=" in headers["Location"]
+    status, headers, _ = _fetch(opener, headers["Location"])
+    # THEN the API sets the session cookie and sends the citizen back where they were
+    assert status == 302 and headers["Location"] == "/profile.html"
+    assert any(c.name == "dimotis_session" for c in jar)
+    status, _, body = _fetch(opener, local_stack.url + "/api/me")
+    assert status == 200
+    assert json.loads(body)["last_name"] == "ΝΙΚΟΛΑΟΥ"
+
+
+def test_staff_signs_in_against_cognito(local_stack):
+    status, body = local_stack.request(
+        "POST", "/api/staff/login", {"username": "clerk.kep", "password": "Demo-Dimotis-2026!"}
+    )
+    assert status == 200
+    assert body["staff"]["roles"] == ["clerk"] and body["staff"]["department_id"] == "kep"
+    status, me = local_stack.get("/api/staff/me", {"Authorization": f"Bearer {body['id_token']}"})
+    assert status == 200 and me["username"] == "clerk.kep"
+
+
+def test_dev_tokens_work_against_the_stack(local_stack):
+    citizen = local_stack.citizen_token("123456789")
+    status, me = local_stack.get("/api/me", {"Authorization": f"Bearer {citizen}"})
+    assert status == 200 and me["taxid"] == "123456789"
+    staff = local_stack.staff_token("admin")
+    status, me = local_stack.get("/api/staff/me", {"Authorization": f"Bearer {staff}"})
+    assert status == 200 and me["roles"] == ["admin"]
+
+
+def test_dev_token_refuses_outside_the_local_stage(tmp_path):
+    env = {**_stack_env(), "DIMOTIS_STAGE": "prod", "DIMOTIS_STACK_STATE": str(tmp_path / "none.json")}
+    out = subprocess.run([sys.executable, "manage.py", "dev-token", "--citizen", "123456789"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "only in the local stage" in out.stderr
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def empty_stack(tmp_path_factory):
+    stack = start_stack(tmp_path_factory.mktemp("empty") / "stack.log", "--no-seed")
+    yield stack
+    stop_stack(stack)
+
+
+def test_a_record_written_to_any_table_reaches_the_stream_handler_within_2s(empty_stack):
+    # GIVEN the stack's tables and its moto endpoint
+    import boto3
+
+    state = json.loads(state_file(empty_stack.url).read_text())
+    ddb = boto3.client("dynamodb", endpoint_url=state["AWS_ENDPOINT_URL"], region_name="eu-central-1",
+                       aws_access_key_id="x", aws_secret_access_key="x")
+    tables = [t for t in ddb.list_tables()["TableNames"] if t.startswith("dimotis-local-")]
+    assert tables
+    _, before = empty_stack.get("/dev/streams.json")
+    # WHEN one item is written to every table
+    started = time.time()
+    for table in tables:
+        schema = ddb.describe_table(TableName=table)["Table"]
+        types = {a["AttributeName"]: a["AttributeType"] for a in schema["AttributeDefinitions"]}
+        item = {k["AttributeName"]: {types[k["AttributeName"]]: "1" if types[k["AttributeName"]] == "N"
+                                     else "stream-probe"} for k in schema["KeySchema"]}
+        ddb.put_item(TableName=table, Item=item)
+    # THEN every table's stream handler is invoked within 2 seconds
+    pending = set(tables)
+    while pending and time.time() - started < 2.0:
+        _, now = empty_stack.get("/dev/streams.json")
+        pending = {t for t in pending
+                   if now["tables"][t]["invocations"] <= before["tables"][t]["invocations"]}
+        time.sleep(0.05)
+    assert pending == set(), f"not reached within 2s: {sorted(pending)}"
+
+
+def test_ctrl_c_stops_everything_and_a_restart_works(tmp_path):
+    for _attempt in range(2):
+        stack = start_stack(tmp_path / "ctrl-c.log", "--no-seed")
+        port = int(stack.url.rsplit(":", 1)[1])
+        state = json.loads(state_file(stack.url).read_text())
+        moto_port = int(state["AWS_ENDPOINT_URL"].rsplit(":", 1)[1])
+        stack.process.send_signal(signal.SIGINT)
+        assert stack.process.wait(timeout=20) == 0
+        for p in (port, moto_port):
+            with socket.socket() as s:
+                assert s.connect_ex(("127.0.0.1", p)) != 0, f"port {p} still open"
+        assert _children_of(stack.process.pid) == []
+    assert not os.path.exists(state_file(stack.url))

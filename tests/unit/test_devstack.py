@@ -1,0 +1,138 @@
+"""The local stack's stream pump, SQS poller and scheduler behave like Lambda's event sources."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from devstack.poller import QueuePoller
+from devstack.pump import StreamPump
+from devstack.scheduler import Scheduler, cron_matches, rate_seconds
+from tests.events import stream_record
+
+
+class FakeStreams:
+    """DynamoDB and DynamoDB Streams clients over records made by the shared event factory."""
+
+    def __init__(self, table, records):
+        self.table = table
+        self.records = [dict(r) for r in records]
+        for rec in self.records:  # what GetRecords returns has no eventSourceARN
+            rec.pop("eventSourceARN")
+
+    def describe_table(self, TableName):
+        return {"Table": {"LatestStreamArn": f"arn:aws:dynamodb:eu-central-1:1:table/{TableName}/stream/x"}}
+
+    def describe_stream(self, StreamArn):
+        return {"StreamDescription": {"Shards": [{"ShardId": "shard-1"}]}}
+
+    def get_shard_iterator(self, StreamArn, ShardId, ShardIteratorType):
+        return {"ShardIterator": "0"}
+
+    def get_records(self, ShardIterator, Limit):
+        start = int(ShardIterator)
+        page = self.records[start:start + Limit]
+        return {"Records": page, "NextShardIterator": str(start + len(page))}
+
+
+def _pump_with(handler, table, records):
+    fake = FakeStreams(table, records)
+    pump = StreamPump([table], lambda _t: handler, region="eu-central-1", backoff_seconds=0,
+                      max_attempts=3, clients=(fake, fake))
+    pump._discover()
+    return pump
+
+
+def _citizen_records(*taxids):
+    from chalicelib.models.citizens import Citizen
+
+    return [stream_record(Citizen(t, first_name="a", last_name="b")) for t in taxids]
+
+
+def test_pump_delivers_lambda_shaped_records():
+    from chalicelib.models.citizens import Citizen
+
+    batches = []
+    pump = _pump_with(lambda event, ctx: batches.append(event) or {"batchItemFailures": []},
+                      Citizen.Meta.table_name, _citizen_records("123456789"))
+    pump.pump_once()
+    record = batches[0]["Records"][0]
+    assert set(record) >= {"eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb",
+                           "eventSourceARN"}
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["dynamodb"]["Keys"] == {"taxid": {"S": "123456789"}}
+    assert {"SequenceNumber", "SizeBytes", "StreamViewType", "ApproximateCreationDateTime"} <= set(record["dynamodb"])
+    assert pump.stats[Citizen.Meta.table_name].delivered == 1
+
+
+def test_poison_record_is_set_aside_and_does_not_block_the_rest():
+    # GIVEN three records, the second of which always fails
+    from chalicelib.models.citizens import Citizen
+
+    processed = []
+
+    def handler(event, _ctx):
+        failures = []
+        for rec in event["Records"]:
+            taxid = rec["dynamodb"]["Keys"]["taxid"]["S"]
+            if taxid == "222222222" or failures:
+                failures.append({"itemIdentifier": rec["dynamodb"]["SequenceNumber"]})
+            else:
+                processed.append(taxid)
+        return {"batchItemFailures": failures}
+
+    pump = _pump_with(handler, Citizen.Meta.table_name, _citizen_records("111111111", "222222222", "333333333"))
+    # WHEN the pump runs a few rounds
+    for _ in range(6):
+        pump.pump_once()
+    # THEN the poison record is set aside after 3 attempts, the others processed once each
+    assert processed == ["111111111", "333333333"]
+    assert len(pump.set_aside) == 1
+    assert pump.set_aside[0]["record"]["dynamodb"]["Keys"]["taxid"]["S"] == "222222222"
+    assert pump.set_aside[0]["attempts"] == 3
+
+
+def test_poller_deletes_done_messages_and_leaves_failed_ones(aws):
+    from chalicelib.aws import client
+
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="q", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"n": i}))
+    seen = []
+
+    def handler(event, _ctx):
+        failures = []
+        for rec in event["Records"]:
+            assert rec["eventSource"] == "aws:sqs" and "receiptHandle" in rec
+            n = json.loads(rec["body"])["n"]
+            seen.append(n)
+            if n == 1:
+                failures.append({"itemIdentifier": rec["messageId"]})
+        return {"batchItemFailures": failures}
+
+    poller = QueuePoller({"q": (url, "arn:aws:sqs:eu-central-1:123456789012:q", handler)}, region="eu-central-1")
+    poller.poll_once()
+    left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    assert sorted(seen) == [0, 1, 2]
+    assert [json.loads(m["Body"])["n"] for m in left] == [1]
+
+
+def test_rate_and_cron_expressions():
+    assert rate_seconds("rate(15 minutes)") == 900
+    assert rate_seconds("rate(1 hour)") == 3600
+    assert rate_seconds("cron(0 21 * * ? *)") is None
+    at = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)  # a Sunday
+    assert cron_matches("cron(0 21 * * ? *)", at)
+    assert not cron_matches("cron(5 21 * * ? *)", at)
+    assert cron_matches("cron(0/15 * * * ? *)", at)
+    assert cron_matches("cron(0 21 ? * 1 *)", at)  # 1 = Sunday in EventBridge
+    assert not cron_matches("cron(0 21 ? * 2-6 *)", at)
+
+
+def test_scheduler_fire_passes_a_scheduled_event():
+    got = []
+    scheduler = Scheduler({"send_reminders": ("rate(15 minutes)", lambda e, c: got.append(e) or "done")})
+    assert scheduler.fire("send_reminders") == "done"
+    assert got[0]["detail-type"] == "Scheduled Event"
+    assert scheduler.fired["send_reminders"] == 1

@@ -1,0 +1,66 @@
+"""One JSON error shape for every 4xx and 5xx."""
+
+from __future__ import annotations
+
+import pytest
+from chalice import Blueprint
+
+from tests.conftest import bearer
+
+
+def test_unknown_json_is_400_in_our_shape(client, make_citizen):
+    token = make_citizen()
+    resp = client.http.put(
+        "/api/me", headers={**bearer(token), "Content-Type": "application/json"}, body="{not json"
+    )
+    assert resp.status_code == 400
+    assert resp.json_body == {"error": {"code": "invalid_json", "message": "The request body is not valid JSON."}}
+
+
+def test_wrong_content_type_is_415_in_our_shape(client, make_citizen):
+    resp = client.http.put("/api/me", headers={**bearer(make_citizen()), "Content-Type": "text/plain"}, body="x")
+    assert resp.status_code == 415
+    assert resp.json_body["error"]["code"] == "unsupported_media_type"
+
+
+def test_too_large_body_is_413(client, make_citizen):
+    resp = client.http.put(
+        "/api/me",
+        headers={**bearer(make_citizen()), "Content-Type": "application/json"},
+        body='{"email": "' + "a" * (1024 * 1024 + 10) + '"}',
+    )
+    assert resp.status_code == 413
+    assert resp.json_body["error"]["code"] == "payload_too_large"
+
+
+def test_unexpected_exception_is_500_without_details(aws):
+    from chalice import Chalice
+    from chalice.test import Client
+
+    from chalicelib import middleware
+
+    app = Chalice(app_name="t")
+    app.register_middleware(middleware.http, "http")
+    bp = Blueprint(__name__)
+
+    @bp.route("/api/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.register_blueprint(bp)
+    with Client(app) as c:
+        resp = c.http.get("/api/boom")
+    assert resp.status_code == 500
+    assert resp.json_body == {"error": {"code": "internal_error", "message": "An internal server error occurred."}}
+    assert b"secret internals" not in resp.body
+
+
+@pytest.mark.parametrize("header", ["X-Correlation-Id", "X-Content-Type-Options", "Cache-Control"])
+def test_every_response_carries_safe_headers(client, header):
+    resp = client.http.get("/api/openapi.json")
+    assert header in resp.headers
+
+
+def test_correlation_id_is_echoed(client):
+    resp = client.http.get("/api/openapi.json", headers={"X-Correlation-Id": "abc-123"})
+    assert resp.headers["X-Correlation-Id"] == "abc-123"
