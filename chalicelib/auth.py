@@ -12,7 +12,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalicelib.errors import Forbidden, Unauthorized
-from chalicelib.services import sessions, staff_auth
+from chalicelib.services import audit, sessions, staff_auth
 from chalicelib.services.sessions import CitizenSession
 from chalicelib.services.staff_auth import StaffMember
 
@@ -56,6 +56,7 @@ def require_staff(request: Any, *roles: str) -> StaffMember:
     if not token:
         raise Unauthorized("Staff sign-in required.", code="not_signed_in")
     staff = staff_auth.verify(token)
+    audit.set_actor(staff)
     if roles and not staff.has_any(roles):
         raise Forbidden("Your role does not allow this.", code="role_forbidden")
     return staff

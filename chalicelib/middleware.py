@@ -10,6 +10,7 @@ from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger
+from chalicelib.services import audit
 
 MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -43,6 +44,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
             status_code=413,
         )
     else:
+        audit.begin()
         try:
             response = get_response(event)
         except ApiError as exc:
@@ -53,6 +55,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
                 body=error_body("internal_error", "An internal server error occurred."),
                 status_code=500,
             )
+    _audit(event, context, response, correlation_id)
     if not is_open311:
         response = _normalise(response)
     response.headers.setdefault("X-Correlation-Id", correlation_id)
@@ -60,6 +63,21 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
+    """Every successful staff write goes to the audit log (see ``services/audit.py``)."""
+    try:
+        audit.flush(
+            method=event.method,
+            route=context.get("resourcePath") or event.path,
+            path_params=getattr(event, "uri_params", None),
+            status=response.status_code,
+            source_ip=(context.get("identity") or {}).get("sourceIp"),
+            correlation_id=correlation_id,
+        )
+    except Exception:  # noqa: BLE001 - the change is done; the failure must be visible, not fatal
+        logger().exception("audit write failed")
 
 
 def _normalise(response: Response) -> Response:

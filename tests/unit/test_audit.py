@@ -1,0 +1,96 @@
+"""Every successful staff write is in the append-only audit log; reads and failures are not."""
+
+from __future__ import annotations
+
+import pytest
+from chalice import Blueprint, Chalice
+from chalice.test import Client
+
+from chalicelib import middleware
+from chalicelib.auth import require_staff
+from chalicelib.errors import ValidationFailed
+from chalicelib.services import audit
+from tests.conftest import bearer
+
+
+@pytest.fixture
+def audited_client(cognito):
+    app = Chalice(app_name="audit-test")
+    app.register_middleware(middleware.http, "http")
+    bp = Blueprint(__name__)
+
+    @bp.route("/api/things/{thing_id}", methods=["PUT"])
+    def put_thing(thing_id):
+        require_staff(bp.current_request, "clerk")
+        audit.note("thing", thing_id, action="thing.rename", before={"name": "old"}, after={"name": "new"})
+        return {"ok": True}
+
+    @bp.route("/api/things/{thing_id}/touch", methods=["POST"])
+    def touch(thing_id):
+        require_staff(bp.current_request, "clerk")
+        return {"ok": True}
+
+    @bp.route("/api/things/{thing_id}/fail", methods=["POST"])
+    def fail(thing_id):
+        require_staff(bp.current_request, "clerk")
+        raise ValidationFailed("no")
+
+    @bp.route("/api/things/{thing_id}", methods=["GET"])
+    def get_thing(thing_id):
+        require_staff(bp.current_request, "clerk")
+        return {"ok": True}
+
+    app.register_blueprint(bp)
+    with Client(app) as c:
+        yield c
+
+
+def _entries():
+    from chalicelib.models.audit import AuditEntry
+    from chalicelib.models.base import utcnow
+
+    return list(AuditEntry.by_day.query(utcnow().strftime("%Y-%m-%d")))
+
+
+def test_a_noted_write_records_who_what_before_and_after(audited_client, make_staff):
+    token = make_staff("clerk", "roads", username="clerk.r")
+    resp = audited_client.http.put("/api/things/t1", headers=bearer(token))
+    assert resp.status_code == 200
+    [entry] = _entries()
+    assert (entry.actor, entry.role, entry.department_id) == ("clerk.r", "clerk", "roads")
+    assert (entry.action, entry.entity_type, entry.entity_id) == ("thing.rename", "thing", "t1")
+    assert entry.before == {"name": "old"} and entry.after == {"name": "new"}
+    assert entry.status == "200"
+
+
+def test_an_unnoted_write_still_gets_a_generic_entry(audited_client, make_staff):
+    audited_client.http.post("/api/things/t2/touch", headers=bearer(make_staff()))
+    [entry] = _entries()
+    assert entry.action == "POST /api/things/{thing_id}/touch"
+    assert entry.entity_id == "thing_id=t2"
+
+
+def test_reads_and_failed_writes_are_not_audited(audited_client, make_staff):
+    token = make_staff()
+    assert audited_client.http.get("/api/things/t3", headers=bearer(token)).status_code == 200
+    assert audited_client.http.post("/api/things/t3/fail", headers=bearer(token)).status_code == 400
+    assert _entries() == []
+
+
+def test_an_entry_is_never_overwritten(aws, monkeypatch):
+    # GIVEN two writes that would get the same entry id
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.models.audit import AuditEntry
+    from chalicelib.services.staff_auth import StaffMember
+
+    class SameId:
+        hex = "same-id"
+
+    monkeypatch.setattr(audit.uuid, "uuid4", lambda: SameId())
+    staff = StaffMember(username="u", sub="s", roles=("admin",), department_id=None)
+    audit.write(staff, action="first", entity_type="e", entity_id="1")
+    # WHEN the second is written THEN it is refused and the first stays as it was
+    with pytest.raises(PutError):
+        audit.write(staff, action="second", entity_type="e", entity_id="1")
+    assert AuditEntry.get("same-id").action == "first"
