@@ -58,6 +58,10 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     _audit(event, context, response, correlation_id)
     if not is_open311:
         response = _normalise(response)
+    if isinstance(response.body, (dict, list)) and not any(
+        k.lower() == "content-type" for k in response.headers
+    ):
+        response.headers["Content-Type"] = "application/json"
     response.headers.setdefault("X-Correlation-Id", correlation_id)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Cache-Control", "no-store")

@@ -19,12 +19,15 @@ MAX_BODY_BYTES = 256 * 1024
 _compiled: dict[int, Any] = {}
 
 
-def json_body(request: Any) -> Any:
-    """The request's JSON body; 400 when it is not JSON, 413 when it is too large."""
+def json_body(request: Any, required: bool = True) -> Any:
+    """The request's JSON body; 400 when it is missing (unless not ``required``) or not JSON,
+    413 when it is too large. An absent optional body is ``{}``."""
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
     if not raw.strip():
+        if required:
+            raise BadRequest("A JSON request body is required.", code="missing_body")
         return {}
     try:
         return json.loads(raw)

@@ -7,7 +7,7 @@ import secrets
 from chalice import Blueprint, Response
 
 from chalicelib.auth import clear_cookie, cookie, cookies, require_citizen
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.openapi import json_response, op, query_param
 from chalicelib.services import citizens, sessions, taxisnet
 from chalicelib.settings import get_settings
@@ -53,7 +53,7 @@ def taxisnet_callback():
     expected, _, next_b64 = packed.partition(".")
     given = params.get("state", "")
     if not expected or not given or not hmac.compare_digest(expected, given):
-        raise BadRequest("The sign-in state does not match; start again.", code="invalid_state")
+        raise Forbidden("The sign-in state does not match; start again.", code="invalid_state")
     if params.get("error"):
         raise BadRequest("Taxisnet sign-in was cancelled.", code="taxisnet_cancelled")
     code = params.get("code")
@@ -112,7 +112,7 @@ OPENAPI = {
         "get": op(
             "Start Taxisnet sign-in (redirects to GSIS)",
             "citizen auth",
-            params=[query_param("next", {"type": "string", "maxLength": 300})],
+            params=[query_param("next", {"type": "string"}, description="where to return; unsafe values fall back to /")],
             responses=_REDIRECT,
         )
     },
@@ -121,12 +121,12 @@ OPENAPI = {
             "Taxisnet returns here with the authorization code",
             "citizen auth",
             params=[
-                query_param("code", {"type": "string"}),
-                query_param("state", {"type": "string"}),
+                query_param("code", {"type": "string", "maxLength": 512}),
+                query_param("state", {"type": "string", "maxLength": 200}, required=True),
                 query_param("error", {"type": "string"}),
             ],
             responses=_REDIRECT,
-            errors=(401, 502),
+            errors=(401, 403, 502),
         )
     },
     "/api/auth/logout": {"post": op("Sign out", "citizen auth", auth="citizen")},

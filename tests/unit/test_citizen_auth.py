@@ -30,13 +30,13 @@ def test_callback_rejects_a_state_that_does_not_match(client):
     resp = client.http.get(
         "/api/auth/taxisnet/callback?code=abc&state=forged", headers={"Cookie": "dimotis_oauth=real.Lw"}
     )
-    assert resp.status_code == 400
+    assert resp.status_code == 403
     assert resp.json_body["error"]["code"] == "invalid_state"
 
 
 def test_callback_without_state_cookie_is_refused(client):
     resp = client.http.get("/api/auth/taxisnet/callback?code=abc&state=s")
-    assert resp.status_code == 400
+    assert resp.status_code == 403
     assert resp.json_body["error"]["code"] == "invalid_state"
 
 
