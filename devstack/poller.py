@@ -4,15 +4,15 @@ visibility timeout; moto's redrive policy moves them to the dead-letter queue in
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from devstack.lambda_context import LambdaContext
+from devstack.loop import BackgroundLoop
 
 
-class QueuePoller:
+class QueuePoller(BackgroundLoop):
     def __init__(
         self,
         queues: dict[str, tuple[str, str, Callable[[dict[str, Any], Any], Any]]],
@@ -22,29 +22,18 @@ class QueuePoller:
         batch_size: int = 10,
     ):
         """``queues``: logical name -> (queue url, queue arn, handler)."""
+        super().__init__(poll_seconds)
         self._queues = queues
         self._region = region
-        self._poll = poll_seconds
         self._batch = batch_size
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sqs-poller", daemon=True)
         self.delivered = 0
         self.failed = 0
-        self.last_loop: float | None = None
-        self.error: str | None = None
         self._sqs: Any = None
 
-    def start(self) -> QueuePoller:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+    thread_name = "sqs-poller"
 
     def health(self) -> dict[str, Any]:
-        alive = self._thread.is_alive() and self.last_loop is not None and time.time() - self.last_loop < 10
-        return {"ok": bool(alive), "queues": sorted(self._queues), "delivered": self.delivered,
+        return {"ok": self.alive(), "queues": sorted(self._queues), "delivered": self.delivered,
                 "failed": self.failed, "error": self.error}
 
     def _client(self) -> Any:
@@ -54,17 +43,8 @@ class QueuePoller:
             self._sqs = boto3.client("sqs", region_name=self._region)
         return self._sqs
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.last_loop = time.time()
-            try:
-                busy = self.poll_once()
-                self.error = None
-            except Exception as exc:  # noqa: BLE001
-                self.error = f"{type(exc).__name__}: {exc}"
-                busy = False
-            if not busy:
-                self._stop.wait(self._poll)
+    def step(self) -> bool:
+        return self.poll_once()
 
     def poll_once(self) -> bool:
         sqs = self._client()

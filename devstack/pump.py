@@ -8,13 +8,13 @@ aside (shown on ``/dev/streams``), never lost and never blocking the records beh
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from devstack.lambda_context import LambdaContext
+from devstack.loop import BackgroundLoop
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -38,7 +38,9 @@ class TableStats:
     last_delivery: float | None = None
 
 
-class StreamPump:
+class StreamPump(BackgroundLoop):
+    thread_name = "stream-pump"
+
     def __init__(
         self,
         tables: list[str],
@@ -52,20 +54,16 @@ class StreamPump:
         clients: tuple[Any, Any] | None = None,
     ):
         """``clients``: (dynamodb, dynamodbstreams) boto3 clients; made on first use if not given."""
+        super().__init__(poll_seconds)
         self._tables = tables
         self._handler_for = handler_for
         self._region = region
-        self._poll = poll_seconds
         self._batch = batch_size
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._shards: dict[str, ShardState] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
         self.stats: dict[str, TableStats] = {t: TableStats() for t in tables}
         self.set_aside: list[dict[str, Any]] = []
-        self.last_loop: float | None = None
-        self.error: str | None = None
         self._clients = clients
 
     def _aws(self) -> tuple[Any, Any]:
@@ -81,17 +79,11 @@ class StreamPump:
     # lifecycle -------------------------------------------------------------------------------
     def start(self) -> StreamPump:
         self._discover()
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
+        return super().start()
 
     def health(self) -> dict[str, Any]:
-        alive = self._thread.is_alive() and self.last_loop is not None and time.time() - self.last_loop < 10
         return {
-            "ok": bool(alive),
+            "ok": self.alive(),
             "tables": len(self._tables),
             "delivered": sum(s.delivered for s in self.stats.values()),
             "set_aside": len(self.set_aside),
@@ -115,17 +107,8 @@ class StreamPump:
                 )["ShardIterator"]
                 self._shards[key] = ShardState(table, arn, shard["ShardId"], iterator)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.last_loop = time.time()
-            try:
-                busy = self.pump_once()
-                self.error = None
-            except Exception as exc:  # noqa: BLE001 - keep pumping; show the error in health
-                self.error = f"{type(exc).__name__}: {exc}"
-                busy = False
-            if not busy:
-                self._stop.wait(self._poll)
+    def step(self) -> bool:
+        return self.pump_once()
 
     def pump_once(self) -> bool:
         """Read and deliver once for every shard; ``True`` when anything was delivered."""

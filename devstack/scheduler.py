@@ -3,13 +3,13 @@ scheduled-event shape. ``fire(name)`` fires one now (``manage.py fire NAME``).""
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from devstack.lambda_context import LambdaContext
+from devstack.loop import BackgroundLoop
 
 _UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
 
@@ -72,33 +72,23 @@ def scheduled_event(name: str) -> dict[str, Any]:
     }
 
 
-class Scheduler:
+class Scheduler(BackgroundLoop):
+    thread_name = "scheduler"
+
     def __init__(self, schedules: dict[str, tuple[str, Any]], tick_seconds: float = 1.0):
         """``schedules``: handler name -> (schedule expression, handler)."""
+        super().__init__(tick_seconds)
         self._schedules = schedules
-        self._tick = tick_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
         self._last: dict[str, float] = {n: time.time() for n in schedules}
         self._last_minute: str | None = None
         self.fired: dict[str, int] = {n: 0 for n in schedules}
         self.errors: dict[str, str] = {}
-        self.last_loop: float | None = None
 
     def names(self) -> list[str]:
         return sorted(self._schedules)
 
-    def start(self) -> Scheduler:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
     def health(self) -> dict[str, Any]:
-        alive = self._thread.is_alive() and self.last_loop is not None and time.time() - self.last_loop < 10
-        return {"ok": bool(alive), "schedules": {n: e for n, (e, _) in self._schedules.items()},
+        return {"ok": self.alive(), "schedules": {n: e for n, (e, _) in self._schedules.items()},
                 "fired": dict(self.fired), "errors": dict(self.errors)}
 
     def fire(self, name: str) -> Any:
@@ -114,24 +104,22 @@ class Scheduler:
             self.errors[name] = f"{type(exc).__name__}: {exc}"
             raise
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            now = time.time()
-            self.last_loop = now
-            minute = datetime.now(UTC).strftime("%Y%m%d%H%M")
-            for name, (expression, _) in self._schedules.items():
-                period = rate_seconds(expression)
-                due = (
-                    now - self._last[name] >= period
-                    if period is not None
-                    else minute != self._last_minute
-                    and cron_matches(expression, datetime.now(UTC))
-                )
-                if due:
-                    self._last[name] = now
-                    try:
-                        self.fire(name)
-                    except Exception:  # noqa: BLE001 - recorded in health
-                        pass
-            self._last_minute = minute
-            self._stop.wait(self._tick)
+    def step(self) -> bool:
+        """Fire what is due now; never busy (the loop ticks every ``tick_seconds``)."""
+        now = time.time()
+        moment = datetime.now(UTC)
+        minute = moment.strftime("%Y%m%d%H%M")
+        for name, (expression, _) in self._schedules.items():
+            period = rate_seconds(expression)
+            if period is not None:
+                due = now - self._last[name] >= period
+            else:
+                due = minute != self._last_minute and cron_matches(expression, moment)
+            if due:
+                self._last[name] = now
+                try:
+                    self.fire(name)
+                except Exception:  # noqa: BLE001 - recorded in self.errors, shown by health
+                    pass
+        self._last_minute = minute
+        return False
