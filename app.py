@@ -3,7 +3,7 @@
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.handlers import citizen_auth, events, health, staff_auth
+from chalicelib.handlers import citizen_auth, events, health, queue_public, queue_staff, staff_auth
 
 app = Chalice(app_name="dimotis")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
@@ -13,3 +13,5 @@ app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(events.bp)
+app.register_blueprint(queue_public.bp)
+app.register_blueprint(queue_staff.bp)

@@ -69,6 +69,10 @@ def local_day(at: datetime) -> str:
     return at.astimezone(TZ).strftime("%Y-%m-%d")
 
 
+def today() -> str:
+    return local_day(utcnow())
+
+
 def iso(at: datetime) -> str:
     """A fixed-width UTC timestamp: sorts as text the way it sorts as time."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

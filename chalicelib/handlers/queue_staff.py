@@ -1,0 +1,233 @@
+"""Live queue, staff: counters (open, close, call next, recall, start, served, no-show, transfer),
+the waiting list, check-in at the counter, statistics."""
+
+from chalice import Blueprint
+
+from chalicelib.auth import require_staff
+from chalicelib.handlers.queue_public import CHECK_IN, ID
+from chalicelib.openapi import json_response, op, path_param, query_param
+from chalicelib.services import queue, queue_checkin, queue_stats
+from chalicelib.validation import json_body, query, validate
+
+bp = Blueprint(__name__)
+
+ROLES = ("clerk", "manager")
+OPEN_COUNTER = {
+    "type": "object",
+    "required": ["label", "queue_ids"],
+    "additionalProperties": False,
+    "properties": {
+        "label": {"type": "string", "pattern": r"^[0-9A-Za-z]{1,8}$"},
+        "queue_ids": {"type": "array", "minItems": 1, "maxItems": 10, "items": ID},
+    },
+}
+TRANSFER = {
+    "type": "object",
+    "required": ["queue_id"],
+    "additionalProperties": False,
+    "properties": {"queue_id": ID},
+}
+COUNTER = {
+    "type": "object",
+    "required": ["counter_id", "label", "status", "queue_ids"],
+    "properties": {
+        "counter_id": {"type": "string"},
+        "label": {"type": "string"},
+        "status": {"enum": ["open", "closed"]},
+        "queue_ids": {"type": "array", "items": {"type": "string"}},
+        "current_ticket_id": {"type": ["string", "null"]},
+        "current_code": {"type": ["string", "null"]},
+    },
+}
+STAFF_TICKET = {
+    "type": "object",
+    "required": ["ticket_id", "code", "status", "queue_id"],
+    "properties": {
+        "ticket_id": {"type": "string"},
+        "code": {"type": "string"},
+        "status": {"type": "string"},
+        "queue_id": {"type": "string"},
+        "counter": {"type": ["string", "null"]},
+    },
+}
+CALL = {
+    "type": "object",
+    "required": ["ticket"],
+    "properties": {"ticket": {"oneOf": [STAFF_TICKET, {"type": "null"}]}},
+}
+DAY = {"type": "string", "format": "date"}
+
+
+def _staff():
+    return require_staff(bp.current_request, *ROLES)
+
+
+@bp.route("/api/staff/queue/points", methods=["GET"])
+def staff_queue_points():
+    staff = require_staff(bp.current_request, *ROLES)
+    return {"points": queue.service_points_for(staff, query(bp.current_request).get("department_id"))}
+
+
+@bp.route("/api/staff/queue/points/{service_point_id}", methods=["GET"])
+def staff_queue_point(service_point_id):
+    return queue.staff_point(_staff(), service_point_id)
+
+
+@bp.route("/api/staff/queue/points/{service_point_id}/counters", methods=["POST"])
+def staff_open_counter(service_point_id):
+    staff = _staff()
+    body = validate(json_body(bp.current_request), OPEN_COUNTER)
+    counter = queue.open_counter(staff, service_point_id, body["label"], body["queue_ids"])
+    return queue.public_counter(counter)
+
+
+@bp.route("/api/staff/queue/points/{service_point_id}/check-in", methods=["POST"])
+def staff_check_in(service_point_id):
+    staff = _staff()
+    body = validate(json_body(bp.current_request), CHECK_IN)
+    ticket, existing = queue_checkin.check_in(
+        service_point_id,
+        body["reference"],
+        mobile=body.get("mobile"),
+        language=body.get("language"),
+        staff=staff,
+    )
+    return {**queue.staff_ticket(ticket), "already_checked_in": existing}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/close", methods=["POST"])
+def staff_close_counter(counter_id):
+    return queue.public_counter(queue.close_counter(_staff(), counter_id))
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/next", methods=["POST"])
+def staff_call_next(counter_id):
+    ticket = queue.call_next(_staff(), counter_id)
+    return {"ticket": queue.staff_ticket(ticket) if ticket else None}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/recall", methods=["POST"])
+def staff_recall(counter_id):
+    return {"ticket": queue.staff_ticket(queue.recall(_staff(), counter_id))}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/start", methods=["POST"])
+def staff_start(counter_id):
+    return {"ticket": queue.staff_ticket(queue.start_service(_staff(), counter_id))}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/served", methods=["POST"])
+def staff_served(counter_id):
+    return {"ticket": queue.staff_ticket(queue.finish(_staff(), counter_id, "served"))}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/no-show", methods=["POST"])
+def staff_no_show(counter_id):
+    return {"ticket": queue.staff_ticket(queue.finish(_staff(), counter_id, "no_show"))}
+
+
+@bp.route("/api/staff/queue/counters/{counter_id}/transfer", methods=["POST"])
+def staff_transfer(counter_id):
+    staff = _staff()
+    body = validate(json_body(bp.current_request), TRANSFER)
+    return {"ticket": queue.staff_ticket(queue.transfer(staff, counter_id, body["queue_id"]))}
+
+
+@bp.route("/api/staff/queue/stats", methods=["GET"])
+def staff_queue_stats():
+    staff = require_staff(bp.current_request, "manager", "clerk")
+    params = query(bp.current_request)
+    department = params.get("department_id") or staff.department_id or ""
+    date_from = params.get("from") or queue.today()
+    return queue_stats.statistics(staff, department, date_from, params.get("to") or date_from)
+
+
+_POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")
+_COUNTER = path_param("counter_id", "A counter (service point and label)")
+_CALL = {"200": json_response(CALL)}
+
+
+def _counter_op(summary: str, errors: tuple[int, ...] = (404, 409), body=None) -> dict:
+    return op(
+        summary, "queue staff", auth="staff", params=[_COUNTER], body=body, responses=_CALL, errors=errors
+    )
+
+
+OPENAPI = {
+    "/api/staff/queue/points": {
+        "get": op(
+            "Service points with queues of my department (admins: ?department_id=)",
+            "queue staff",
+            auth="staff",
+            params=[query_param("department_id", {"type": "string", "maxLength": 80})],
+        )
+    },
+    "/api/staff/queue/points/{service_point_id}": {
+        "get": op(
+            "Queues with their waiting tickets in call order, and counters",
+            "queue staff",
+            auth="staff",
+            params=[_POINT],
+            errors=(404,),
+        )
+    },
+    "/api/staff/queue/points/{service_point_id}/counters": {
+        "post": op(
+            "Open a counter for one or more queues",
+            "queue staff",
+            auth="staff",
+            params=[_POINT],
+            body=OPEN_COUNTER,
+            responses={"200": json_response(COUNTER)},
+            errors=(404, 409),
+        )
+    },
+    "/api/staff/queue/points/{service_point_id}/check-in": {
+        "post": op(
+            "Check in an appointment holder at the counter",
+            "queue staff",
+            auth="staff",
+            params=[_POINT],
+            body=CHECK_IN,
+            responses={"200": json_response(STAFF_TICKET)},
+            errors=(404, 409),
+        )
+    },
+    "/api/staff/queue/counters/{counter_id}/close": {
+        "post": op(
+            "Close a counter (its ticket must be finished)",
+            "queue staff",
+            auth="staff",
+            params=[_COUNTER],
+            responses={"200": json_response(COUNTER)},
+            errors=(404, 409),
+        )
+    },
+    "/api/staff/queue/counters/{counter_id}/next": {
+        "post": _counter_op("Call the next ticket (finishes the current one as served)")
+    },
+    "/api/staff/queue/counters/{counter_id}/recall": {"post": _counter_op("Call the current ticket again")},
+    "/api/staff/queue/counters/{counter_id}/start": {
+        "post": _counter_op("The citizen is at the desk: service starts")
+    },
+    "/api/staff/queue/counters/{counter_id}/served": {"post": _counter_op("The current ticket was served")},
+    "/api/staff/queue/counters/{counter_id}/no-show": {
+        "post": _counter_op("The current ticket did not show up (after the configured minutes)")
+    },
+    "/api/staff/queue/counters/{counter_id}/transfer": {
+        "post": _counter_op("Transfer the current ticket to another queue", body=TRANSFER)
+    },
+    "/api/staff/queue/stats": {
+        "get": op(
+            "Waiting and service times per service, queue, counter, staff member and hour; no-shows",
+            "queue staff",
+            auth="staff",
+            params=[
+                query_param("department_id", {"type": "string", "maxLength": 80}),
+                query_param("from", DAY),
+                query_param("to", DAY),
+            ],
+            errors=(409,),
+        )
+    },
+}
