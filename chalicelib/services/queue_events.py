@@ -95,7 +95,7 @@ def notify_soon(queue_id: str, day: str, now: datetime) -> int:
     k = get_settings().queue_notify_position
     if k <= 0:
         return 0
-    order = q.effective_order(q.waiting(queue_id, day), now)[:k]
+    order = q.first_waiting([queue_id], day, now, k)
     targets = [(i, t) for i, t in enumerate(order) if t.mobile]
     if not targets:
         return 0

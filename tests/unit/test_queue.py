@@ -113,6 +113,11 @@ def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point
     # AND once its slot starts, the early appointment goes ahead of the walk-ins
     later = q.waiting_in_order(["kep-1-A"], q.local_day(NOW), NOW + timedelta(minutes=41))
     assert [t.ticket_id for t in later][:2] == [due.ticket_id, early.ticket_id]
+    # AND the limited Queries give the same head of the line at any time
+    for at in (NOW, NOW + timedelta(minutes=40), NOW + timedelta(minutes=41)):
+        full = [t.ticket_id for t in q.waiting_in_order(["kep-1-A"], q.local_day(NOW), at)]
+        for n in (1, 2, 3, 5):
+            assert [t.ticket_id for t in q.first_waiting(["kep-1-A"], q.local_day(NOW), at, n)] == full[:n]
 
 
 def test_call_next_follows_the_order_rule_across_queues(point):
@@ -140,7 +145,7 @@ def test_two_counters_with_the_same_stale_view_get_different_tickets(point, monk
     t1, t2 = _walk_in(), _walk_in(at=NOW + timedelta(seconds=1))
     # AND both counters read the waiting line before either calls (a stale index read)
     stale = q.waiting_in_order(["kep-1-A"], q.local_day(NOW), NOW)
-    monkeypatch.setattr(q, "waiting_in_order", lambda *a, **k: list(stale))
+    monkeypatch.setattr(q, "first_waiting", lambda *a, **k: list(stale))
     # WHEN both call next
     first = q.call_next(_staff(), c1.counter_id, now=NOW + timedelta(seconds=2))
     second = q.call_next(_staff(), c2.counter_id, now=NOW + timedelta(seconds=3))
