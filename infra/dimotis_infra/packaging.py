@@ -1,0 +1,104 @@
+"""Offline packaging for ``chalice package`` (run by the Chalice CDK construct during synth).
+
+Chalice builds the Lambda's ``site-packages`` by calling ``pip download`` for every entry of
+``requirements.txt`` (Lambda's platform: manylinux x86_64, CPython 3.11). To synthesise without a
+network, synth points that pip at a local *wheelhouse* only (``PIP_NO_INDEX=1``,
+``PIP_FIND_LINKS=<wheelhouse>``). The wheelhouse holds Lambda-compatible wheels of every
+requirement and their dependencies; it is fetched once from the package index
+(``python -m dimotis_infra.packaging``, the only step that needs the network) and named by the
+hash of ``requirements.txt`` so a changed requirement fetches a new one.
+
+Example::
+
+    ensure_wheelhouse()            # fetches on first use, then never again
+    with offline_packaging():      # pip inside chalice package sees the wheelhouse only
+        Chalice(stack, "App", source_dir=ROOT, stage_config=...)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from dimotis_infra.code import ROOT
+
+REQUIREMENTS = ROOT / "requirements.txt"
+CACHE = ROOT / ".chalice" / "deployments"
+# Lambda python3.11 runs on Amazon Linux 2 (glibc 2.26): manylinux2014 (= manylinux_2_17) wheels.
+PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_17_x86_64")
+PYTHON_VERSION = "3.11"
+
+
+def wheelhouse_path(requirements: Path = REQUIREMENTS) -> Path:
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    return CACHE / f"wheelhouse-py{PYTHON_VERSION}-{digest}"
+
+
+def fetch_wheelhouse(requirements: Path = REQUIREMENTS, dest: Path | None = None) -> Path:
+    """Download Lambda-platform wheels of every requirement (with dependencies) into ``dest``."""
+    dest = dest or wheelhouse_path(requirements)
+    partial = dest.with_name(dest.name + ".partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--only-binary=:all:",
+        "--implementation",
+        "cp",
+        "--python-version",
+        PYTHON_VERSION,
+    ]
+    for platform in PLATFORMS:
+        command += ["--platform", platform]
+    command += ["-r", str(requirements), "--dest", str(partial)]
+    subprocess.run(command, check=True)
+    partial.rename(dest)
+    return dest
+
+
+def ensure_wheelhouse(requirements: Path = REQUIREMENTS, *, fetch: bool = True) -> Path:
+    """The wheelhouse for ``requirements``; fetched if missing and ``fetch`` (else an error)."""
+    path = wheelhouse_path(requirements)
+    if path.is_dir():
+        return path
+    if not fetch:
+        raise FileNotFoundError(
+            f"No wheelhouse at {path}: run `python -m dimotis_infra.packaging` (in infra/) once."
+        )
+    return fetch_wheelhouse(requirements, path)
+
+
+@contextlib.contextmanager
+def offline_packaging(workdir: Path, region: str, wheelhouse: Path | None = None) -> Iterator[Path]:
+    """Make ``chalice package`` offline: pip reads the wheelhouse only; Chalice's own output
+    (``chalice.out/``, written to the working directory) goes under ``workdir``."""
+    wheelhouse = wheelhouse or ensure_wheelhouse()
+    saved_env = {k: os.environ.get(k) for k in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "AWS_DEFAULT_REGION")}
+    saved_cwd = os.getcwd()
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["PIP_NO_INDEX"] = "1"
+    os.environ["PIP_FIND_LINKS"] = str(wheelhouse)
+    # Chalice asks botocore for a region to name service principals; nothing is called.
+    os.environ.setdefault("AWS_DEFAULT_REGION", region)
+    os.chdir(workdir)
+    try:
+        yield wheelhouse
+    finally:
+        os.chdir(saved_cwd)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+if __name__ == "__main__":
+    print(ensure_wheelhouse())

@@ -1,0 +1,338 @@
+"""infra/: the CDK app synthesises offline (Chalice packaged from the local wheelhouse, no AWS
+account), defines what the code needs, and passes cfn-lint with zero errors.
+
+One synth per test module (about 25 s); every assertion reads the synthesised template.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+if str(INFRA) not in sys.path:
+    sys.path.insert(0, str(INFRA))
+
+pytestmark = pytest.mark.xdist_group("infra")
+
+CONTEXT = {
+    "municipality": "palaio-faliro",
+    "stage": "prod",
+    "domain": "dimotis.palaiofaliro.gr",
+    "ses_identity": "palaiofaliro.gr",
+    "sms_sender_id": "PFaliro",
+    "region": "eu-central-1",
+    "api_rate_limit": "40",
+    "api_burst_limit": "80",
+}
+PREFIX = "dimotis-palaio-faliro-prod-"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+PROBE_QUEUE = "infra-test-probe"
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    """GIVEN the code as it is (plus a probe queue when no module has registered one yet)
+    WHEN the CDK app is synthesised from Python, offline."""
+    from dimotis_infra import build_app
+    from dimotis_infra.code import chalice_app
+    from dimotis_infra.packaging import ensure_wheelhouse
+
+    from chalicelib.queues import QUEUES, QueueSpec, register
+
+    ensure_wheelhouse()  # fetched once per machine from the package index; synth itself is offline
+    chalice_app()
+    probe = None
+    if not QUEUES:
+        probe = register(QueueSpec(PROBE_QUEUE, function="table_stream", url_env="DIMOTIS_PROBE_QUEUE_URL"))
+    outdir = tmp_path_factory.mktemp("cdk") / "cdk.out"
+    try:
+        assembly = build_app(dict(CONTEXT), outdir=str(outdir)).synth()
+    finally:
+        if probe is not None:
+            QUEUES.pop(PROBE_QUEUE, None)
+    stack = assembly.get_stack_by_name(PREFIX.rstrip("-"))
+    path = Path(assembly.directory) / stack.template_file
+    yield {"template": json.loads(path.read_text()), "path": path, "probe": probe}
+    shutil.rmtree(outdir, ignore_errors=True)
+
+
+def resources(template, kind):
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def table_ids(template):
+    return {v["Properties"]["TableName"]: k for k, v in resources(template, "AWS::DynamoDB::Table").items()}
+
+
+def queue_id_of(template, destination):
+    assert "Fn::GetAtt" in destination, destination
+    logical, attribute = destination["Fn::GetAtt"]
+    assert attribute == "Arn"
+    assert template["Resources"][logical]["Type"] == "AWS::SQS::Queue"
+    return logical
+
+
+def alarmed_queues(template):
+    found = set()
+    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        if props.get("Namespace") == "AWS/SQS" and props.get("AlarmActions"):
+            for dim in props.get("Dimensions", []):
+                if dim["Name"] == "QueueName":
+                    found.add(dim["Value"]["Fn::GetAtt"][0])
+    return found
+
+
+def test_every_model_table_has_pitr_stream_ttl_and_indexes(synth):
+    from dimotis_infra.code import table_specs
+
+    # THEN each model's table exists, on demand, with PITR, its stream, TTL and indexes
+    template = synth["template"]
+    tables = {
+        v["Properties"]["TableName"]: v["Properties"]
+        for v in resources(template, "AWS::DynamoDB::Table").values()
+    }
+    specs = table_specs()
+    assert specs, "no models found"
+    for spec in specs:
+        props = tables[f"{PREFIX}{spec.key}"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        if spec.stream_view:
+            assert props["StreamSpecification"]["StreamViewType"] == spec.stream_view
+        else:
+            assert "StreamSpecification" not in props
+        keys = {k["KeyType"]: k["AttributeName"] for k in props["KeySchema"]}
+        assert keys["HASH"] == spec.hash_key.name
+        if spec.ttl_attribute:
+            assert props["TimeToLiveSpecification"] == {"AttributeName": spec.ttl_attribute, "Enabled": True}
+        gsis = {g["IndexName"] for g in props.get("GlobalSecondaryIndexes", [])}
+        assert gsis == {i.name for i in spec.indexes if not i.local}
+
+
+def test_every_table_stream_goes_to_table_stream_with_partial_failure(synth):
+    # THEN every table's stream is mapped to the router with the poison-record settings
+    template = synth["template"]
+    by_table = {}
+    for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values():
+        props = mapping["Properties"]
+        source = props["EventSourceArn"]
+        if isinstance(source, dict) and source.get("Fn::GetAtt", [None, None])[1] == "StreamArn":
+            by_table[source["Fn::GetAtt"][0]] = props
+    alarmed = alarmed_queues(template)
+    streamed = {
+        k
+        for k, v in resources(template, "AWS::DynamoDB::Table").items()
+        if "StreamSpecification" in v["Properties"]
+    }
+    assert streamed
+    for name, logical in table_ids(template).items():
+        if logical not in streamed:
+            continue
+        props = by_table.get(logical)
+        assert props is not None, f"stream of {name} is not mapped"
+        assert props["FunctionName"] == {"Ref": "TableStream"}
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert props["BisectBatchOnFunctionError"] is True
+        assert 0 < props["MaximumRetryAttempts"] <= 10
+        assert 0 < props["MaximumRecordAgeInSeconds"] <= 7 * 86400
+        assert props["StartingPosition"] == "TRIM_HORIZON"
+        failures = queue_id_of(template, props["DestinationConfig"]["OnFailure"]["Destination"])
+        assert failures in alarmed, "the on-failure queue has no depth alarm"
+
+
+def test_every_code_queue_has_dlq_alarm_and_partial_failure_mapping(synth):
+    from dimotis_infra.code import queue_specs
+
+    template = synth["template"]
+    queues = resources(template, "AWS::SQS::Queue")
+    by_name = {v["Properties"].get("QueueName"): k for k, v in queues.items()}
+    mappings = {
+        m["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]: m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"]["Fn::GetAtt"][1] == "Arn"
+    }
+    specs = queue_specs() or [synth["probe"]]
+    alarmed = alarmed_queues(template)
+    for spec in specs:
+        logical = by_name[f"{PREFIX}{spec.name}"]
+        redrive = queues[logical]["Properties"]["RedrivePolicy"]
+        assert redrive["maxReceiveCount"] == spec.max_receive_count
+        dlq = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        assert dlq == by_name[f"{PREFIX}{spec.name}-dlq"]
+        assert dlq in alarmed
+        mapping = mappings[logical]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["BatchSize"] == spec.batch_size
+
+
+def _role_statements(template):
+    role = next(v for k, v in resources(template, "AWS::IAM::Role").items() if k.startswith("LambdaRole"))
+    return [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def test_append_only_tables_deny_update_and_delete(synth):
+    from dimotis_infra.code import table_specs
+
+    template = synth["template"]
+    ids = table_ids(template)
+    append_only = [s.key for s in table_specs() if s.append_only]
+    assert "audit" in append_only
+    denies = [s for s in _role_statements(template) if s["Effect"] == "Deny"]
+    for key in append_only:
+        arn = {"Fn::GetAtt": [ids[f"{PREFIX}{key}"], "Arn"]}
+        statement = next(s for s in denies if arn in _as_list(s["Resource"]))
+        actions = set(_as_list(statement["Action"]))
+        assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= actions
+
+
+def test_lambda_role_is_scoped(synth):
+    template = synth["template"]
+    allows = [s for s in _role_statements(template) if s["Effect"] == "Allow"]
+    wildcard = {a for s in allows if "*" in _as_list(s["Resource"]) for a in _as_list(s["Action"])}
+    # only what AWS cannot scope: X-Ray, listing streams, SMS to phone numbers
+    assert wildcard <= {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "dynamodb:ListStreams",
+        "sns:Publish",
+    }
+    assert not any(a.endswith(":*") or a == "*" for s in allows for a in _as_list(s["Action"]))
+    for name in ("APIHandler", "TableStream"):
+        assert template["Resources"][name]["Properties"]["Role"]["Fn::GetAtt"][0].startswith("LambdaRole")
+
+
+def test_functions_environment_tracing_and_schedules(synth):
+    from dimotis_infra.code import function_specs, queue_specs
+
+    template = synth["template"]
+    functions = resources(template, "AWS::Serverless::Function")
+    specs = function_specs()
+    assert {s.resource for s in specs} <= set(functions)
+    for spec in specs:
+        props = functions[spec.resource]["Properties"]
+        assert props["Tracing"] == "Active"
+        env = props["Environment"]["Variables"]
+        assert env["DIMOTIS_TABLE_PREFIX"] == PREFIX
+        assert env["DIMOTIS_STAGE"] == "prod"
+        for key in (
+            "DIMOTIS_SESSION_KEY_SECRET",
+            "TAXISNET_SECRET_NAME",
+            "COGNITO_USER_POOL_ID",
+            "COGNITO_CLIENT_ID",
+            "DIMOTIS_KMS_KEY_ID",
+            "DIMOTIS_UPLOADS_BUCKET",
+        ):
+            assert env[key], key
+        for queue in queue_specs():
+            assert queue.url_env in env
+        if spec.kind == "schedule":
+            events = props.get("Events", {}).values()
+            assert any(
+                e["Type"] == "Schedule" and e["Properties"]["Schedule"] == spec.schedule for e in events
+            ), spec.name
+
+
+def test_api_throttling_and_kms_rotation(synth):
+    template = synth["template"]
+    settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert settings == [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": 40,
+            "ThrottlingBurstLimit": 80,
+            "MetricsEnabled": True,
+        }
+    ]
+    keys = resources(template, "AWS::KMS::Key")
+    assert keys and all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
+
+
+def test_cognito_pool_groups_and_client(synth):
+    template = synth["template"]
+    pool = next(iter(resources(template, "AWS::Cognito::UserPool").values()))["Properties"]
+    assert any(a["Name"] == "department" for a in pool["Schema"])
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    groups = {
+        g["Properties"]["GroupName"] for g in resources(template, "AWS::Cognito::UserPoolGroup").values()
+    }
+    assert groups == {"admin", "manager", "clerk", "health_officer"}
+    client = next(iter(resources(template, "AWS::Cognito::UserPoolClient").values()))["Properties"]
+    assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+
+
+def test_cloudfront_sends_api_and_open311_to_api_gateway_uncached(synth):
+    template = synth["template"]
+    config = next(iter(resources(template, "AWS::CloudFront::Distribution").values()))["Properties"][
+        "DistributionConfig"
+    ]
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    origins = {o["Id"]: o for o in config["Origins"]}
+    for pattern in ("/api/*", "/open311/*"):
+        behaviour = behaviours[pattern]
+        assert behaviour["CachePolicyId"] == CACHING_DISABLED
+        assert behaviour["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+        assert "POST" in behaviour["AllowedMethods"]
+        origin = origins[behaviour["TargetOriginId"]]
+        assert origin["OriginPath"] == "/api"
+        assert "RestAPI" in json.dumps(origin["DomainName"])
+    default = config["DefaultCacheBehavior"]
+    assert default["FunctionAssociations"][0]["EventType"] == "viewer-request"
+    assert "S3OriginConfig" in origins[default["TargetOriginId"]]
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"),
+    [
+        ("/", "/site/index.html"),
+        ("/board/sp-1", "/site/board.html"),
+        ("/ticket/abc", "/site/ticket.html"),
+        ("/appointments.html", "/site/appointments.html"),
+        ("/admin/", "/admin/index.html"),
+        ("/vendor/leaflet/dist/leaflet.js", "/vendor/leaflet/dist/leaflet.js"),
+        ("/vendor/axe-core/axe.min.js", 404),
+        ("/vendor/leaflet/package.json", 404),
+        ("/admin", 301),
+    ],
+)
+def test_cloudfront_function_maps_urls_as_the_local_gateway(uri, expected):
+    from dimotis_infra.static import viewer_request_function
+
+    # GIVEN the CloudFront Function's source WHEN node runs it on a viewer request
+    script = viewer_request_function() + (
+        f"\nvar out = handler({{request: {{uri: {json.dumps(uri)}, headers: {{}}}}}});"
+        "\nconsole.log(JSON.stringify(out.statusCode ? out.statusCode : out.uri));"
+    )
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True).stdout
+    # THEN the key (or status) is what devstack/gateway.py serves
+    assert json.loads(out) == expected
+
+
+def test_config_refuses_bad_parameters():
+    from dimotis_infra.config import DeploymentConfig
+
+    with pytest.raises(ValueError):
+        DeploymentConfig("Palaio Faliro", "prod", "x.gr", "x.gr", "PF")
+    with pytest.raises(ValueError):
+        DeploymentConfig("pf", "prod", "x.gr", "x.gr", "TOO-LONG-SENDER-ID")
+    assert DeploymentConfig("pf", "prod", "x.gr", "x.gr", "PF").email_sender == "no-reply@x.gr"
+
+
+def test_template_passes_cfn_lint(synth):
+    # cfn-lint exit status is a bit mask: 2 = errors, 4 = warnings, 8 = informational
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(synth["path"])], capture_output=True, text=True)
+    assert result.returncode & 2 == 0 and result.returncode & 1 == 0, result.stdout + result.stderr
