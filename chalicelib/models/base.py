@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.models import Model
 
+from chalicelib.botocore_session import share_per_thread
 from chalicelib.settings import get_settings
+
+share_per_thread()  # one botocore session per thread for all models: cold start, see bench/
 
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
