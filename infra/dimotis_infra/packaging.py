@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,6 +84,8 @@ def offline_packaging(workdir: Path, region: str, wheelhouse: Path | None = None
     wheelhouse = wheelhouse or ensure_wheelhouse()
     saved_env = {k: os.environ.get(k) for k in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "AWS_DEFAULT_REGION")}
     saved_cwd = os.getcwd()
+    # earlier synths' packages (one uuid folder each); their assets were copied to cdk.out already
+    shutil.rmtree(workdir / "chalice.out", ignore_errors=True)
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ["PIP_NO_INDEX"] = "1"
     os.environ["PIP_FIND_LINKS"] = str(wheelhouse)
