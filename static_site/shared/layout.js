@@ -374,7 +374,7 @@ function renderHeader(audience, active, user) {
         el("div", { class: "govgr-header__content dimotis-account" }, languageSwitch(audience, user), accountArea(audience, user)),
       ),
     ),
-    navigation(audience, active),
+    audience === "staff" && !user ? null : navigation(audience, active),
   ];
 }
 
