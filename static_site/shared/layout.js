@@ -45,6 +45,7 @@ const ROLE_KEYS = {
  * nodes, arrays, null/false (skipped). `data-i18n` / `data-i18n-attr` are translated at once. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  let deferredValue = null;
   for (const [name, value] of Object.entries(attrs || {})) {
     if (value === false || value === null || value === undefined) continue;
     if (name === "class" || name === "className") {
@@ -54,8 +55,7 @@ export function el(tag, attrs = {}, ...children) {
     } else if (name.startsWith("on") && typeof value === "function") {
       node.addEventListener(name.slice(2).toLowerCase(), value);
     } else if (name === "value" && "value" in node) {
-      node.value = String(value);
-      node.setAttribute("value", String(value));
+      deferredValue = String(value); // after the children, so a <select> has its options
     } else if (name === "checked" && "checked" in node) {
       node.checked = Boolean(value);
       if (value) node.setAttribute("checked", "");
@@ -64,6 +64,10 @@ export function el(tag, attrs = {}, ...children) {
     }
   }
   append(node, children);
+  if (deferredValue !== null) {
+    if (tag.toLowerCase() !== "select") node.setAttribute("value", deferredValue);
+    node.value = deferredValue;
+  }
   if (node.hasAttribute("data-i18n") || node.hasAttribute("data-i18n-attr")) applyTranslations(node);
   return node;
 }
@@ -158,7 +162,7 @@ export function showFieldError(input, message) {
     note = el("p", { class: "govgr-error-message", id });
     field.insertAdjacentElement("beforebegin", note);
   }
-  replaceChildren(note, el("span", { class: "visually-hidden", "data-i18n": "common.error_prefix" }), message);
+  replaceChildren(note, el("span", { class: "visually-hidden", "data-i18n": "common.error_prefix" }), " ", message);
   field.setAttribute("aria-invalid", "true");
   const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
   if (!described.includes(id)) field.setAttribute("aria-describedby", [...described, id].join(" "));

@@ -1,7 +1,7 @@
 // The citizen's profile: names from Taxisnet (read only), contact details, language and
 // notification choices (PUT /api/me). Errors are shown next to the field they concern.
 import { api, ApiError } from "/shared/api.js";
-import { lang, setLang, t } from "/shared/i18n.js";
+import { lang, onLangChange, setLang, t } from "/shared/i18n.js";
 import {
   citizenLoginUrl,
   clearError,
@@ -104,4 +104,8 @@ if (!me) {
   fill(me);
   $("profile").hidden = false;
   $("profile-form").addEventListener("submit", save);
+  // The header's language switch also saves the choice to the profile.
+  onLangChange((l) => {
+    $("profile-language").value = l;
+  });
 }

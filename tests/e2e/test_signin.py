@@ -128,6 +128,13 @@ def test_clerk_is_sent_to_login_signs_in_sees_role_and_department_and_signs_out(
     expect(page.locator("#sections a")).to_have_count(5)
     assert_accessible(page)
 
+    # WHEN the short-lived ID cookie has expired THEN the page renews the session from the refresh
+    # cookie and the clerk stays signed in
+    page.context.clear_cookies(name="dimotis_staff")
+    page.reload()
+    expect(page.locator("[data-testid=user-name]")).to_have_text("Δημήτρης Εξυπηρετητής")
+    assert page.url == base + "/admin/"
+
     # WHEN they switch language THEN the dashboard follows
     page.locator("[data-testid=lang-switch]").click()
     expect(page.locator("[data-testid=staff-role]")).to_have_text("Clerk")
