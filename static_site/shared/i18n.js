@@ -1,7 +1,7 @@
 // Translations: Greek (el) by default, English (en) second.
 //
 //   import { t, lang, setLang, applyTranslations, onLangChange } from "/shared/i18n.js";
-//   t("common.hello", { name: "Μαρία" })      // "Γεια σας, Μαρία" ({name} placeholders)
+//   t("common.home_welcome", { name: "Μαρία" })   // "Καλώς ήρθατε, Μαρία" ({name} placeholders)
 //   <h1 data-i18n="common.home_title"></h1>   // text set by applyTranslations()
 //   <input data-i18n-attr="placeholder:profile.email_hint,aria-label:profile.email">
 //

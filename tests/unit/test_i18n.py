@@ -101,18 +101,24 @@ def test_i18n_js_imports_every_feature_file():
     assert files - imported == set(), f"not imported by i18n.js: {sorted(files - imported)}"
 
 
-def test_keys_used_by_shared_modules_exist(tables):
-    # GIVEN the keys the shared layout and pages name literally THEN the table has them
-    greek = {k for table in tables.values() for k in table["el"]}
-    used: set[str] = set()
-    for path in [
-        SHARED / "layout.js",
-        *(ROOT / "static_site" / "site").glob("*"),
-        *(ROOT / "static_site" / "admin").glob("*"),
-    ]:
+def test_keys_named_by_pages_exist(tables):
+    # GIVEN every page and script of the sites THEN each key they name literally (a quoted string
+    # or attribute value that is exactly "<feature>.<name>", or data-i18n-attr pairs) is defined
+    defined = {k for table in tables.values() for k in table["el"]}
+    features = "|".join(re.escape(f) for f in [*tables, "errors"])
+    quoted = re.compile(rf"""["'`]((?:{features})\.[a-z0-9_]+)["'`]""")
+    in_attr = re.compile(rf"""[\w-]+:((?:{features})\.[a-z0-9_]+)""")
+    used: dict[str, str] = {}
+    paths = [
+        *SHARED.glob("*.js"),
+        *(ROOT / "static_site").glob("site/**/*"),
+        *(ROOT / "static_site").glob("admin/**/*"),
+    ]
+    for path in paths:
         if path.suffix not in (".js", ".html") or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"""(?<![\w./])((?:common|auth)\.[a-z0-9_]+)\b""", text))
-    missing = sorted(used - greek)
-    assert not missing, f"keys used but not defined: {missing}"
+        for key in [*quoted.findall(text), *in_attr.findall(text)]:
+            used.setdefault(key, path.relative_to(ROOT).as_posix())
+    missing = {k: where for k, where in used.items() if k not in defined}
+    assert not missing, f"keys used but not defined (key: first file): {missing}"
