@@ -253,6 +253,24 @@ export async function requireStaff(roles = []) {
   return staff;
 }
 
+/** Citizen pages that need a signed-in citizen: the profile (as GET /api/me gives it), or, when
+ * signed out, a sign-in notice with the Taxisnet button in <main> (returning here) and null. */
+export async function requireCitizen() {
+  const citizen = await currentCitizen();
+  if (citizen) return citizen;
+  const main = document.getElementById("main");
+  if (main) {
+    const heading = main.querySelector("h1");
+    replaceChildren(
+      main,
+      heading,
+      el("p", { class: "govgr-body", "data-i18n": "common.home_signin_text" }),
+      el("a", { class: "govgr-btn govgr-btn-primary", href: citizenLoginUrl(), "data-i18n": "auth.sign_in_taxisnet" }),
+    );
+  }
+  return null;
+}
+
 /** A staff member's roles in words, e.g. "Υπάλληλος". */
 export function roleNames(staff) {
   return (staff.roles || []).map((r) => (ROLE_KEYS[r] ? t(ROLE_KEYS[r]) : r)).join(", ");

@@ -158,3 +158,23 @@ def test_show_error_and_field_errors_are_announced_and_cleared(home):
     }
     assert result["cleared"] == {"described": "f1-hint", "notes": 0, "invalid": None}
     assert result["alert"] == {"role": "alert", "focused": True, "text": "kaput"}
+
+
+def test_require_citizen_offers_sign_in_when_signed_out(home):
+    # GIVEN a signed-out visitor on a page that needs a citizen WHEN requireCitizen() runs
+    # THEN it resolves null and <main> keeps its heading and offers Taxisnet sign-in back to this page
+    result = home.evaluate(
+        """async () => {
+            const { requireCitizen } = await import("/shared/layout.js");
+            const who = await requireCitizen();
+            const link = document.querySelector("#main a.govgr-btn");
+            return { who, h1: document.querySelector("#main h1") !== null, href: link.getAttribute("href"),
+                     text: link.textContent };
+        }"""
+    )
+    assert result == {
+        "who": None,
+        "h1": True,
+        "href": "/api/auth/taxisnet/login?next=%2F",
+        "text": "Σύνδεση με Taxisnet",
+    }
