@@ -150,8 +150,6 @@ class QueueTicket(Model):
     # transfers: a new generation each time (its SMS are new messages)
     generation = NumberAttribute(default=0)
     transferred_from = UnicodeAttribute(null=True)
-    # the served time was added to the service-time aggregate (at most once)
-    learned = BooleanAttribute(null=True)
 
     by_queue_day = TicketsByQueueDay()
     by_status = TicketsByStatus()
@@ -171,7 +169,7 @@ class CountersByServicePoint(GlobalSecondaryIndex):
 class ServiceCounter(Model):
     """A desk at a service point, opened by a staff member for one or more queues."""
 
-    Meta = meta("queue_counters")
+    Meta = meta("queue_counters", stream=False)
 
     counter_id = UnicodeAttribute(hash_key=True)  # "<service_point_id>-c<label>"
     service_point_id = UnicodeAttribute()
@@ -202,7 +200,8 @@ class QueueDay(Model):
 
 
 class ServiceTime(Model):
-    """Served tickets and their total service seconds per service and day (ADD only)."""
+    """Served tickets and their total service seconds per service and day (ADD only). A marker
+    item ``ticket#<id>`` per learned ticket makes the ADD at most once."""
 
     Meta = meta("queue_service_times", stream=False)
 

@@ -45,7 +45,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from chalicelib.auth import ensure_department
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
@@ -58,6 +58,7 @@ TZ = ZoneInfo("Europe/Athens")
 ACTIVE = ("called", "serving")
 FINISHED = ("served", "no_show")
 MAX_CANDIDATES = 25
+FIRST_READ = 3
 CONFLICT_RETRIES = 4
 ROLLING_DAYS = 7
 BOARD_NEXT = 5
@@ -272,19 +273,21 @@ def waiting_in_order(queue_ids: list[str], day: str, now: datetime) -> list[Queu
 
 
 def first_waiting(queue_ids: list[str], day: str, now: datetime, n: int) -> list[QueueTicket]:
-    """The first ``n`` of ``waiting_in_order`` without reading whole lines: per queue, three
-    Queries of at most ``n`` items (due appointments, walk-ins, early appointments)."""
-    cut = f"0#{iso(now)}#\uffff"
-    key_ranges = (
-        QueueTicket.order_key.between("0#", cut),
-        QueueTicket.order_key.startswith("1#"),
-        QueueTicket.order_key.between(cut, "0#\uffff"),
-    )
+    """The first ``n`` of ``waiting_in_order`` without reading whole lines.
+
+    Per queue, one Query of at most ``n`` items in key order (appointments by slot, then walk-ins
+    by arrival). Only when that head is full and holds appointments whose slot has not started
+    (they go after walk-ins), walk-ins may be cut off: a second Query reads the first ``n``."""
     tickets: list[QueueTicket] = []
     for queue_id in queue_ids:
-        for condition in key_ranges:
-            tickets.extend(QueueTicket.by_status.query(f"{queue_id}#{day}#waiting", condition, limit=n))
-    return effective_order(tickets, now)[:n]
+        key = f"{queue_id}#{day}#waiting"
+        head = list(QueueTicket.by_status.query(key, limit=n))
+        tickets.extend(head)
+        early = any(t.kind == "appointment" and t.slot_start and t.slot_start > now for t in head)
+        if early and len(head) >= n:
+            tickets.extend(QueueTicket.by_status.query(key, QueueTicket.order_key.startswith("1#"), limit=n))
+    unique = {t.ticket_id: t for t in tickets}
+    return effective_order(list(unique.values()), now)[:n]
 
 
 # -- estimated wait ------------------------------------------------------------------------------
@@ -324,13 +327,32 @@ def estimate_minutes(ahead: int, mean_seconds: float, open_counters: int) -> int
     return math.ceil(ahead * mean_seconds / max(open_counters, 1) / 60)
 
 
-def position_of(ticket: QueueTicket, now: datetime) -> tuple[int, list[QueueTicket]]:
-    """1-based position of a waiting ticket in its queue's order (0 if not waiting)."""
-    order = effective_order(waiting(ticket.queue_id, ticket.day), now)
-    for index, other in enumerate(order):
-        if other.ticket_id == ticket.ticket_id:
-            return index + 1, order
-    return 0, order
+def people_ahead(ticket: QueueTicket, now: datetime) -> int:
+    """How many waiting tickets of its queue the order rule puts before ``ticket``: counted with
+    ``Select=COUNT`` Queries on the key ranges of the rule (no items read)."""
+    key = f"{ticket.queue_id}#{ticket.day}#waiting"
+    cut = f"0#{iso(now)}#\uffff"
+    index = QueueTicket.by_status
+
+    def count(condition: Any) -> int:
+        return index.count(key, condition)
+
+    mine = ticket.order_key
+    if mine.startswith("1#"):  # walk-in: due appointments and earlier walk-ins
+        return (
+            count(QueueTicket.order_key.between("0#", cut))
+            + count(QueueTicket.order_key.between("1#", mine))
+            - 1
+        )
+    if mine <= cut:  # appointment in its slot: earlier due appointments
+        return count(QueueTicket.order_key.between("0#", mine)) - 1
+    return (  # early appointment: everyone due, every walk-in, earlier early appointments
+        count(QueueTicket.order_key.between("0#", mine)) + count(QueueTicket.order_key.startswith("1#")) - 1
+    )
+
+
+def count_waiting(queue_id: str, day: str) -> int:
+    return QueueTicket.by_status.count(f"{queue_id}#{day}#waiting")
 
 
 def ticket_view(ticket_id: str, now: datetime | None = None) -> dict[str, Any]:
@@ -356,7 +378,7 @@ def ticket_view(ticket_id: str, now: datetime | None = None) -> dict[str, Any]:
         "called_at": None,
     }
     if ticket.status == "waiting":
-        position, _ = position_of(ticket, now)
+        position = max(people_ahead(ticket, now), 0) + 1
         counters = open_counters_for(ticket.queue_id, counters_of_point(ticket.service_point_id))
         mean = mean_service_seconds(service_keys(ticket), now)
         out.update(
@@ -434,8 +456,10 @@ def board(service_point_id: str, now: datetime | None = None) -> dict[str, Any]:
     ]
     upcoming = []
     for queue in point["queues"]:
-        order = effective_order(waiting(queue["queue_id"], day), now)
-        upcoming.append({**queue, "next": [t.code for t in order[:BOARD_NEXT]], "waiting": len(order)})
+        order = first_waiting([queue["queue_id"]], day, now, BOARD_NEXT)
+        upcoming.append(
+            {**queue, "next": [t.code for t in order], "waiting": count_waiting(queue["queue_id"], day)}
+        )
     version = ",".join(f"{c.counter_id}:{int(c.call_seq or 0)}" for c in counters)
     return {
         "service_point_id": service_point_id,
@@ -587,8 +611,8 @@ def call_next(staff: Any, counter_id: str, now: datetime | None = None) -> Queue
     now = now or utcnow()
     day = local_day(now)
     previous = get_ticket(counter.current_ticket_id) if counter.current_ticket_id else None
-    candidates = first_waiting(list(counter.queue_ids or []), day, now, MAX_CANDIDATES)
-    for candidate in candidates:
+    tried: set[str] = set()
+    for candidate in _candidates(list(counter.queue_ids or []), day, now, tried):
         for attempt in range(CONFLICT_RETRIES):
             outcome = _try_call(staff, counter, candidate, previous, now)
             if outcome == "called":
@@ -603,6 +627,15 @@ def call_next(staff: Any, counter_id: str, now: datetime | None = None) -> Queue
                 break
             time.sleep(0.02 * (attempt + 1))  # a transaction in flight on the same items
     return None
+
+
+def _candidates(queue_ids: list[str], day: str, now: datetime, tried: set[str]) -> Any:
+    """The head of the line, read small first (most calls win their first candidate)."""
+    for n in (FIRST_READ, MAX_CANDIDATES):
+        for candidate in first_waiting(queue_ids, day, now, n):
+            if candidate.ticket_id not in tried:
+                tried.add(candidate.ticket_id)
+                yield candidate
 
 
 def _try_call(
@@ -865,11 +898,12 @@ def service_points_for(staff: Any, department_id: str | None = None) -> list[dic
 
 
 def learn_service_time(ticket: QueueTicket) -> bool:
-    """Add a served ticket's service time to its services' daily aggregates, at most once (the
-    ticket's ``learned`` flag is set in the same transaction). ``False`` when already learned or
-    not usable."""
-    from pynamodb.transactions import TransactWrite
+    """Add a served ticket's service time to its services' daily aggregates, at most once: a marker
+    item ``ticket#<id>`` is put with a condition first, then the aggregates get an atomic ADD.
+    ``False`` when already learned or not usable. (The marker lives in the stream-less
+    ``ServiceTime`` table, so learning adds no record to the tickets' stream.)
 
+    Limitation: a crash between the two loses that one sample (never counts it twice)."""
     started = ticket.service_started_at or ticket.called_at
     if ticket.status != "served" or not started or not ticket.service_ended_at:
         return False
@@ -877,19 +911,15 @@ def learn_service_time(ticket: QueueTicket) -> bool:
     if not 0 < seconds <= 4 * 3600:
         return False
     try:
-        with TransactWrite(connection=_conn()) as tx:
-            tx.update(
-                QueueTicket(ticket.ticket_id),
-                actions=[QueueTicket.learned.set(True)],
-                condition=QueueTicket.learned.does_not_exist() & (QueueTicket.status == "served"),
-            )
-            for key in service_keys(ticket):
-                tx.update(
-                    ServiceTime(key, ticket.day),
-                    actions=[ServiceTime.served.add(1), ServiceTime.seconds.add(round(seconds, 1))],
-                )
-    except TransactWriteError as exc:
-        if _reasons(exc)[:1] == ["ConditionalCheckFailed"]:
+        ServiceTime(f"ticket#{ticket.ticket_id}", ticket.day, served=1, seconds=round(seconds, 1)).save(
+            condition=ServiceTime.service_key.does_not_exist()
+        )
+    except PutError as exc:
+        if _conditional(exc):
             return False
         raise
+    for key in service_keys(ticket):
+        ServiceTime(key, ticket.day).update(
+            actions=[ServiceTime.served.add(1), ServiceTime.seconds.add(round(seconds, 1))]
+        )
     return True

@@ -11,8 +11,8 @@ For each ticket record:
 
 Each SMS is written through ``notifications.enqueue`` with the source ``queue_ticket#<id>#<generation>``,
 so it goes out at most once per ticket and kind (a transferred ticket is a new generation), however
-many times a record is delivered. Learning sets the ticket's ``learned`` flag in the same
-transaction as the ADD, so it counts once too.
+many times a record is delivered. Learning puts a per-ticket marker with a condition before the
+ADD, so it counts once too.
 """
 
 from __future__ import annotations

@@ -118,6 +118,9 @@ def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point
         full = [t.ticket_id for t in q.waiting_in_order(["kep-1-A"], q.local_day(NOW), at)]
         for n in (1, 2, 3, 5):
             assert [t.ticket_id for t in q.first_waiting(["kep-1-A"], q.local_day(NOW), at, n)] == full[:n]
+        # AND the counted position of each ticket is its index in that order
+        for index, ticket_id in enumerate(full):
+            assert q.people_ahead(q.get_ticket(ticket_id), at) == index
 
 
 def test_call_next_follows_the_order_rule_across_queues(point):
