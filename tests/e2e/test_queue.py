@@ -1,0 +1,122 @@
+"""The live queue in a real browser on the local stack: an appointment holder checks in with the
+reference, a walk-in takes a ticket at the kiosk, a clerk calls next twice at counter 3; the
+display board shows both calls; the dev outbox holds the "you are next" and "proceed to counter"
+SMS exactly once each."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+import urllib.request
+
+import pytest
+
+from tests.e2e.axe import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+POINT = "kep-dimarxeio"
+QUEUE = "kep-dimarxeio-C"
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def _mobile() -> str:
+    return "69" + "".join(random.choice("0123456789") for _ in range(8))
+
+
+def _outbox(stack) -> list[dict]:
+    with urllib.request.urlopen(stack.url + "/dev/outbox.json", timeout=10) as resp:  # noqa: S310
+        return json.loads(resp.read())
+
+
+def _sms_for(stack, mobile: str, kinds: tuple[str, ...], wait: float = 15) -> list[dict]:
+    """The SMS to ``+30<mobile>``, once every kind in ``kinds`` is there (the stream pump is async)."""
+    deadline = time.time() + wait
+    while True:
+        rows = [r for r in _outbox(stack) if r["channel"] == "sms" and r["recipient"] == "+30" + mobile]
+        if {r["kind"] for r in rows} >= set(kinds) or time.time() > deadline:
+            return rows
+        time.sleep(0.3)
+
+
+def _take_ticket(page, base: str, mobile: str) -> str:
+    expect = _expect()
+    page.goto(f"{base}/queue.html?point={POINT}")
+    page.locator("#mobile").fill(mobile)
+    page.locator(f"button[data-queue='{QUEUE}']").click()
+    code = page.locator("[data-testid=ticket-code]")
+    expect(code).to_have_text(re.compile(r"^C\d{3}$"))
+    return code.inner_text()
+
+
+def test_walk_ins_are_called_the_board_shows_both_calls_and_each_sms_goes_once(local_stack, browser):
+    expect = _expect()
+    base = local_stack.url
+    kiosk = browser.new_context(locale="el-GR").new_page()
+    # GIVEN two walk-ins who took tickets at the kiosk with their mobiles
+    first_mobile, second_mobile = _mobile(), _mobile()
+    first = _take_ticket(kiosk, base, first_mobile)
+    assert_accessible(kiosk)
+    second = _take_ticket(kiosk, base, second_mobile)
+    # AND the ticket page of the second shows its place in line
+    kiosk.locator("[data-testid=ticket-link]").click()
+    expect(kiosk.locator("[data-testid=ticket-code]")).to_have_text(second)
+    expect(kiosk.locator("[data-testid=ticket-position]")).to_have_text("2")
+    assert_accessible(kiosk)
+
+    # AND the display board at the entrance
+    board = browser.new_context(locale="el-GR").new_page()
+    board.goto(f"{base}/board/{POINT}")
+    expect(board.locator("[data-testid=board-next]")).to_contain_text(first)
+    assert_accessible(board)
+
+    # WHEN clerk.kep opens counter 3 for that queue and calls next twice
+    staff = browser.new_context(locale="el-GR")
+    staff.add_cookies([{"name": "dimotis_staff", "value": local_stack.staff_token("clerk.kep"), "url": base}])
+    desk = staff.new_page()
+    desk.goto(f"{base}/admin/queue.html")
+    desk.locator("#point").select_option(POINT)
+    expect(desk.locator(f"#q-{QUEUE}")).to_be_attached()
+    desk.locator("#label").fill("3")
+    for box in desk.locator("#queue-choices input").all():
+        box.set_checked(box.get_attribute("value") == QUEUE)
+    desk.locator("#open").click()
+    expect(desk.locator("#error")).to_be_hidden()
+    expect(desk.locator("[data-testid=call-next]")).to_be_visible()
+    assert_accessible(desk)
+    desk.locator("[data-testid=call-next]").click()
+    expect(desk.locator("[data-testid=current-code]")).to_have_text(first)
+    expect(board.locator("[data-testid=board-calls]")).to_contain_text(first, timeout=3000)
+    desk.locator("[data-testid=call-next]").click()
+    expect(desk.locator("[data-testid=current-code]")).to_have_text(second)
+
+    # THEN within 3 seconds the board shows the second call at counter 3, and both in its list
+    calls = board.locator("[data-testid=board-calls] tbody tr")
+    expect(calls.filter(has_text=second)).to_contain_text("3", timeout=3000)
+    expect(board.locator("[data-testid=board-recent]")).to_contain_text(first)
+    expect(board.locator("[data-testid=board-recent]")).to_contain_text(second)
+    # AND the ticket page tells the second to go to counter 3
+    expect(kiosk.locator("[data-testid=ticket-called]")).to_contain_text("3", timeout=8000)
+
+    # AND each walk-in got "you are next" and "proceed to counter 3" exactly once
+    for code, mobile in ((first, first_mobile), (second, second_mobile)):
+        rows = _sms_for(local_stack, mobile, ("queue.soon", "queue.called"))
+        kinds = sorted(r["kind"] for r in rows)
+        assert kinds == ["queue.called", "queue.soon"], rows
+        called = next(r for r in rows if r["kind"] == "queue.called")
+        assert code in called["body"] and "γκισέ 3" in called["body"]
+
+    # AND the counter is closed again after serving
+    desk.locator("#served").click()
+    expect(desk.locator("[data-testid=current-code]")).to_have_text("—")
+    desk.locator("#close").click()
+    expect(desk.locator("#open")).to_be_visible()
+    for context in (kiosk.context, board.context, staff):
+        context.close()
