@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -95,10 +96,17 @@ def code_for(prefix: str, number: int) -> str:
     return f"{prefix}{number:03d}"
 
 
-def _conn():
-    from pynamodb.connection import Connection
+_local = threading.local()
 
-    return Connection(region=get_settings().region)
+
+def _conn():
+    """One PynamoDB connection per thread for transactions (its botocore client is made once)."""
+    conn = getattr(_local, "connection", None)
+    if conn is None:
+        from pynamodb.connection import Connection
+
+        conn = _local.connection = Connection(region=get_settings().region)
+    return conn
 
 
 def _reasons(exc: TransactWriteError) -> list[str | None]:
