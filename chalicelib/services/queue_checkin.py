@@ -26,7 +26,7 @@ from chalicelib.models.queue import QueueTicket
 from chalicelib.services import audit
 from chalicelib.services import queue as q
 
-BOOKED = ("booked", "confirmed")
+BOOKED = ("booked", "rescheduled", "confirmed")
 
 
 @dataclass(frozen=True)

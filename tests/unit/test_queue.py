@@ -513,3 +513,59 @@ def test_http_errors(point, client, make_staff):
         body='{"label": "1", "queue_ids": ["kep-1-A"]}',
     )
     assert resp.status_code == 403 and resp.json_body["error"]["code"] == "other_department"
+
+
+def test_find_by_reference_reads_the_appointments_reference_index(point, monkeypatch):
+    """The adapter against an appointments model of the shape the appointments issue describes
+    (stand-in module: the real one was not in the tree when this was written)."""
+    import sys
+    import types
+
+    from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+    from chalicelib.models.base import Model, meta
+    from chalicelib.services import queue_appointments, queue_checkin
+
+    class ByReference(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "by_reference"
+            projection = AllProjection()
+
+        reference = UnicodeAttribute(hash_key=True)
+
+    class Appointment(Model):
+        Meta = meta("test_appointments_stand_in")
+        appointment_id = UnicodeAttribute(hash_key=True)
+        reference = UnicodeAttribute()
+        status = UnicodeAttribute()
+        service_id = UnicodeAttribute()
+        service_point_id = UnicodeAttribute()
+        department_id = UnicodeAttribute()
+        start = UTCDateTimeAttribute()
+        by_reference = ByReference()
+
+    Appointment.create_table(wait=True)
+    monkeypatch.setitem(
+        sys.modules, "chalicelib.models.appointments", types.SimpleNamespace(Appointment=Appointment)
+    )
+    Appointment(
+        "apt-9",
+        reference="KEP-AB12",
+        status="booked",
+        service_id="svc-cert",
+        service_point_id="kep-1",
+        department_id="kep",
+        start=NOW + timedelta(minutes=5),
+    ).save()
+    # WHEN the kiosk checks in with the reference as typed
+    found = queue_appointments.find_by_reference("KEP-AB12")
+    ticket, _ = queue_checkin.check_in("kep-1", "kep-ab12", now=NOW)
+    # THEN the appointment is found through its index and the ticket is linked to it
+    assert (found.appointment_id, found.service_point_id, found.slot_start) == (
+        "apt-9",
+        "kep-1",
+        NOW + timedelta(minutes=5),
+    )
+    assert (ticket.appointment_id, ticket.queue_id, ticket.kind) == ("apt-9", "kep-1-A", "appointment")
+    assert queue_appointments.find_by_reference("NOPE-0000") is None
