@@ -2,6 +2,7 @@
 
 from chalice import Chalice
 
+import chalicelib.handlers.backoffice as backoffice
 from chalicelib import middleware
 from chalicelib.handlers import citizen_auth, events, health, queue_public, queue_staff, staff_auth
 
@@ -15,3 +16,4 @@ app.register_blueprint(staff_auth.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
+app.register_blueprint(backoffice.bp)

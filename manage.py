@@ -3,6 +3,7 @@
 
     python manage.py seed                         demo data into the configured endpoint
     python manage.py create-staff --username U --email E --name N --department D --role R [--password P]
+    python manage.py import-org FILE [--dry-run]  the org chart from the HR export (CSV or JSON)
     python manage.py fire SCHEDULE                fire a scheduled handler now on the running local stack
     python manage.py dev-token --citizen TAXID    a citizen bearer token (local stage only)
     python manage.py dev-token --staff USERNAME   a staff bearer token (local stage only)
@@ -64,6 +65,21 @@ def cmd_create_staff(args) -> int:
     Employee(args.number or args.username, username=args.username, full_name=args.name, email=args.email,
              department_id=args.department, role=args.role, active=True).save()
     print("created" if created else "updated", args.username)
+    return 0
+
+
+def cmd_import_org(args) -> int:
+    _load_stack_state(required=False)
+    from chalicelib.errors import ApiError
+    from chalicelib.services.org_import import import_org
+
+    try:
+        report = import_org(Path(args.file).read_text(encoding="utf-8-sig"), filename=args.file,
+                            dry_run=args.dry_run)
+    except ApiError as exc:
+        print(json.dumps(exc.body(), ensure_ascii=False, indent=2), file=sys.stderr)
+        return 2
+    print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -148,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--password")
     staff.add_argument("--number", help="employee number (default: the username)")
     staff.set_defaults(func=cmd_create_staff)
+    org = sub.add_parser("import-org", help="import the org chart from the HR export (CSV or JSON)")
+    org.add_argument("file")
+    org.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    org.set_defaults(func=cmd_import_org)
     fire = sub.add_parser("fire", help="fire a scheduled handler now")
     fire.add_argument("schedule")
     fire.set_defaults(func=cmd_fire)

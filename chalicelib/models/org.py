@@ -1,9 +1,42 @@
-"""The organisation chart: directorates, departments, employees."""
+"""The organisation chart: directorates, departments, employees.
+
+Each table has a ``roster`` index (hash ``roster``, always ``"org"``) so that the org chart import
+lists the whole chart with a Query, never a scan (a municipality has hundreds of rows, not millions).
+"""
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import CreatedAt, Model, meta
+
+ROSTER = "org"
+
+
+class DirectorateRoster(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "roster"
+        projection = AllProjection()
+
+    roster = UnicodeAttribute(hash_key=True)
+    directorate_id = UnicodeAttribute(range_key=True)
+
+
+class DepartmentRoster(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "roster"
+        projection = AllProjection()
+
+    roster = UnicodeAttribute(hash_key=True)
+    department_id = UnicodeAttribute(range_key=True)
+
+
+class EmployeeRoster(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "roster"
+        projection = AllProjection()
+
+    roster = UnicodeAttribute(hash_key=True)
+    employee_number = UnicodeAttribute(range_key=True)
 
 
 class Directorate(Model):
@@ -14,6 +47,10 @@ class Directorate(Model):
     name_en = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
     created_at = CreatedAt()
+    roster = UnicodeAttribute(default=ROSTER)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    by_roster = DirectorateRoster()
 
 
 class Department(Model):
@@ -28,6 +65,10 @@ class Department(Model):
     phone = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
     created_at = CreatedAt()
+    roster = UnicodeAttribute(default=ROSTER)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    by_roster = DepartmentRoster()
 
 
 class EmployeesByDepartment(GlobalSecondaryIndex):
@@ -53,5 +94,8 @@ class Employee(Model):
     active = BooleanAttribute(default=True)
     created_at = CreatedAt()
     updated_at = UTCDateTimeAttribute(null=True)
+    roster = UnicodeAttribute(default=ROSTER)
+    deactivated_at = UTCDateTimeAttribute(null=True)
 
     by_department = EmployeesByDepartment()
+    by_roster = EmployeeRoster()

@@ -1,0 +1,75 @@
+"""Reading the org chart: departments and employees, as a staff member may see them.
+
+Admins see the whole chart (the ``roster`` indexes); everyone else their own department
+(``Employee.by_department``). Never a scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.auth import ensure_department
+from chalicelib.models.org import ROSTER, Department, Directorate, Employee
+
+
+def departments() -> list[dict[str, Any]]:
+    return [
+        {
+            "department_id": d.department_id,
+            "directorate_id": d.directorate_id,
+            "parent_id": d.parent_id,
+            "name_el": d.name_el,
+            "name_en": d.name_en,
+            "active": bool(d.active),
+        }
+        for d in Department.by_roster.query(ROSTER)
+    ]
+
+
+def directorates() -> list[dict[str, Any]]:
+    return [
+        {
+            "directorate_id": d.directorate_id,
+            "name_el": d.name_el,
+            "name_en": d.name_en,
+            "active": bool(d.active),
+        }
+        for d in Directorate.by_roster.query(ROSTER)
+    ]
+
+
+def public_employee(e: Employee) -> dict[str, Any]:
+    return {
+        "employee_number": e.employee_number,
+        "username": e.username,
+        "full_name": e.full_name,
+        "email": e.email,
+        "department_id": e.department_id,
+        "role": e.role,
+        "active": bool(e.active),
+    }
+
+
+def employees(
+    staff: Any, department_id: str | None = None, include_inactive: bool = False
+) -> list[dict[str, Any]]:
+    """Employees of ``department_id`` (default: the caller's; admins without one: everyone)."""
+    if department_id is None and not staff.is_admin:
+        department_id = staff.department_id
+    if department_id is None:
+        rows = Employee.by_roster.query(ROSTER)
+    else:
+        ensure_department(staff, department_id)
+        rows = Employee.by_department.query(department_id)
+    return [public_employee(e) for e in rows if include_inactive or e.active]
+
+
+def employee(number: str) -> Employee | None:
+    try:
+        return Employee.get(number)
+    except Employee.DoesNotExist:
+        return None
+
+
+def active_employees_of(department_id: str) -> list[Employee]:
+    return [e for e in Employee.by_department.query(department_id) if e.active]
