@@ -3,8 +3,8 @@
 from chalice import Blueprint, Response
 
 from chalicelib.auth import require_staff
-from chalicelib.openapi import json_response, op, query_param
-from chalicelib.services import audit_search, org_chart, org_import
+from chalicelib.openapi import json_response, op, path_param, query_param
+from chalicelib.services import audit_search, dashboards, org_chart, org_import
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -108,7 +108,57 @@ def staff_audit_export():
     )
 
 
+def _stats_filters(params: dict) -> dict:
+    return {
+        "department_id": params.get("department_id") or None,
+        "date_from": params.get("from") or None,
+        "date_to": params.get("to") or None,
+    }
+
+
+@bp.route("/api/staff/stats/{dashboard}", methods=["GET"])
+def staff_stats(dashboard):
+    staff = require_staff(bp.current_request, "manager")
+    return dashboards.dashboard(staff, dashboard, **_stats_filters(query(bp.current_request)))
+
+
+@bp.route("/api/staff/stats/{dashboard}/export", methods=["GET"])
+def staff_stats_export(dashboard):
+    staff = require_staff(bp.current_request, "manager")
+    text = dashboards.export_csv(staff, dashboard, **_stats_filters(query(bp.current_request)))
+    return csv_response(text, f"{dashboard}.csv")
+
+
+_DASHBOARD = path_param("dashboard", "appointments, requests, queues or visits", pattern="^[a-z]{1,20}$")
+STATS_PARAMS = [
+    _DASHBOARD,
+    query_param(
+        "department_id", {"type": "string", "maxLength": 80}, description="admins: a department or *"
+    ),
+    query_param("from", DAY),
+    query_param("to", DAY),
+]
+
 OPENAPI = {
+    "/api/staff/stats/{dashboard}": {
+        "get": op(
+            "A statistics dashboard (aggregates only) for a period and department",
+            "back office",
+            auth="staff",
+            params=STATS_PARAMS,
+            errors=(404, 409),
+        )
+    },
+    "/api/staff/stats/{dashboard}/export": {
+        "get": op(
+            "The same dashboard as CSV (UTF-8 with BOM)",
+            "back office",
+            auth="staff",
+            params=STATS_PARAMS,
+            responses=CSV_RESPONSE,
+            errors=(404, 409),
+        )
+    },
     "/api/admin/org/import": {
         "post": op(
             "Import the org chart from the HR export (CSV or JSON); dry_run reports without writing",

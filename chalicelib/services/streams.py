@@ -16,7 +16,7 @@ from typing import Any
 
 CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.notifications:on_outbox_record"],
-    "queue_tickets": ["chalicelib.services.queue_events:on_ticket_record"],
+    "queue_tickets": ["chalicelib.services.queue_events:on_ticket_record", "chalicelib.services.stats_consumers:on_ticket_record"],
 }
 
 _resolved: dict[str, Callable[[dict[str, Any]], Any]] = {}

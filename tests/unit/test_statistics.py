@@ -1,0 +1,191 @@
+"""Statistics: aggregates kept from the streams (at most once per record), dashboards that read
+only the aggregates, and figures equal to those computed independently from the raw data."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import random
+from datetime import UTC, datetime, timedelta
+from statistics import median
+
+import pytest
+
+from tests.conftest import bearer
+from tests.events import stream_event, stream_record
+
+DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"]
+
+
+def _run(records):
+    from chalicelib.services import streams
+
+    result = streams.handle_batch(stream_event(records))
+    assert result == {"batchItemFailures": []}
+
+
+# -- the engine ---------------------------------------------------------------------------------------
+def test_a_record_delivered_twice_is_counted_once(aws):
+    from chalicelib.services import stats
+
+    inc = [stats.Increment("x.count", "roads", "2026-11-02", "all", 1, 30)]
+    assert stats.apply_once("event-1", inc) is True
+    assert stats.apply_once("event-1", inc) is False
+    assert stats.read("x.count", "roads", "2026-11-01", "2026-11-30") == [("2026-11-02", "all", 1, 30.0)]
+    assert stats.read("x.count", "*", "2026-11-01", "2026-11-30") == [("2026-11-02", "all", 1, 30.0)]
+
+
+# -- queue tickets -----------------------------------------------------------------------------------
+def _tickets(rng):
+    """Tickets over three days with their life as a list of successive images."""
+    from chalicelib.models.queue import QueueTicket
+
+    lives = []
+    n = 0
+    for day in DAYS:
+        for _ in range(12):
+            n += 1
+            service = rng.choice(["passport", "certificate"])
+            dept = "kep" if service == "passport" else "civil-registry"
+            issued = datetime.fromisoformat(f"{day}T08:00:00+00:00") + timedelta(minutes=rng.randint(0, 300))
+            t = QueueTicket(
+                f"T{n}",
+                queue_id=f"sp1-{service[0].upper()}",
+                service_point_id="sp1",
+                department_id=dept,
+                service_id=service,
+                day=day,
+                number=n,
+                code=f"A{n:03}",
+                kind="walk_in",
+                status="waiting",
+                queue_day="q",
+                queue_day_status="q",
+                order_key="o",
+                department_day=f"{dept}#{day}",
+                issued_key="i",
+                issued_at=issued,
+            )
+            life = [copy.deepcopy(t)]
+            outcome = rng.choice(["served", "served", "no_show", "waiting"])
+            if outcome != "waiting":
+                t.status = "called"
+                t.first_called_at = t.called_at = issued + timedelta(seconds=rng.randint(60, 1800))
+                t.counter_label = rng.choice(["1", "2"])
+                t.called_by = rng.choice(["clerk.a", "clerk.b"])
+                life.append(copy.deepcopy(t))
+                t.status = outcome
+                if outcome == "served":
+                    t.service_started_at = t.called_at + timedelta(seconds=30)
+                    t.service_ended_at = t.service_started_at + timedelta(seconds=rng.randint(120, 900))
+                    t.finished_by = t.called_by
+                life.append(copy.deepcopy(t))
+            lives.append(life)
+    return lives
+
+
+def test_queue_dashboard_equals_figures_from_the_raw_tickets(client, make_staff):
+    # GIVEN three days of tickets whose every change went through the stream, some records twice
+    lives = _tickets(random.Random(7))
+    records = []
+    for life in lives:
+        prev = None
+        for img in life:
+            records.append(stream_record(img, prev))
+            prev = img
+    records += records[::5]  # redelivered
+    _run(records)
+    # WHEN an admin reads the queue dashboard for the period, for the KEP
+    admin = bearer(make_staff("admin", "kep"))
+    resp = client.http.get(
+        "/api/staff/stats/queues?department_id=kep&from=2026-11-02&to=2026-11-04", headers=admin
+    )
+    assert resp.status_code == 200, resp.json_body
+    figures = resp.json_body
+    # THEN every figure equals the one computed from the raw final tickets
+    final = [life[-1] for life in lives if life[-1].department_id == "kep"]
+    called = [t for t in final if t.first_called_at]
+    served = [t for t in final if t.status == "served"]
+
+    def avg(values):
+        return round(sum(values) / len(values), 2) if values else None
+
+    def wait(t):
+        return (t.first_called_at - t.issued_at).total_seconds()
+
+    def service(t):
+        return (t.service_ended_at - t.service_started_at).total_seconds()
+
+    assert figures["totals"] == {
+        "tickets": len(final),
+        "no_shows": sum(t.status == "no_show" for t in final),
+        "avg_wait_seconds": avg([wait(t) for t in called]),
+        "avg_service_seconds": avg([service(t) for t in served]),
+    }
+    by_counter = {row["counter"]: row for row in figures["by_counter"]}
+    for label in ("1", "2"):
+        mine = [t for t in called if t.counter_label == label]
+        assert by_counter[label]["called"] == len(mine)
+        assert by_counter[label]["avg_wait_seconds"] == avg([wait(t) for t in mine])
+        assert by_counter[label]["avg_service_seconds"] == avg(
+            [service(t) for t in mine if t.status == "served"]
+        )
+    by_staff = {row["staff"]: row for row in figures["by_staff"]}
+    for who in ("clerk.a", "clerk.b"):
+        assert by_staff[who]["served"] == sum(1 for t in served if t.finished_by == who)
+    assert {row["day"]: row["tickets"] for row in figures["by_day"]} == {
+        d: sum(t.day == d for t in final) for d in DAYS
+    }
+    # and the whole municipality is the sum of the departments
+    everyone = client.http.get(
+        "/api/staff/stats/queues?from=2026-11-02&to=2026-11-04", headers=admin
+    ).json_body
+    assert everyone["totals"]["tickets"] == sum(len(life) > 0 for life in lives)
+
+
+def test_dashboards_follow_roles_and_departments(client, make_staff):
+    manager = bearer(make_staff("manager", "kep"))
+    assert client.http.get("/api/staff/stats/queues", headers=manager).json_body["department_id"] == "kep"
+    assert client.http.get("/api/staff/stats/queues?department_id=roads", headers=manager).status_code == 403
+    assert (
+        client.http.get("/api/staff/stats/queues", headers=bearer(make_staff("clerk", "kep"))).status_code
+        == 403
+    )
+    assert client.http.get("/api/staff/stats/nothing", headers=manager).status_code == 404
+
+
+def test_csv_export_has_the_same_figures_with_a_bom(client, make_staff):
+    lives = _tickets(random.Random(3))
+    _run([stream_record(life[-1]) for life in lives])
+    admin = bearer(make_staff("admin", "kep"))
+    query = "department_id=kep&from=2026-11-02&to=2026-11-04"
+    figures = client.http.get(f"/api/staff/stats/queues?{query}", headers=admin).json_body
+    resp = client.http.get(f"/api/staff/stats/queues/export?{query}", headers=admin)
+    text = resp.body.decode("utf-8")
+    assert resp.headers["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    totals = {r["measure"]: r["value"] for r in rows if r["section"] == "totals"}
+    assert int(totals["tickets"]) == figures["totals"]["tickets"]
+    assert {r["department_id"] for r in rows} == {"kep"}
+
+
+# -- medians from histograms ----------------------------------------------------------------------------
+@pytest.mark.parametrize("values", [[5], [5, 9], [1, 2, 2, 40], [3, 3, 3, 7, 100]])
+def test_median_from_histogram_is_the_median(values):
+    from collections import Counter
+
+    from chalicelib.services.dashboards import median_from_histogram
+
+    rows = [("2026-11-02", f"m={v}", c, 0) for v, c in Counter(values).items()]
+    assert median_from_histogram(rows) == median(values)
+
+
+def test_stream_images_parse_pynamodb_datetimes():
+    from chalicelib.services.stats import when
+
+    at = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
+    from chalicelib.models.queue import QueueTicket
+
+    raw = QueueTicket.issued_at.serialize(at)
+    assert when(raw) == at
