@@ -64,6 +64,8 @@ class Settings:
     queue_notify_position: int
     queue_no_show_minutes: int
     queue_default_service_seconds: int
+    # broadcast alerts: citizens notified per alert per minute (the rate limit)
+    alert_batch_per_minute: int
 
     @property
     def is_local(self) -> bool:
@@ -119,6 +121,7 @@ def get_settings() -> Settings:
         queue_notify_position=_int("DIMOTIS_QUEUE_NOTIFY_POSITION", 3),
         queue_no_show_minutes=_int("DIMOTIS_QUEUE_NO_SHOW_MINUTES", 3),
         queue_default_service_seconds=_int("DIMOTIS_QUEUE_DEFAULT_SERVICE_SECONDS", 300),
+        alert_batch_per_minute=_int("DIMOTIS_ALERT_BATCH_PER_MINUTE", 200),
     )
 
 
