@@ -1,0 +1,13 @@
+"""Appointments, scheduled: reminders 24 hours and 2 hours before (settings), every 15 minutes.
+(The appointments stream reaches ``services/appointment_notices.py`` through the stream router.)"""
+
+from chalice import Blueprint, Rate
+
+from chalicelib.services import appointment_notices
+
+bp = Blueprint(__name__)
+
+
+@bp.schedule(Rate(15, unit=Rate.MINUTES), name="send_reminders")
+def send_reminders(event):
+    return appointment_notices.send_due_reminders()

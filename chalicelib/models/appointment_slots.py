@@ -1,0 +1,20 @@
+"""Booked counts per slot (table ``appointment_slots``): hash ``service_id``, range ``start`` (the
+slot's local Europe/Athens time, ``"2026-11-23T09:30"``, which sorts as text the way it sorts as
+time). Availability is one Query (``service_id = X and start between from and to``).
+
+Items are created lazily by the booking transaction (``booked`` ADD 1 on an item that may not
+exist) on the condition ``booked < capacity``; cancellation releases with ADD -1 on ``booked > 0``.
+"""
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.models.base import Model, meta
+
+
+class Slot(Model):
+    Meta = meta("appointment_slots", stream=False)
+
+    service_id = UnicodeAttribute(hash_key=True)
+    start = UnicodeAttribute(range_key=True)
+    booked = NumberAttribute(default=0)
+    capacity = NumberAttribute(null=True)  # the service's capacity when last booked
