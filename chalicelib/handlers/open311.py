@@ -1,0 +1,312 @@
+"""Open311 GeoReport v2 under ``/open311/v2/``: discovery, services, a service definition, service
+requests (GET, and POST form-encoded with ``api_key``), one request, tokens; each in ``.json`` and
+``.xml``. Errors use the GeoReport format (the HTTP middleware leaves ``/open311/*`` alone)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import urllib.parse
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.errors import ApiError
+from chalicelib.log import logger
+from chalicelib.services import open311
+from chalicelib.settings import get_settings
+from chalicelib.validation import query
+
+bp = Blueprint(__name__)
+FORM = "application/x-www-form-urlencoded"
+
+
+def _respond(data: Any, fmt: str, root: str, status: int = 200) -> Response:
+    if fmt == "xml":
+        body = open311.to_xml(root, data)
+    else:
+        body = json.dumps(data, ensure_ascii=False)
+    return Response(body=body, status_code=status, headers={"Content-Type": open311.FORMATS[fmt]})
+
+
+def _error(status: int, description: str, fmt: str) -> Response:
+    body = open311.error_body([(status, description)], fmt)
+    if fmt != "xml":
+        body = json.dumps(body, ensure_ascii=False)
+    return Response(body=body, status_code=status, headers={"Content-Type": open311.FORMATS[fmt]})
+
+
+def _split(name: str) -> tuple[str, str]:
+    """``pothole.json`` -> (``pothole``, ``json``); an unknown format -> Open311Error 404."""
+    stem, dot, fmt = name.rpartition(".")
+    if not dot or fmt not in open311.FORMATS or not stem:
+        raise open311.Open311Error(404, "Add .json or .xml to the resource.")
+    return stem, fmt
+
+
+def georeport(fmt: str | None = None) -> Callable:
+    """Wrap a route: every error comes out in the GeoReport format of the requested format."""
+
+    def wrap(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Response:
+            given = [*args, *kwargs.values()]
+            chosen = fmt or ("xml" if given and str(given[0]).endswith(".xml") else "json")
+            try:
+                return func(*args, **kwargs)
+            except open311.Open311Error as exc:
+                return _error(exc.code, exc.description, chosen)
+            except ApiError as exc:
+                return _error(exc.status, exc.message, chosen)
+            except Exception:  # noqa: BLE001 - the spec's "general service error", logged
+                logger().exception("open311 error")
+                return _error(500, "General service error.", chosen)
+
+        return inner
+
+    return wrap
+
+
+def _lang() -> str:
+    return open311._lang((bp.current_request.headers or {}).get("accept-language"))
+
+
+def _base() -> str:
+    return get_settings().public_base_url
+
+
+def _discovery(fmt: str) -> Response:
+    return _respond(open311.discovery(_base()), fmt, "discovery")
+
+
+@bp.route("/open311/v2/discovery.json", methods=["GET"])
+@georeport("json")
+def open311_discovery_json():
+    return _discovery("json")
+
+
+@bp.route("/open311/v2/discovery.xml", methods=["GET"])
+@georeport("xml")
+def open311_discovery_xml():
+    return _discovery("xml")
+
+
+@bp.route("/open311/v2/services.json", methods=["GET"])
+@georeport("json")
+def open311_services_json():
+    return _respond(open311.services(_lang()), "json", "services")
+
+
+@bp.route("/open311/v2/services.xml", methods=["GET"])
+@georeport("xml")
+def open311_services_xml():
+    return _respond(open311.services(_lang()), "xml", "services")
+
+
+@bp.route("/open311/v2/services/{code}", methods=["GET"])
+@georeport()
+def open311_service_definition(code):
+    stem, fmt = _split(code)
+    return _respond(open311.definition(stem, _lang()), fmt, "service_definition")
+
+
+def _search(fmt: str) -> Response:
+    return _respond(open311.search(query(bp.current_request), _lang()), fmt, "service_requests")
+
+
+@bp.route("/open311/v2/requests.json", methods=["GET"])
+@georeport("json")
+def open311_requests_json():
+    return _search("json")
+
+
+@bp.route("/open311/v2/requests.xml", methods=["GET"])
+@georeport("xml")
+def open311_requests_xml():
+    return _search("xml")
+
+
+def _form() -> dict[str, list[str]]:
+    raw = bp.current_request.raw_body or b""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise open311.Open311Error(400, "The form is not UTF-8.") from None
+    return urllib.parse.parse_qs(text, keep_blank_values=True)
+
+
+def _create(fmt: str) -> Response:
+    return _respond(open311.create(_form()), fmt, "service_requests")
+
+
+@bp.route("/open311/v2/requests.json", methods=["POST"], content_types=[FORM])
+@georeport("json")
+def open311_create_json():
+    return _create("json")
+
+
+@bp.route("/open311/v2/requests.xml", methods=["POST"], content_types=[FORM])
+@georeport("xml")
+def open311_create_xml():
+    return _create("xml")
+
+
+@bp.route("/open311/v2/requests/{request_id}", methods=["GET"])
+@georeport()
+def open311_request(request_id):
+    stem, fmt = _split(request_id)
+    extensions = query(bp.current_request).get("extensions") in ("true", "1")
+    return _respond(open311.get_one(stem, _lang(), extensions), fmt, "service_requests")
+
+
+@bp.route("/open311/v2/tokens/{token}", methods=["GET"])
+@georeport()
+def open311_token(token):
+    stem, fmt = _split(token)
+    return _respond(open311.by_token(stem), fmt, "service_requests")
+
+
+# -- the OpenAPI document (GeoReport errors, JSON and XML bodies) --------------------------------
+_ERRORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["code", "description"],
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+    },
+}
+_XML = {"type": "string"}
+
+
+def _ok(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
+    media = "application/json" if fmt == "json" else "text/xml"
+    return {"description": "OK", "content": {media: {"schema": schema if fmt == "json" else _XML}}}
+
+
+def _err(fmt: str, description: str) -> dict[str, Any]:
+    media = "application/json" if fmt == "json" else "text/xml"
+    return {"description": description, "content": {media: {"schema": _ERRORS if fmt == "json" else _XML}}}
+
+
+def _both_err(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ERRORS}, "text/xml": {"schema": _XML}},
+    }
+
+
+def _geo(
+    summary: str, fmt: str, schema: dict[str, Any], *, params=None, body=None, errors=(400, 404)
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": _ok(fmt, schema)
+        if fmt != "both"
+        else {
+            "description": "OK",
+            "content": {"application/json": {"schema": schema}, "text/xml": {"schema": _XML}},
+        }
+    }
+    for code in errors:
+        responses[str(code)] = _err(fmt, "GeoReport error") if fmt != "both" else _both_err("GeoReport error")
+    responses["default"] = _err(fmt, "GeoReport error") if fmt != "both" else _both_err("GeoReport error")
+    operation: dict[str, Any] = {"summary": summary, "tags": ["open311"], "responses": responses}
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = {"required": True, "content": {FORM: {"schema": body}}}
+    return operation
+
+
+def _q(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+def _path(name: str, pattern: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": pattern}}
+
+
+_SERVICES = {"type": "array", "items": {"type": "object", "required": ["service_code", "service_name"]}}
+_REQUESTS = {"type": "array", "items": {"type": "object", "required": ["service_request_id"]}}
+_SEARCH = [
+    _q("service_request_id", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*$"}),
+    _q("service_code", {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*$"}),
+    _q("start_date", {"type": "string", "format": "date-time"}),
+    _q("end_date", {"type": "string", "format": "date-time"}),
+    _q("status", {"enum": ["open", "closed", "open,closed"]}),
+    _q("extensions", {"enum": ["true", "false"]}),
+]
+_POST = {
+    "type": "object",
+    "required": ["api_key", "service_code"],
+    "properties": {
+        "api_key": {"type": "string"},
+        "service_code": {"type": "string"},
+        "lat": {"type": "number"},
+        "long": {"type": "number"},
+        "address_string": {"type": "string"},
+        "address_id": {"type": "string"},
+        "email": {"type": "string"},
+        "device_id": {"type": "string"},
+        "account_id": {"type": "string"},
+        "first_name": {"type": "string"},
+        "last_name": {"type": "string"},
+        "phone": {"type": "string"},
+        "description": {"type": "string"},
+        "media_url": {"type": "string"},
+    },
+}
+_SUFFIX = r"\.(json|xml)$"
+
+OPENAPI = {
+    "/open311/v2/discovery.json": {"get": _geo("Service discovery", "json", {"type": "object"}, errors=())},
+    "/open311/v2/discovery.xml": {"get": _geo("Service discovery", "xml", {}, errors=())},
+    "/open311/v2/services.json": {"get": _geo("The services (request types)", "json", _SERVICES, errors=())},
+    "/open311/v2/services.xml": {"get": _geo("The services (request types)", "xml", {}, errors=())},
+    "/open311/v2/services/{code}": {
+        "get": _geo(
+            "A service definition (code with .json or .xml)",
+            "both",
+            {"type": "object"},
+            params=[_path("code", r"^[a-z0-9_-]{2,40}" + _SUFFIX)],
+            errors=(404,),
+        )
+    },
+    "/open311/v2/requests.json": {
+        "get": _geo("Public service requests (default: the last 90 days)", "json", _REQUESTS, params=_SEARCH),
+        "post": _geo(
+            "Create a service request (api_key required)",
+            "json",
+            _REQUESTS,
+            body=_POST,
+            errors=(400, 403, 404),
+        ),
+    },
+    "/open311/v2/requests.xml": {
+        "get": _geo("Public service requests (default: the last 90 days)", "xml", {}, params=_SEARCH),
+        "post": _geo(
+            "Create a service request (api_key required)", "xml", {}, body=_POST, errors=(400, 403, 404)
+        ),
+    },
+    "/open311/v2/requests/{request_id}": {
+        "get": _geo(
+            "One service request (id with .json or .xml)",
+            "both",
+            _REQUESTS,
+            params=[
+                _path("request_id", r"^[0-9]{4}-[0-9]{1,9}" + _SUFFIX),
+                _q("extensions", {"enum": ["true", "false"]}),
+            ],
+            errors=(404,),
+        )
+    },
+    "/open311/v2/tokens/{token}": {
+        "get": _geo(
+            "The service request id of a token",
+            "both",
+            _REQUESTS,
+            params=[_path("token", r"^[A-Za-z0-9_-]{8,64}" + _SUFFIX)],
+            errors=(404,),
+        )
+    },
+}
