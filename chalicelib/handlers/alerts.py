@@ -1,0 +1,96 @@
+"""Broadcast alerts: composed by admins, shown on the citizen site, sent each minute in batches."""
+
+from chalice import Blueprint, Rate
+
+from chalicelib.auth import require_staff
+from chalicelib.openapi import json_response, op, path_param
+from chalicelib.services import alerts
+from chalicelib.validation import json_body, validate
+
+bp = Blueprint(__name__)
+
+_TEXT = {"type": "object", "properties": {"el": {"type": "string"}, "en": {"type": "string"}}}
+PUBLIC_ALERT = {
+    "type": "object",
+    "required": ["alert_id", "topic", "title", "text", "until"],
+    "properties": {
+        "alert_id": {"type": "string"},
+        "topic": {"type": "string"},
+        "severity": {"type": "string"},
+        "title": _TEXT,
+        "text": _TEXT,
+        "starts": {"type": "string"},
+        "until": {"type": "string"},
+    },
+}
+ALERT_LIST = {
+    "type": "object",
+    "required": ["alerts"],
+    "properties": {"alerts": {"type": "array", "items": PUBLIC_ALERT}},
+}
+
+
+@bp.route("/api/alerts", methods=["GET"])
+def current_alerts():
+    return {"alerts": alerts.current()}
+
+
+@bp.route("/api/alerts/topics", methods=["GET"])
+def alert_topics():
+    return {"topics": alerts.topics()}
+
+
+@bp.route("/api/admin/alerts", methods=["GET"])
+def admin_alerts():
+    require_staff(bp.current_request, "admin")
+    return {"alerts": alerts.recent()}
+
+
+@bp.route("/api/admin/alerts", methods=["POST"])
+def admin_create_alert():
+    staff = require_staff(bp.current_request, "admin")
+    body = validate(json_body(bp.current_request), alerts.ALERT_CREATE)
+    return alerts.public(alerts.create(staff, body), admin=True)
+
+
+@bp.route("/api/admin/alerts/{alert_id}/withdraw", methods=["POST"])
+def admin_withdraw_alert(alert_id):
+    staff = require_staff(bp.current_request, "admin")
+    return alerts.public(alerts.withdraw(staff, alert_id), admin=True)
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_send")
+def alerts_send(event):
+    return alerts.send_pending()
+
+
+OPENAPI = {
+    "/api/alerts": {
+        "get": op(
+            "Alerts in force now (heatwave, snowfall, waste collection...)",
+            "alerts",
+            responses={"200": json_response(ALERT_LIST)},
+        )
+    },
+    "/api/alerts/topics": {"get": op("The alert topics a citizen may subscribe to", "alerts")},
+    "/api/admin/alerts": {
+        "get": op("Recent alerts with their sending progress", "alerts", auth="staff"),
+        "post": op(
+            "Compose an alert: shown on the site, sent to the topic's subscribers (rate limited)",
+            "alerts",
+            auth="staff",
+            body=alerts.ALERT_CREATE,
+            responses={"200": json_response(PUBLIC_ALERT)},
+        ),
+    },
+    "/api/admin/alerts/{alert_id}/withdraw": {
+        "post": op(
+            "Withdraw an alert: off the site, no more messages",
+            "alerts",
+            auth="staff",
+            params=[path_param("alert_id", "An alert")],
+            responses={"200": json_response(PUBLIC_ALERT)},
+            errors=(404, 409),
+        )
+    },
+}

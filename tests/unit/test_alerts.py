@@ -1,0 +1,143 @@
+"""Broadcast alerts: subscriptions follow the citizens' profiles, an alert reaches each subscriber
+once on the channels they chose, in rate-limited batches, and is shown on the site while current."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from tests.conftest import bearer
+from tests.events import scheduled_event, stream_event, stream_record
+
+ALERT = {
+    "topic": "heatwave",
+    "title": {"el": "Καύσωνας", "en": "Heatwave"},
+    "text": {"el": "Κλιματιζόμενες αίθουσες ανοιχτές 10:00-20:00.", "en": "Cooled halls open 10:00-20:00."},
+    "channels": ["email", "sms"],
+    "hours": 48,
+}
+
+
+def _run(records):
+    from chalicelib.services import streams
+
+    assert streams.handle_batch(stream_event(records)) == {"batchItemFailures": []}
+
+
+def _citizens(n_subscribed=5):
+    """Citizens with topics, their stream records replayed into the subscriptions."""
+    from chalicelib.models.citizens import Citizen
+
+    records = []
+    people = []
+    for i in range(n_subscribed):
+        c = Citizen(
+            f"10000000{i}",
+            first_name="Α",
+            last_name="Β",
+            email=f"c{i}@test.gr",
+            mobile=f"+3069000000{i}",
+            notify_email=True,
+            notify_sms=(i % 2 == 0),
+            topics="heatwave,snowfall",
+            language="el" if i % 2 else "en",
+        )
+        c.save()
+        people.append(c)
+        records.append(stream_record(c))
+    other = Citizen("200000000", first_name="Γ", last_name="Δ", email="other@test.gr", topics="snowfall")
+    other.save()
+    records.append(stream_record(other))
+    _run(records)
+    return people, other
+
+
+def _outbox():
+    from chalicelib.models.outbox import OutboxMessage
+
+    return [m for m in OutboxMessage.scan() if m.kind == "alert.broadcast"]
+
+
+def test_subscriptions_follow_the_citizens_topics(aws):
+    from chalicelib.models.alerts import TopicSubscription
+
+    people, other = _citizens(2)
+    assert {s.taxid for s in TopicSubscription.query("heatwave")} == {p.taxid for p in people}
+    # WHEN a citizen drops heatwave THEN their subscription goes
+    old = copy.deepcopy(people[0])
+    people[0].topics = "snowfall"
+    people[0].save()
+    _run([stream_record(people[0], old)])
+    assert {s.taxid for s in TopicSubscription.query("heatwave")} == {people[1].taxid}
+    assert people[0].taxid in {s.taxid for s in TopicSubscription.query("snowfall")}
+
+
+def test_an_alert_reaches_each_subscriber_once_in_rate_limited_batches(client, make_staff, monkeypatch):
+    from chalicelib.models.alerts import Alert
+    from chalicelib.settings import reset_settings
+
+    monkeypatch.setenv("DIMOTIS_ALERT_BATCH_PER_MINUTE", "2")
+    reset_settings()
+    people, other = _citizens(5)
+    admin = bearer(make_staff("admin", "kep"))
+    # WHEN an admin composes a heatwave alert
+    resp = client.http.post(
+        "/api/admin/alerts", headers={**admin, "Content-Type": "application/json"}, body=json.dumps(ALERT)
+    )
+    assert resp.status_code == 200, resp.json_body
+    alert = Alert.get(resp.json_body["alert_id"])
+    # AND its stream record arrives (twice)
+    record = stream_record(alert)
+    _run([record, record])
+    # THEN only the first batch of 2 citizens went out at once (the rate limit)
+    assert len({m.recipient for m in _outbox() if m.channel == "email"}) == 2
+    # WHEN the schedule fires until the alert is done
+    for _ in range(5):
+        client.lambda_.invoke("alerts_send", scheduled_event("alerts_send"))
+    # THEN every subscriber got it once per chosen channel, the others nothing
+    messages = _outbox()
+    emails = sorted(m.recipient for m in messages if m.channel == "email")
+    sms = sorted(m.recipient for m in messages if m.channel == "sms")
+    assert emails == sorted(p.email for p in people)
+    assert sms == sorted(p.mobile for p in people if p.notify_sms)
+    assert "other@test.gr" not in emails
+    english = next(m for m in messages if m.recipient == people[0].email)
+    assert english.subject == "Heatwave"
+    done = Alert.get(alert.alert_id)
+    assert done.status == "done" and done.recipients == 5 and done.messages == len(messages)
+    # and replaying the record or the schedule sends nothing more
+    _run([record])
+    client.lambda_.invoke("alerts_send", scheduled_event("alerts_send"))
+    assert len(_outbox()) == len(messages)
+
+
+def test_current_alerts_are_public_and_withdrawn_ones_are_not(client, make_staff):
+    admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
+    created = client.http.post(
+        "/api/admin/alerts", headers=admin, body=json.dumps({**ALERT, "channels": []})
+    ).json_body
+    current = client.http.get("/api/alerts").json_body["alerts"]
+    assert [a["alert_id"] for a in current] == [created["alert_id"]]
+    assert current[0]["title"] == ALERT["title"] and "channels" not in current[0]
+    assert (
+        client.http.post(f"/api/admin/alerts/{created['alert_id']}/withdraw", headers=admin).status_code
+        == 200
+    )
+    assert client.http.get("/api/alerts").json_body["alerts"] == []
+    assert (
+        client.http.post(f"/api/admin/alerts/{created['alert_id']}/withdraw", headers=admin).status_code
+        == 409
+    )
+    listed = client.http.get("/api/admin/alerts", headers=admin).json_body["alerts"]
+    assert listed[0]["status"] == "withdrawn"
+
+
+def test_only_admins_compose_and_bad_alerts_are_refused(client, make_staff):
+    manager = {**bearer(make_staff("manager", "kep")), "Content-Type": "application/json"}
+    assert client.http.post("/api/admin/alerts", headers=manager, body=json.dumps(ALERT)).status_code == 403
+    admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
+    bad = {**ALERT, "topic": "aliens"}
+    resp = client.http.post("/api/admin/alerts", headers=admin, body=json.dumps(bad))
+    assert resp.status_code == 400 and resp.json_body["error"]["code"] == "validation_failed"
+    topics = client.http.get("/api/alerts/topics").json_body["topics"]
+    assert "waste_collection" in {t["topic"] for t in topics}
