@@ -5,6 +5,7 @@ from chalice import Chalice
 import chalicelib.handlers.appointment_events as appointment_events
 import chalicelib.handlers.appointments as appointments
 import chalicelib.handlers.appointments_staff as appointments_staff
+import chalicelib.handlers.alerts as alerts
 import chalicelib.handlers.backoffice as backoffice
 from chalicelib import middleware
 from chalicelib.handlers import citizen_auth, events, health, queue_public, queue_staff, staff_auth
@@ -20,6 +21,7 @@ app.register_blueprint(events.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(backoffice.bp)
+app.register_blueprint(alerts.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(appointments_staff.bp)
 app.register_blueprint(appointment_events.bp)

@@ -16,6 +16,8 @@ from typing import Any
 
 CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.notifications:on_outbox_record"],
+    "alerts": ["chalicelib.services.alerts:on_alert_record"],
+    "citizens": ["chalicelib.services.alerts:on_citizen_record"],
     "queue_tickets": ["chalicelib.services.queue_events:on_ticket_record", "chalicelib.services.stats_consumers:on_ticket_record"],
 }
 
