@@ -8,6 +8,7 @@ import chalicelib.handlers.appointments_staff as appointments_staff
 import chalicelib.handlers.alerts as alerts
 import chalicelib.handlers.backoffice as backoffice
 from chalicelib import middleware
+from chalicelib.handlers import open311, requests_citizen, requests_staff
 from chalicelib.handlers import citizen_auth, events, health, queue_public, queue_staff, staff_auth
 
 app = Chalice(app_name="dimotis")
@@ -22,6 +23,9 @@ app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
+app.register_blueprint(requests_citizen.bp)
+app.register_blueprint(requests_staff.bp)
+app.register_blueprint(open311.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(appointments_staff.bp)
 app.register_blueprint(appointment_events.bp)

@@ -18,6 +18,7 @@ CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.notifications:on_outbox_record"],
     "alerts": ["chalicelib.services.alerts:on_alert_record"],
     "citizens": ["chalicelib.services.alerts:on_citizen_record"],
+    "request_timeline": ["chalicelib.services.request_notifications:on_timeline_record"],
     "queue_tickets": ["chalicelib.services.queue_events:on_ticket_record", "chalicelib.services.stats_consumers:on_ticket_record"],
 }
 
