@@ -16,6 +16,7 @@ from typing import Any
 
 CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.notifications:on_outbox_record"],
+    "appointments": ["chalicelib.services.appointment_notices:on_appointment_record"],
     "alerts": ["chalicelib.services.alerts:on_alert_record"],
     "citizens": ["chalicelib.services.alerts:on_citizen_record"],
     "request_timeline": ["chalicelib.services.request_notifications:on_timeline_record"],
