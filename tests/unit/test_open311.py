@@ -1,0 +1,161 @@
+"""Open311 GeoReport v2: a client written against the spec lists services, reads a definition,
+posts a request with attributes and reads it back, in JSON and XML; errors in the spec's format;
+API keys issued and revoked by admins."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import bearer
+from tests.open311_client import GeoReportClient, GeoReportError
+from tests.unit.test_requests import ATHENS, _file, _staff, catalogue  # noqa: F401
+
+
+@pytest.fixture
+def api_key(catalogue):  # noqa: F811
+    from chalicelib.services import open311
+
+    return open311.issue_key(_staff("kep", roles=("admin",), username="admin"), "Test app")[1]
+
+
+def _transport(client):
+    def send(method, path, body, headers):
+        resp = getattr(client.http, method.lower())(path, body=body, headers=headers)
+        return resp.status_code, resp.headers.get("Content-Type", ""), resp.body
+
+    return send
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_spec_client_lists_reads_posts_and_reads_back(client, api_key, fmt):
+    geo = GeoReportClient(_transport(client), fmt=fmt, api_key=api_key)
+    # WHEN it lists the services
+    services = geo.services()
+    by_code = {s["service_code"]: s for s in services}
+    assert by_code["pothole"]["metadata"] is True and by_code["pothole"]["type"] == "realtime"
+    assert {"service_name", "description", "keywords", "group"} <= set(by_code["pothole"])
+    # AND reads a definition
+    definition = geo.service_definition("pothole")
+    attribute = definition["attributes"][0]
+    assert definition["service_code"] == "pothole"
+    assert (attribute["code"], attribute["datatype"], attribute["required"]) == (
+        "SIZE",
+        "singlevaluelist",
+        True,
+    )
+    assert [v["key"] for v in attribute["values"]] == ["small", "medium", "large"]
+    # AND posts a request with the required attribute
+    created = geo.create(
+        "pothole",
+        {"SIZE": "large"},
+        lat=ATHENS[0],
+        long=ATHENS[1],
+        description="Λακκούβα",
+        email="app.user@example.gr",
+        first_name="Ana",
+        last_name="User",
+    )
+    service_request_id = created[0]["service_request_id"]
+    assert service_request_id and created[0]["token"]
+    # THEN it reads it back, alone, in a search, and through its token
+    got = geo.request(service_request_id)[0]
+    assert got["status"] == "open" and got["service_code"] == "pothole"
+    assert float(got["lat"]) == ATHENS[0] and float(got["long"]) == ATHENS[1]
+    assert got["description"] == "Λακκούβα" and got["agency_responsible"]
+    assert got["requested_datetime"].endswith("+00:00")
+    found = geo.requests(service_code="pothole", status="open")
+    assert service_request_id in [r["service_request_id"] for r in found]
+    assert geo.token(created[0]["token"])[0]["service_request_id"] == service_request_id
+    # AND the attribute was stored, and no personal data is served
+    from chalicelib.services import requests as svc
+
+    stored = svc.get_request(service_request_id)
+    assert stored.attributes == {"SIZE": "large"} and stored.channel == "open311"
+    assert "app.user@example.gr" not in json.dumps(got)
+
+
+def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue):  # noqa: F811
+    from chalicelib.models.requests import RequestType
+
+    kind = RequestType.get("pothole")
+    kind.attributes = kind.attributes + [
+        {
+            "code": "EXTRA",
+            "datatype": "multivaluelist",
+            "values": [{"key": "a", "name_el": "Α"}, {"key": "b", "name_el": "Β"}],
+        }
+    ]
+    kind.save()
+    geo = GeoReportClient(_transport(client), api_key=api_key)
+    created = geo.create(
+        "pothole",
+        {"SIZE": "small", "EXTRA": ["a", "b"]},
+        lat=ATHENS[0],
+        long=ATHENS[1],
+        address_string="Ερμού 1",
+    )
+    from chalicelib.services import requests as svc
+
+    rid = created[0]["service_request_id"]
+    assert svc.get_request(rid).attributes == {"SIZE": "small", "EXTRA": ["a", "b"]}
+    svc.change_status(_staff(), rid, "resolved", note="ok")
+    assert geo.request(rid)[0]["status"] == "closed"
+    assert rid not in [r["service_request_id"] for r in geo.requests(status="open")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_errors_use_the_georeport_format(client, api_key, fmt):
+    geo = GeoReportClient(_transport(client), fmt=fmt, api_key="0000000000000000.wrong")
+    # unknown service -> 404; bad key -> 403; missing attribute -> 400; private request -> 404
+    with pytest.raises(GeoReportError) as unknown:
+        geo.service_definition("nothing")
+    with pytest.raises(GeoReportError) as forbidden:
+        geo.create("pothole", {"SIZE": "large"}, lat=1, long=2)
+    geo.api_key = api_key
+    with pytest.raises(GeoReportError) as invalid:
+        geo.create("pothole", {}, lat=ATHENS[0], long=ATHENS[1])
+    with pytest.raises(GeoReportError) as nowhere:
+        geo.create("pothole", {"SIZE": "large"})
+    private = _file(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
+    with pytest.raises(GeoReportError) as hidden:
+        geo.request(private.request_id)
+    for exc, status in ((unknown, 404), (forbidden, 403), (invalid, 400), (nowhere, 400), (hidden, 404)):
+        assert exc.value.status == status
+        assert exc.value.errors[0]["code"] in (status, str(status)) and exc.value.errors[0]["description"]
+
+
+def test_discovery_lists_the_endpoint_and_formats(client, catalogue):  # noqa: F811
+    for fmt in ("json", "xml"):
+        found = GeoReportClient(_transport(client), fmt=fmt).discovery()
+        endpoint = found["endpoints"][0]
+        assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+        assert endpoint["url"].endswith("/open311/v2") and "text/xml" in endpoint["formats"]
+
+
+def test_admins_issue_and_revoke_keys(client, catalogue, make_staff):  # noqa: F811
+    admin = make_staff("admin", "kep", username="admin")
+    clerk = make_staff("clerk", "roads", username="clerk.roads")
+    headers = {"Content-Type": "application/json"}
+    assert (
+        client.http.post(
+            "/api/admin/open311/keys", body=json.dumps({"name": "x"}), headers={**bearer(clerk), **headers}
+        ).status_code
+        == 403
+    )
+    issued = client.http.post(
+        "/api/admin/open311/keys",
+        body=json.dumps({"name": "FixMyCity"}),
+        headers={**bearer(admin), **headers},
+    ).json_body
+    geo = GeoReportClient(_transport(client), api_key=issued["api_key"])
+    assert geo.create("pothole", {"SIZE": "small"}, lat=ATHENS[0], long=ATHENS[1])[0]["service_request_id"]
+    listed = client.http.get("/api/admin/open311/keys", headers=bearer(admin)).json_body["keys"]
+    assert [k["name"] for k in listed] == ["FixMyCity"] and "api_key" not in listed[0]
+    # WHEN revoked, THEN the key no longer posts
+    revoked = client.http.post(f"/api/admin/open311/keys/{issued['key_id']}/revoke", headers=bearer(admin))
+    assert revoked.json_body["active"] is False
+    with pytest.raises(GeoReportError) as refused:
+        geo.create("pothole", {"SIZE": "small"}, lat=ATHENS[0], long=ATHENS[1])
+    assert refused.value.status == 403
