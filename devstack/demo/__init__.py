@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-SEEDERS = ["devstack.demo.org", "devstack.demo.queue", "devstack.demo.requests"]
+SEEDERS = ["devstack.demo.org", "devstack.demo.queue", "devstack.demo.requests", "devstack.demo.appointments"]
 
 
 def seed_all() -> dict[str, object]:

@@ -461,3 +461,32 @@ def test_api_catalogue_lists_services_by_department(client, api_service):
     assert services[0]["department_name_en"] == "KEP" and services[0]["documents"]
     assert client.http.get("/api/services?department_id=roads").json_body["services"] == []
     assert client.http.get("/api/services/svc-api").json_body["point"]["lat"] == 37.93
+
+
+def test_demo_services_are_bookable_with_points_and_documents(aws):
+    from datetime import date
+
+    from chalicelib.services import schedule
+    from devstack.demo import appointments as demo
+    from devstack.demo import org, queue
+
+    # WHEN the demo data is seeded twice
+    demo.seed()
+    report = demo.seed()
+    # THEN at least 8 services, across several departments of the demo org chart
+    from chalicelib.services import appointments
+
+    services = appointments.catalogue()
+    assert report["services"] == len(services) >= 8
+    departments = {d[0] for d in org.DEPARTMENTS}
+    assert {s.department_id for s in services} <= departments and len(
+        {s.department_id for s in services}
+    ) >= 5
+    # AND the queue's demo services and points exist here
+    queue_services = {sid for *_, ids in queue.QUEUES for sid in ids}
+    assert queue_services <= {s.service_id for s in services}
+    for service in services:
+        # each has a point in the Athens area, documents in both languages, slots on a Tuesday
+        assert 37.8 < service.point["lat"] < 38.1 and 23.6 < service.point["lng"] < 23.9
+        assert all(d["name_el"] and d["name_en"] for d in service.documents)
+        assert schedule.day_slots(service, date(2026, 11, 24)), service.service_id

@@ -1,0 +1,323 @@
+"""Demo bookable services of the demo municipality: service points with addresses and coordinates
+in the Athens area, weekly hours with breaks, limits, and the documents to bring (Greek and
+English). Service point and service ids match the live queue's demo (``devstack/demo/queue.py``).
+Idempotent: fixed ids, ``save()`` overwrites."""
+
+from __future__ import annotations
+
+from chalicelib.models.service_catalog import Service
+
+WEEKDAYS = ("1", "2", "3", "4", "5")
+
+POINTS = {
+    "kep-dimarxeio": {
+        "name_el": "ΚΕΠ Δημαρχείου",
+        "name_en": "KEP at the Town Hall",
+        "address_el": "Τερψιχόρης 51, 175 62 Παλαιό Φάληρο",
+        "address_en": "51 Terpsichoris St, 175 62 Palaio Faliro",
+        "lat": 37.92812,
+        "lng": 23.70139,
+        "phone": "2109999102",
+        "email": "kep@demo.dimotis.gr",
+        "hours_el": "Δευτέρα–Παρασκευή 08:00–15:00, Τετάρτη και 17:00–19:00",
+        "hours_en": "Monday–Friday 08:00–15:00, Wednesday also 17:00–19:00",
+    },
+    "dimotologio": {
+        "name_el": "Δημοτολόγιο και Ληξιαρχείο",
+        "name_en": "Civil Registry office",
+        "address_el": "Αγίου Αλεξάνδρου 48, 175 61 Παλαιό Φάληρο",
+        "address_en": "48 Agiou Alexandrou St, 175 61 Palaio Faliro",
+        "lat": 37.93034,
+        "lng": 23.69771,
+        "phone": "2109999101",
+        "email": "dimotologio@demo.dimotis.gr",
+        "hours_el": "Δευτέρα–Παρασκευή 08:00–14:30",
+        "hours_en": "Monday–Friday 08:00–14:30",
+    },
+    "poleodomia": {
+        "name_el": "Πολεοδομία (Τεχνικές Υπηρεσίες)",
+        "name_en": "Town Planning (Technical Services)",
+        "address_el": "Λεωφόρος Ποσειδώνος 36, 166 75 Γλυφάδα",
+        "address_en": "36 Poseidonos Ave, 166 75 Glyfada",
+        "lat": 37.87215,
+        "lng": 23.75186,
+        "phone": "2109999201",
+        "email": "poleodomia@demo.dimotis.gr",
+        "hours_el": "Τρίτη και Πέμπτη 09:00–13:00 για το κοινό",
+        "hours_en": "Tuesday and Thursday 09:00–13:00 for the public",
+    },
+    "koinoniki": {
+        "name_el": "Κέντρο Κοινωνικής Υπηρεσίας",
+        "name_en": "Social Services Centre",
+        "address_el": "Ελευθερίου Βενιζέλου 120, 171 23 Νέα Σμύρνη",
+        "address_en": "120 Eleftheriou Venizelou St, 171 23 Nea Smyrni",
+        "lat": 37.94488,
+        "lng": 23.71447,
+        "phone": "2109999301",
+        "email": "koinoniki@demo.dimotis.gr",
+        "hours_el": "Δευτέρα–Παρασκευή 08:30–14:00",
+        "hours_en": "Monday–Friday 08:30–14:00",
+    },
+    "esoda": {
+        "name_el": "Ταμείο και Τμήμα Εσόδων",
+        "name_en": "Cashier and Revenue Department",
+        "address_el": "Τερψιχόρης 51, 175 62 Παλαιό Φάληρο (1ος όροφος)",
+        "address_en": "51 Terpsichoris St, 175 62 Palaio Faliro (1st floor)",
+        "lat": 37.92830,
+        "lng": 23.70160,
+        "phone": "2109999103",
+        "email": "esoda@demo.dimotis.gr",
+        "hours_el": "Δευτέρα–Παρασκευή 08:00–14:00",
+        "hours_en": "Monday–Friday 08:00–14:00",
+    },
+    "amaxostasio": {
+        "name_el": "Αμαξοστάσιο Καθαριότητας",
+        "name_en": "Cleaning Services Depot",
+        "address_el": "Πειραιώς 210, 177 78 Ταύρος",
+        "address_en": "210 Pireos St, 177 78 Tavros",
+        "lat": 37.96412,
+        "lng": 23.69635,
+        "phone": "2109999401",
+        "email": "kathariotita@demo.dimotis.gr",
+        "hours_el": "Δευτέρα–Σάββατο 07:00–14:00",
+        "hours_en": "Monday–Saturday 07:00–14:00",
+    },
+}
+
+
+def _doc(name_el: str, name_en: str, where_el: str = "", where_en: str = "") -> dict[str, str]:
+    return {"name_el": name_el, "name_en": name_en, "where_el": where_el, "where_en": where_en}
+
+
+ID_CARD = _doc("Αστυνομική ταυτότητα ή διαβατήριο", "Identity card or passport")
+AUTHORISATION = _doc(
+    "Εξουσιοδότηση με θεώρηση γνησίου υπογραφής (αν έρχεται τρίτος)",
+    "Signed authorisation with certified signature (if someone comes on your behalf)",
+    "gov.gr (εξουσιοδότηση) ή ΚΕΠ",
+    "gov.gr (authorisation) or any KEP",
+)
+
+
+def _hours(intervals: list[list[str]], days: tuple[str, ...] = WEEKDAYS) -> dict[str, list[list[str]]]:
+    return {d: intervals for d in days}
+
+
+KEP_HOURS = {
+    **_hours([["08:00", "11:00"], ["11:30", "15:00"]]),
+    "3": [["08:00", "11:00"], ["11:30", "15:00"], ["17:00", "19:00"]],
+}
+
+# id, department, point, el, en, description el, description en, documents, settings
+SERVICES = [
+    (
+        "kep-certificates",
+        "kep",
+        "kep-dimarxeio",
+        "Έκδοση πιστοποιητικών και βεβαιώσεων",
+        "Certificates and attestations",
+        "Πιστοποιητικά οικογενειακής κατάστασης, εγγυτέρων συγγενών, βεβαιώσεις μόνιμης κατοικίας.",
+        "Family status and next-of-kin certificates, proof of permanent residence.",
+        [ID_CARD, AUTHORISATION],
+        {"capacity": 3, "slot_minutes": 15, "duration_minutes": 15, "max_per_day": 1, "hours": KEP_HOURS},
+    ),
+    (
+        "kep-signature",
+        "kep",
+        "kep-dimarxeio",
+        "Βεβαίωση γνησίου υπογραφής",
+        "Certification of signature",
+        "Θεώρηση γνησίου υπογραφής σε υπεύθυνες δηλώσεις και εξουσιοδοτήσεις.",
+        "Certification of your signature on solemn declarations and authorisations.",
+        [ID_CARD, _doc("Το έγγραφο προς υπογραφή (χωρίς υπογραφή)", "The document to sign (unsigned)")],
+        {"capacity": 2, "slot_minutes": 10, "duration_minutes": 10, "max_per_day": 2, "hours": KEP_HOURS},
+    ),
+    (
+        "kep-applications",
+        "kep",
+        "kep-dimarxeio",
+        "Υποβολή αιτήσεων προς δημόσιες υπηρεσίες",
+        "Applications to public services",
+        "Αιτήσεις για επιδόματα, άδειες και διαδικασίες άλλων φορέων μέσω ΚΕΠ.",
+        "Applications for benefits, permits and other agencies' procedures through the KEP.",
+        [
+            ID_CARD,
+            _doc("ΑΜΚΑ και ΑΦΜ", "Social security (AMKA) and tax (AFM) numbers"),
+            _doc(
+                "Τα δικαιολογητικά της αίτησης",
+                "The supporting documents of the application",
+                "Οδηγός διαδικασιών στο gov.gr",
+                "Procedure guide on gov.gr",
+            ),
+        ],
+        {"capacity": 1, "slot_minutes": 20, "duration_minutes": 20, "max_per_day": 1, "hours": KEP_HOURS},
+    ),
+    (
+        "registry-roll",
+        "civil-registry",
+        "dimotologio",
+        "Δημοτολόγιο: εγγραφή και μεταδημότευση",
+        "Municipal roll: registration and transfer",
+        "Εγγραφή στο δημοτολόγιο, μεταδημότευση, διόρθωση στοιχείων μερίδας.",
+        "Registration in the municipal roll, transfer from another municipality, corrections.",
+        [
+            ID_CARD,
+            _doc(
+                "Πιστοποιητικό οικογενειακής κατάστασης από τον προηγούμενο δήμο",
+                "Family status certificate from the previous municipality",
+                "Δήμος εγγραφής ή gov.gr",
+                "Previous municipality or gov.gr",
+            ),
+            _doc("Λογαριασμός ΔΕΚΟ ή μισθωτήριο", "A utility bill or lease", "", ""),
+        ],
+        {
+            "capacity": 1,
+            "slot_minutes": 30,
+            "duration_minutes": 30,
+            "max_per_day": 1,
+            "hours": _hours([["08:00", "14:30"]]),
+        },
+    ),
+    (
+        "registry-acts",
+        "civil-registry",
+        "dimotologio",
+        "Ληξιαρχείο: γεννήσεις, γάμοι, θάνατοι",
+        "Registry of births, marriages and deaths",
+        "Δηλώσεις γέννησης, σύμφωνα συμβίωσης, πολιτικοί γάμοι, ληξιαρχικές πράξεις.",
+        "Birth declarations, civil partnerships, civil marriages, registry records.",
+        [
+            ID_CARD,
+            _doc(
+                "Βεβαίωση μαιευτηρίου (για γέννηση)",
+                "Maternity hospital certificate (for a birth)",
+                "Μαιευτήριο",
+                "The maternity hospital",
+            ),
+        ],
+        {
+            "capacity": 1,
+            "slot_minutes": 30,
+            "duration_minutes": 30,
+            "max_per_day": 1,
+            "hours": _hours([["08:00", "11:00"], ["11:30", "14:30"]]),
+        },
+    ),
+    (
+        "planning-consult",
+        "planning",
+        "poleodomia",
+        "Συνάντηση με μηχανικό της Πολεοδομίας",
+        "Meeting a town-planning engineer",
+        "Ενημέρωση για οικοδομικές άδειες, αυθαίρετα και χρήσεις γης.",
+        "Advice on building permits, unauthorised structures and land use.",
+        [
+            ID_CARD,
+            _doc("Τοπογραφικό διάγραμμα (αν υπάρχει)", "Site survey plan (if you have one)", "", ""),
+            _doc(
+                "Αριθμός ΚΑΕΚ του ακινήτου",
+                "The property's cadastre number (KAEK)",
+                "Ελληνικό Κτηματολόγιο",
+                "Hellenic Cadastre",
+            ),
+        ],
+        {
+            "capacity": 1,
+            "slot_minutes": 30,
+            "duration_minutes": 30,
+            "max_per_day": 1,
+            "min_notice_minutes": 24 * 60,
+            "hours": _hours([["09:00", "13:00"]], ("2", "4")),
+        },
+    ),
+    (
+        "social-support",
+        "social",
+        "koinoniki",
+        "Συνάντηση με κοινωνικό λειτουργό",
+        "Meeting a social worker",
+        "Κοινωνικό παντοπωλείο, επίδομα ενοικίου, βοήθεια στο σπίτι.",
+        "Social grocery, rent allowance, home help.",
+        [
+            ID_CARD,
+            _doc(
+                "Εκκαθαριστικό εφορίας τελευταίου έτους",
+                "Last year's income tax assessment",
+                "myAADE",
+                "myAADE",
+            ),
+            _doc("Βεβαίωση ανεργίας (αν ισχύει)", "Unemployment certificate (if applicable)", "ΔΥΠΑ", "DYPA"),
+        ],
+        {
+            "capacity": 1,
+            "slot_minutes": 45,
+            "duration_minutes": 45,
+            "max_per_day": 1,
+            "hours": _hours([["08:30", "11:30"], ["12:00", "14:00"]]),
+        },
+    ),
+    (
+        "revenue-settlement",
+        "revenue",
+        "esoda",
+        "Ρύθμιση οφειλών προς τον Δήμο",
+        "Settling debts to the municipality",
+        "Ρύθμιση σε δόσεις, βεβαίωση οφειλής, ενημερότητα.",
+        "Instalment plans, statements of debt, certificates of no debt.",
+        [ID_CARD, _doc("Ειδοποίηση οφειλής (αν την έχετε)", "The notice of debt (if you have it)")],
+        {
+            "capacity": 2,
+            "slot_minutes": 20,
+            "duration_minutes": 20,
+            "max_per_day": 1,
+            "hours": _hours([["08:00", "14:00"]]),
+        },
+    ),
+    (
+        "cleaning-bulky",
+        "cleaning",
+        "amaxostasio",
+        "Παράδοση ογκωδών αντικειμένων",
+        "Dropping off bulky items",
+        "Παράδοση επίπλων, στρωμάτων και κλαδεμάτων στο αμαξοστάσιο.",
+        "Drop off furniture, mattresses and garden waste at the depot.",
+        [
+            ID_CARD,
+            _doc(
+                "Λογαριασμός ρεύματος με τα τετραγωνικά της κατοικίας",
+                "Electricity bill showing your home's floor area",
+            ),
+        ],
+        {
+            "capacity": 4,
+            "slot_minutes": 30,
+            "duration_minutes": 30,
+            "max_per_day": 1,
+            "hours": _hours([["07:00", "14:00"]], ("1", "2", "3", "4", "5", "6")),
+        },
+    ),
+]
+
+
+def seed() -> dict[str, int]:
+    for service_id, department, point, el, en, desc_el, desc_en, documents, settings in SERVICES:
+        values = {
+            "min_notice_minutes": 120,
+            "max_days_ahead": 30,
+            "cancel_cutoff_minutes": 60,
+            **settings,
+        }
+        Service(
+            service_id,
+            department_id=department,
+            name_el=el,
+            name_en=en,
+            description_el=desc_el,
+            description_en=desc_en,
+            documents=documents,
+            service_point_id=point,
+            point={"service_point_id": point, **POINTS[point]},
+            exceptions={},
+            active=True,
+            **values,
+        ).save()
+    return {"services": len(SERVICES), "service_points": len({s[2] for s in SERVICES})}
