@@ -15,7 +15,8 @@ Metrics (all per department and per day; ``dimension`` in brackets):
 - requests (day of submission): ``req.submitted`` [all, type=<code>], ``req.open`` [due=<day>]
   (the open backlog by submission and due day), ``req.resolved`` [all, late],
   ``req.resolution`` / ``req.first_response`` [all (total seconds), m=<minutes> (histogram for
-  medians)];
+  medians)]; a request is closed once resolved, rejected or closed (at ``resolved_at``, else at
+  its last update);
 - queue tickets (day of the ticket): ``queue.tickets`` / ``queue.no_show`` [all, service=<id>],
   ``queue.wait`` / ``queue.service`` (count, total seconds) [all, service=, counter=, staff=];
 - visits (day of the visit): ``visit.count`` [all, building=<id>].
@@ -31,6 +32,7 @@ from chalicelib.services.stats import Increment, image, local_day, when
 
 Contrib = dict[tuple[str, str | None, str, str], list[float]]
 
+CLOSED_REQUEST = ("resolved", "rejected", "closed")
 CANCELLED = ("cancelled_by_citizen", "cancelled_by_staff", "cancelled")
 APPOINTMENT_OUTCOMES = {"completed": "appt.completed", "no_show": "appt.no_show"}
 
@@ -66,6 +68,8 @@ def _seconds(later: Any, earlier: Any) -> float | None:
 
 
 def _apply(record: dict[str, Any], contributions, transitions=None) -> list[Increment]:
+    if record.get("eventName") == "REMOVE":
+        return []  # an item that expires (TTL) or is tidied away still happened
     new, old = image(record, "NewImage"), image(record, "OldImage")
     increments = _diff(contributions(new) if new else {}, contributions(old) if old else {})
     if transitions:
@@ -120,7 +124,8 @@ def request_contributions(item: dict[str, Any]) -> Contrib:
     dept = item.get("department_id")
     day = local_day(item.get("created_at"))
     _add(out, "req.submitted", dept, day, ["all", f"type={item.get('type_code')}"])
-    resolved = item.get("resolved_at")
+    closed = item.get("status") in CLOSED_REQUEST
+    resolved = (item.get("resolved_at") or item.get("updated_at")) if closed else None
     if resolved:
         seconds = _seconds(resolved, item.get("created_at")) or 0.0
         late = item.get("due_at") and when(resolved) > when(item.get("due_at"))

@@ -189,3 +189,156 @@ def test_stream_images_parse_pynamodb_datetimes():
 
     raw = QueueTicket.issued_at.serialize(at)
     assert when(raw) == at
+
+
+# -- appointments and requests ---------------------------------------------------------------------------
+def _appointment_lives(rng):
+    from chalicelib.models.appointments import Appointment
+
+    lives = []
+    for n in range(30):
+        day = rng.choice(DAYS)
+        service = rng.choice(["passport", "certificate"])
+        hour = rng.randint(8, 13)
+        start = f"{day}T{hour:02}:00"
+        slot_start = datetime.fromisoformat(f"{day}T{hour - 2:02}:00:00+00:00")
+        created = slot_start - timedelta(hours=rng.randint(2, 240))
+        a = Appointment(
+            f"A{n}",
+            reference=f"R{n}",
+            taxid="123456789",
+            service_id=service,
+            department_id="kep",
+            start=start,
+            slot_start=slot_start,
+            slot_end=slot_start + timedelta(minutes=15),
+            status="booked",
+            created_at=created,
+            updated_at=created,
+        )
+        life = [copy.deepcopy(a)]
+        fate = rng.choice(
+            ["booked", "completed", "no_show", "cancelled_by_citizen", "cancelled_by_staff", "moved"]
+        )
+        if fate == "moved":
+            other = rng.choice([d for d in DAYS if d != day])
+            a.start, a.status = f"{other}T{hour:02}:00", "rescheduled"
+            a.slot_start = datetime.fromisoformat(f"{other}T{hour - 2:02}:00:00+00:00")
+            life.append(copy.deepcopy(a))
+            a.status = "completed"
+        elif fate != "booked":
+            a.status = fate
+        life.append(copy.deepcopy(a))
+        lives.append(life)
+    return lives
+
+
+def _records(lives, repeat_every=4):
+    records = []
+    for life in lives:
+        prev = None
+        for img in life:
+            if prev is None or img.serialize() != prev.serialize():
+                records.append(stream_record(img, prev))
+            prev = img
+    return records + records[::repeat_every]
+
+
+def test_appointments_dashboard_equals_figures_from_the_raw_appointments(client, make_staff):
+    lives = _appointment_lives(random.Random(11))
+    _run(_records(lives))
+    admin = bearer(make_staff("admin", "kep"))
+    figures = client.http.get(
+        "/api/staff/stats/appointments?department_id=kep&from=2026-11-02&to=2026-11-04", headers=admin
+    ).json_body
+    final = [life[-1] for life in lives]
+    outcome = {
+        "completed": ("completed",),
+        "no_show": ("no_show",),
+        "cancelled": ("cancelled_by_citizen", "cancelled_by_staff"),
+    }
+    assert figures["totals"] == {
+        "booked": len(final),
+        **{k: sum(a.status in v for a in final) for k, v in outcome.items()},
+    }
+    for row in figures["by_day"]:
+        mine = [a for a in final if a.start[:10] == row["day"]]
+        assert row["booked"] == len(mine)
+        assert row["completed"] == sum(a.status == "completed" for a in mine)
+    for row in figures["by_service"]:
+        mine = [a for a in final if a.service_id == row["service_id"]]
+        assert row["booked"] == len(mine)
+        assert row["no_show"] == sum(a.status == "no_show" for a in mine)
+    leads = [(a.slot_start - a.created_at).total_seconds() for a in final]
+    assert figures["avg_lead_days"] == round(sum(leads) / len(leads) / 86400, 2)
+
+
+def _request_lives(rng):
+    from chalicelib.models.requests import CitizenRequest
+
+    lives = []
+    for n in range(24):
+        day = rng.choice(DAYS)
+        created = datetime.fromisoformat(f"{day}T07:00:00+00:00") + timedelta(minutes=rng.randint(0, 500))
+        type_code = rng.choice(["pothole", "streetlight", "bulky_waste"])
+        r = CitizenRequest(
+            f"2026-{n:06}",
+            protocol=f"2026/{n:06}",
+            year=2026,
+            number=n,
+            type_code=type_code,
+            department_id="roads",
+            status="submitted",
+            created_at=created,
+            updated_at=created,
+            due_at=created + timedelta(days=rng.choice([1, 3, 60])),
+            department_status="roads#submitted",
+            created_key=f"{created.isoformat()}#{n}",
+        )
+        life = [copy.deepcopy(r)]
+        if rng.random() < 0.75:
+            r.status, r.updated_at = "received", created + timedelta(minutes=rng.randint(5, 3000))
+            life.append(copy.deepcopy(r))
+            fate = rng.choice(["open", "resolved", "rejected"])
+            if fate != "open":
+                r.status, r.updated_at = fate, r.updated_at + timedelta(minutes=rng.randint(60, 8000))
+                if fate == "resolved":
+                    r.resolved_at = r.updated_at
+                life.append(copy.deepcopy(r))
+        lives.append(life)
+    return lives
+
+
+def test_requests_dashboard_equals_figures_from_the_raw_requests(client, make_staff):
+    from chalicelib.services.stats import TZ
+
+    lives = _request_lives(random.Random(5))
+    _run(_records(lives))
+    admin = bearer(make_staff("admin", "kep"))
+    figures = client.http.get(
+        "/api/staff/stats/requests?department_id=roads&from=2026-11-02&to=2026-11-04", headers=admin
+    ).json_body
+    final = [life[-1] for life in lives]
+    first = [life[1] for life in lives if len(life) > 1]
+    closed = [r for r in final if r.status in ("resolved", "rejected")]
+    open_ = [r for r in final if r not in closed]
+    today = datetime.now(TZ).date()
+
+    def minutes(later, earlier):
+        return int((later - earlier).total_seconds() // 60)
+
+    def closed_at(r):
+        return r.resolved_at or r.updated_at
+
+    assert figures["totals"] == {"submitted": len(final), "resolved": len(closed), "open": len(open_)}
+    assert figures["median_first_response_minutes"] == median(
+        minutes(r.updated_at, r.created_at) for r in first
+    )
+    assert figures["median_resolution_minutes"] == median(minutes(closed_at(r), r.created_at) for r in closed)
+    late = sum(closed_at(r) > r.due_at for r in closed)
+    overdue_open = sum(r.due_at.astimezone(TZ).date() < today for r in open_)
+    assert figures["overdue_share"] == round((late + overdue_open) / len(final), 4)
+    assert {t["type"]: t["submitted"] for t in figures["by_type"]} == {
+        code: sum(r.type_code == code for r in final) for code in {r.type_code for r in final}
+    }
+    assert sum(b["open"] for b in figures["backlog_by_age"]) == len(open_)
