@@ -24,3 +24,7 @@ QUEUES: dict[str, QueueSpec] = {}
 def register(spec: QueueSpec) -> QueueSpec:
     QUEUES[spec.name] = spec
     return spec
+
+
+# the visit log's exposure fan-out; here so the local stack creates it before the app is imported
+register(QueueSpec(name="fanout", function="exposure_sender", url_env="DIMOTIS_FANOUT_QUEUE_URL"))
