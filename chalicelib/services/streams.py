@@ -17,9 +17,14 @@ from typing import Any
 CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.notifications:on_outbox_record"],
     "exposure_incidents": ["chalicelib.services.exposure:on_incident_record"],
-    "appointments": ["chalicelib.services.appointment_notices:on_appointment_record"],
+    "appointments": [
+        "chalicelib.services.appointment_notices:on_appointment_record",
+        "chalicelib.services.stats_consumers:on_appointment_record",
+    ],
     "alerts": ["chalicelib.services.alerts:on_alert_record"],
     "citizens": ["chalicelib.services.alerts:on_citizen_record"],
+    "citizen_requests": ["chalicelib.services.stats_consumers:on_request_record"],
+    "visits": ["chalicelib.services.stats_consumers:on_visit_record"],
     "request_timeline": ["chalicelib.services.request_notifications:on_timeline_record"],
     "queue_tickets": ["chalicelib.services.queue_events:on_ticket_record", "chalicelib.services.stats_consumers:on_ticket_record"],
 }
