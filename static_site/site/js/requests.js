@@ -1,0 +1,356 @@
+// Citizens' requests page: file a request or report (type, extra fields, text, a map pin with the
+// nearby-duplicates check, a photo uploaded straight to S3 with a presigned POST), my requests with
+// their public timelines, and looking up / following a public report by protocol number.
+// Every piece of data is put on the page as text (el() / textContent), never as markup.
+import * as L from "/vendor/leaflet/dist/leaflet-src.esm.js";
+import { api, ApiError } from "/shared/api.js";
+import { lang, onLangChange, t } from "/shared/i18n.js";
+import {
+  citizenLoginUrl, clearError, clearFieldErrors, el, formatDate, formatDateTime, mountLayout,
+  replaceChildren, showError, showFieldError,
+} from "/shared/layout.js";
+
+const $ = (id) => document.getElementById(id);
+const CENTRE = [37.9755, 23.7348]; // the demo municipality's centre
+const MAX_PHOTO = 5 * 1024 * 1024;
+
+const me = await mountLayout({ audience: "citizen", active: "requests" });
+let types = [];
+let map = null;
+let marker = null;
+let pin = null;
+
+const name = (item) => (lang() === "en" ? item.name_en || item.name_el : item.name_el);
+const typeOf = (code) => types.find((k) => k.code === code);
+const statusText = (s) => t(`requests.status.${s}`);
+
+// -- the form ------------------------------------------------------------------------------------
+function renderTypeOptions() {
+  const select = $("type");
+  const chosen = select.value;
+  const groups = new Map();
+  for (const kind of types) {
+    const label = lang() === "en" ? kind.group_en : kind.group_el;
+    if (!groups.has(label)) groups.set(label, []);
+    groups.get(label).push(kind);
+  }
+  replaceChildren(
+    select,
+    el("option", { value: "" }, t("requests.type_choose")),
+    [...groups].map(([label, kinds]) =>
+      el("optgroup", { label }, kinds.map((k) => el("option", { value: k.code }, name(k)))),
+    ),
+  );
+  select.value = chosen;
+}
+
+function attributeLabel(attribute) {
+  return (lang() === "en" && attribute.description_en) || attribute.description_el || attribute.code;
+}
+
+function attributeInput(attribute) {
+  const id = `attr-${attribute.code}`;
+  const common = { id, name: attribute.code, "data-code": attribute.code, required: Boolean(attribute.required) };
+  const label = el("label", { class: "govgr-label", for: id }, attributeLabel(attribute), attribute.required ? " *" : "");
+  const hint = attribute.datatype_description ? el("p", { class: "govgr-hint" }, attribute.datatype_description) : null;
+  const option = (v) => el("option", { value: v.key }, (lang() === "en" && v.name_en) || v.name_el);
+  switch (attribute.datatype) {
+    case "singlevaluelist":
+      return el("div", { class: "govgr-field" }, label, hint,
+        el("select", { class: "govgr-select", ...common }, el("option", { value: "" }, t("requests.type_choose")),
+          (attribute.values || []).map(option)));
+    case "multivaluelist":
+      return el("fieldset", { class: "govgr-fieldset govgr-field", id, "data-code": attribute.code, "data-multi": "1" },
+        el("legend", { class: "govgr-fieldset__legend govgr-label" }, attributeLabel(attribute), attribute.required ? " *" : ""),
+        el("div", { class: "govgr-checkboxes" }, (attribute.values || []).map((v) =>
+          el("div", { class: "govgr-checkboxes__item" },
+            el("label", { class: "govgr-label govgr-checkboxes__label" },
+              el("input", { class: "govgr-checkboxes__input", type: "checkbox", value: v.key, name: attribute.code }),
+              " ", (lang() === "en" && v.name_en) || v.name_el)))));
+    case "text":
+      return el("div", { class: "govgr-field" }, label, hint,
+        el("textarea", { class: "govgr-textarea", rows: 3, maxlength: 4000, ...common }));
+    case "number":
+      return el("div", { class: "govgr-field" }, label, hint,
+        el("input", { class: "govgr-input govgr-input--width-10", type: "number", step: "any", ...common }));
+    case "datetime":
+      return el("div", { class: "govgr-field" }, label, hint,
+        el("input", { class: "govgr-input govgr-input--width-20", type: "datetime-local", ...common }));
+    default:
+      return el("div", { class: "govgr-field" }, label, hint,
+        el("input", { class: "govgr-input", type: "text", maxlength: 200, ...common }));
+  }
+}
+
+function onTypeChange() {
+  const kind = typeOf($("type").value);
+  clearFieldErrors($("request-form"));
+  replaceChildren($("fields"), kind ? kind.attributes.filter((a) => a.variable !== false).map(attributeInput) : []);
+  $("type-hint").textContent = kind
+    ? `${t(kind.public ? "requests.public_hint" : "requests.private_hint")} ${t("requests.expected_days", { days: kind.expected_days })}`
+    : "";
+  $("location-field").hidden = !kind || kind.location === "none";
+  $("photo-field").hidden = !kind || kind.photo === "none";
+  if (!$("location-field").hidden) ensureMap();
+  checkNearby();
+}
+
+function ensureMap() {
+  if (!map) {
+    // No tile layer is required: markers and clicks work on a plain background (tiles may not load).
+    map = L.map("map", { center: CENTRE, zoom: 16, attributionControl: false });
+    map.on("click", (event) => setPin(event.latlng.lat, event.latlng.lng));
+  }
+  setTimeout(() => map.invalidateSize(), 0);
+}
+
+function setPin(lat, lon) {
+  pin = { lat: Number(lat.toFixed(6)), lon: Number(lon.toFixed(6)) };
+  if (marker) marker.setLatLng([pin.lat, pin.lon]);
+  else marker = L.circleMarker([pin.lat, pin.lon], { radius: 9, color: "#d4351c", weight: 3, className: "rq-pin" }).addTo(map);
+  $("pin").textContent = t("requests.location_chosen", { lat: pin.lat.toFixed(5), lon: pin.lon.toFixed(5) });
+  checkNearby();
+}
+
+async function checkNearby() {
+  const box = $("nearby");
+  const kind = typeOf($("type").value);
+  if (!kind || !pin || !kind.public) {
+    box.replaceChildren();
+    return;
+  }
+  try {
+    const found = await api(`/api/requests/nearby?type_code=${encodeURIComponent(kind.code)}&lat=${pin.lat}&lon=${pin.lon}`);
+    if (!found.reports.length) {
+      replaceChildren(box, el("p", { class: "govgr-hint", "data-testid": "nearby-none" }, t("requests.nearby_none")));
+      return;
+    }
+    replaceChildren(box, el("div", { class: "rq-nearby", "data-testid": "nearby" },
+      el("h3", { class: "govgr-heading-s" }, t("requests.nearby_title")),
+      el("p", { class: "govgr-body" }, t("requests.nearby_text")),
+      el("ul", { class: "govgr-list" }, found.reports.map((r) =>
+        el("li", {}, el("strong", {}, r.protocol), " — ", statusText(r.status), " — ",
+          t("requests.distance", { meters: Math.round(r.distance_m) }), " ", r.address || "", " ",
+          el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", onclick: () => followProtocol(r.protocol) },
+            t("requests.follow_this")))))));
+  } catch (err) {
+    showError($("error"), err);
+  }
+}
+
+function collectAttributes(kind) {
+  const out = {};
+  let ok = true;
+  for (const attribute of kind.attributes.filter((a) => a.variable !== false)) {
+    const node = $(`attr-${attribute.code}`);
+    let value;
+    if (attribute.datatype === "multivaluelist") {
+      value = [...node.querySelectorAll("input:checked")].map((i) => i.value);
+      if (!value.length) value = null;
+    } else {
+      value = node.value.trim();
+      if (value === "") value = null;
+      else if (attribute.datatype === "number") value = Number(value);
+    }
+    if (value === null) {
+      if (attribute.required) {
+        showFieldError(attribute.datatype === "multivaluelist" ? node.querySelector("input") : node, t("requests.required_field"));
+        ok = false;
+      }
+      continue;
+    }
+    out[attribute.code] = value;
+  }
+  return ok ? out : null;
+}
+
+async function uploadPhoto(file) {
+  if (!["image/jpeg", "image/png"].includes(file.type)) throw new Error(t("requests.photo_type"));
+  if (file.size > MAX_PHOTO) throw new Error(t("requests.photo_size"));
+  const form = await api("/api/requests/photos", { method: "POST", body: { content_type: file.type } });
+  const data = new FormData();
+  for (const [key, value] of Object.entries(form.fields)) data.append(key, value);
+  data.append("file", file);
+  let resp;
+  try {
+    resp = await fetch(form.url, { method: "POST", body: data });
+  } catch {
+    throw new Error(t("requests.photo_failed"));
+  }
+  if (!resp.ok) throw new Error(t("requests.photo_failed"));
+  return form.key;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const form = $("request-form");
+  clearFieldErrors(form);
+  clearError($("error"));
+  const kind = typeOf($("type").value);
+  if (!kind) {
+    showFieldError("type", t("requests.required_field"));
+    return;
+  }
+  const attributes = collectAttributes(kind);
+  if (attributes === null) return;
+  if (kind.location === "required" && !pin) {
+    showFieldError("address", t("requests.location_required"));
+    return;
+  }
+  const file = $("photo").files[0];
+  if (kind.photo === "required" && !file) {
+    showFieldError("photo", t("requests.photo_required"));
+    return;
+  }
+  const button = $("submit");
+  button.disabled = true;
+  button.textContent = t("requests.submitting");
+  try {
+    const body = { type_code: kind.code, description: $("description").value.trim(), attributes };
+    if (kind.location !== "none" && pin) Object.assign(body, pin, { address: $("address").value.trim() });
+    if (kind.photo !== "none" && file) body.photos = [await uploadPhoto(file)];
+    const result = await api("/api/requests", { method: "POST", body });
+    $("done-protocol").textContent = result.request.protocol;
+    $("done").hidden = false;
+    form.reset();
+    pin = null;
+    if (marker) {
+      marker.remove();
+      marker = null;
+    }
+    $("pin").textContent = "";
+    onTypeChange();
+    $("done").scrollIntoView();
+    await loadMine();
+  } catch (err) {
+    showError($("error"), err);
+  } finally {
+    button.disabled = false;
+    button.textContent = t("requests.submit");
+  }
+}
+
+// -- my requests, timelines, following -----------------------------------------------------------
+function timelineList(entries) {
+  return el("ol", { class: "rq-timeline", "data-testid": "timeline" }, entries.map((e) =>
+    el("li", {},
+      el("p", { class: "govgr-body govgr-!-margin-bottom-1" },
+        el("strong", {}, formatDateTime(e.at)), " — ", e.status ? statusText(e.status) : t(`requests.action.${e.action}`)),
+      e.note ? el("p", { class: "govgr-body rq-note" }, e.note) : null)));
+}
+
+function card(req, extra = []) {
+  const kind = typeOf(req.type_code);
+  return el("div", { class: "rq-card", "data-request": req.request_id },
+    el("h3", { class: "govgr-heading-s" }, req.protocol, " — ", kind ? name(kind) : req.type_code),
+    el("p", { class: "govgr-body" },
+      el("span", {}, t("requests.status_label"), ": "), el("strong", { "data-testid": "status" }, statusText(req.status)),
+      " · ", t("requests.submitted_at"), ": ", formatDate(req.created_at)),
+    req.address ? el("p", { class: "govgr-hint" }, req.address) : null,
+    extra);
+}
+
+async function showTimeline(req, container) {
+  try {
+    const detail = await api(`/api/requests/mine/${encodeURIComponent(req.request_id)}`);
+    replaceChildren(container,
+      el("h4", { class: "govgr-heading-s" }, t("requests.timeline")),
+      detail.request.description ? el("p", { class: "govgr-body rq-note" }, detail.request.description) : null,
+      timelineList(detail.timeline));
+  } catch (err) {
+    showError($("error"), err);
+  }
+}
+
+async function loadMine() {
+  if (!me) return;
+  const data = await api("/api/requests/mine");
+  replaceChildren($("mine"), data.requests.length
+    ? data.requests.map((req) => {
+      const slot = el("div", {});
+      const button = el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", "data-testid": "show-timeline",
+        onclick: () => showTimeline(req, slot) }, t("requests.show_timeline"));
+      return card(req, [button, slot]);
+    })
+    : el("p", { class: "govgr-body" }, t("requests.mine_none")));
+  replaceChildren($("followed"), data.followed.map((req) =>
+    card(req, el("button", { type: "button", class: "govgr-btn govgr-btn-secondary",
+      onclick: async () => { await api("/api/requests/unfollow", { method: "POST", body: { protocol: req.protocol } }); await loadMine(); } },
+    t("requests.unfollow")))));
+  const wanted = location.hash.slice(1);
+  const target = wanted && $("mine").querySelector(`[data-request="${CSS.escape(wanted)}"]`);
+  if (target) {
+    target.querySelector("button").click();
+    target.scrollIntoView();
+  }
+}
+
+async function followProtocol(protocol) {
+  clearError($("error"));
+  try {
+    await api("/api/requests/follow", { method: "POST", body: { protocol } });
+    replaceChildren($("nearby"), el("p", { class: "govgr-body", role: "status" }, t("requests.following")));
+    await loadMine();
+  } catch (err) {
+    showError($("error"), err);
+  }
+}
+
+async function lookUp(event) {
+  event.preventDefault();
+  const view = $("followed-view");
+  clearError($("error"));
+  const protocol = $("protocol").value.trim();
+  if (!/^[0-9]{4}[/-][0-9]{1,9}$/.test(protocol)) {
+    showFieldError("protocol", t("requests.not_found"));
+    return;
+  }
+  clearFieldErrors($("follow-form"));
+  try {
+    const data = await api(`/api/requests/follow?protocol=${encodeURIComponent(protocol)}`);
+    const own = me && data.request && data.timeline;
+    replaceChildren(view, card(data.request, [
+      data.request.description ? el("p", { class: "govgr-body rq-note" }, data.request.description) : null,
+      timelineList(data.timeline),
+      me && data.request.public && data.request.open && own
+        ? el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", onclick: () => followProtocol(data.request.protocol) },
+          t("requests.follow_this"))
+        : null,
+    ]));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) replaceChildren(view, el("p", { class: "govgr-body" }, t("requests.not_found")));
+    else showError($("error"), err);
+  }
+}
+
+// -- start -----------------------------------------------------------------------------------------
+$("follow-form").addEventListener("submit", lookUp);
+try {
+  types = (await api("/api/request-types")).types;
+} catch (err) {
+  showError($("error"), err);
+}
+if (me) {
+  $("new-section").hidden = false;
+  $("mine-section").hidden = false;
+  renderTypeOptions();
+  $("type").addEventListener("change", onTypeChange);
+  $("request-form").addEventListener("submit", submit);
+  try {
+    await loadMine();
+  } catch (err) {
+    showError($("error"), err);
+  }
+} else {
+  $("signin").hidden = false;
+  $("signin-link").setAttribute("href", citizenLoginUrl());
+}
+window.addEventListener("hashchange", () => {
+  if (me) loadMine().catch((err) => showError($("error"), err));
+});
+onLangChange(() => {
+  if (!me) return;
+  renderTypeOptions();
+  onTypeChange();
+  loadMine().catch((err) => showError($("error"), err));
+});
