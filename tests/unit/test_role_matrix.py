@@ -46,6 +46,18 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/admin/alerts"): ADMIN,
     ("POST", "/api/admin/alerts"): ADMIN,
     ("POST", "/api/admin/alerts/{alert_id}/withdraw"): ADMIN,
+    # staffing: absences, staff of services, capacity flags
+    ("GET", "/api/staff/absences"): MANAGER,
+    ("POST", "/api/staff/absences"): MANAGER,
+    ("POST", "/api/staff/absences/import"): MANAGER,
+    ("DELETE", "/api/staff/absences/{absence_id}"): MANAGER,
+    ("GET", "/api/staff/staffing/services/{service_id}"): MANAGER,
+    ("PUT", "/api/staff/staffing/services/{service_id}"): MANAGER,
+    ("GET", "/api/staff/staffing/availability/{service_id}"): CLERK,
+    ("GET", "/api/staff/capacity-flags"): CLERK,
+    ("POST", "/api/staff/capacity-flags/{appointment_id}/move"): CLERK,
+    ("POST", "/api/staff/capacity-flags/{appointment_id}/cover"): MANAGER,
+    ("POST", "/api/staff/capacity-flags/{appointment_id}/dismiss"): CLERK,
     # appointments
     ("GET", "/api/staff/appointments"): CLERK,
     ("GET", "/api/staff/appointments/day-list"): CLERK,

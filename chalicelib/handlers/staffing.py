@@ -1,0 +1,187 @@
+"""Absences, staff of each service, capacity that follows the staff present, and the appointments
+flagged when an absence leaves a slot over capacity."""
+
+from chalice import Blueprint
+
+from chalicelib.auth import require_staff
+from chalicelib.openapi import json_response, op, path_param, query_param
+from chalicelib.services import staffing
+from chalicelib.validation import json_body, query, validate
+
+bp = Blueprint(__name__)
+
+MANAGER = ("manager",)
+CLERK = ("clerk", "manager")
+
+
+@bp.route("/api/staff/absences", methods=["GET"])
+def staff_absences():
+    staff = require_staff(bp.current_request, *MANAGER)
+    params = query(bp.current_request)
+    return {"absences": staffing.absences(staff, params.get("department_id"), params.get("from"))}
+
+
+@bp.route("/api/staff/absences", methods=["POST"])
+def staff_add_absence():
+    staff = require_staff(bp.current_request, *MANAGER)
+    return staffing.add_absence(staff, validate(json_body(bp.current_request), staffing.ABSENCE))
+
+
+@bp.route("/api/staff/absences/import", methods=["POST"])
+def staff_import_absences():
+    staff = require_staff(bp.current_request, *MANAGER)
+    body = validate(json_body(bp.current_request), staffing.ABSENCE_IMPORT)
+    return staffing.import_absences(staff, body["content"])
+
+
+@bp.route("/api/staff/absences/{absence_id}", methods=["DELETE"])
+def staff_remove_absence(absence_id):
+    return staffing.remove_absence(require_staff(bp.current_request, *MANAGER), absence_id)
+
+
+@bp.route("/api/staff/staffing/services/{service_id}", methods=["GET"])
+def staff_service_staff(service_id):
+    staff = require_staff(bp.current_request, *MANAGER)
+    return {"service_id": service_id, "staff": staffing.assigned(staff, service_id)}
+
+
+@bp.route("/api/staff/staffing/services/{service_id}", methods=["PUT"])
+def staff_set_service_staff(service_id):
+    staff = require_staff(bp.current_request, *MANAGER)
+    body = validate(json_body(bp.current_request), staffing.ASSIGNMENT)
+    return {
+        "service_id": service_id,
+        "staff": staffing.set_assignments(staff, service_id, body["employee_numbers"]),
+    }
+
+
+@bp.route("/api/staff/staffing/availability/{service_id}", methods=["GET"])
+def staff_staffed_availability(service_id):
+    staff = require_staff(bp.current_request, *CLERK)
+    staffing._service(staff, service_id)
+    params = query(bp.current_request)
+    return staffing.availability(service_id, params.get("from"), params.get("to"))
+
+
+@bp.route("/api/staff/capacity-flags", methods=["GET"])
+def staff_capacity_flags():
+    staff = require_staff(bp.current_request, *CLERK)
+    return {"flags": staffing.flags(staff, query(bp.current_request).get("department_id"))}
+
+
+@bp.route("/api/staff/capacity-flags/{appointment_id}/move", methods=["POST"])
+def staff_flag_move(appointment_id):
+    staff = require_staff(bp.current_request, *CLERK)
+    body = validate(json_body(bp.current_request), staffing.MOVE)
+    return staffing.move(staff, appointment_id, body["start"])
+
+
+@bp.route("/api/staff/capacity-flags/{appointment_id}/cover", methods=["POST"])
+def staff_flag_cover(appointment_id):
+    staff = require_staff(bp.current_request, *MANAGER)
+    body = validate(json_body(bp.current_request), staffing.COVER)
+    return staffing.cover(staff, appointment_id, body["employee_number"])
+
+
+@bp.route("/api/staff/capacity-flags/{appointment_id}/dismiss", methods=["POST"])
+def staff_flag_dismiss(appointment_id):
+    return staffing.dismiss(require_staff(bp.current_request, *CLERK), appointment_id)
+
+
+DAY = {"type": "string", "format": "date"}
+DEPT = query_param("department_id", {"type": "string", "maxLength": 80})
+_SERVICE = path_param("service_id", "A bookable service")
+_APPT = path_param("appointment_id", "A flagged appointment")
+_FLAG = {"200": json_response({"type": "object", "required": ["appointment_id", "status"]})}
+
+OPENAPI = {
+    "/api/staff/absences": {
+        "get": op(
+            "Absences of my department (admins: ?department_id=)",
+            "staffing",
+            auth="staff",
+            params=[DEPT, query_param("from", DAY)],
+            errors=(409,),
+        ),
+        "post": op(
+            "Enter an absence: capacity follows, appointments beyond it are flagged",
+            "staffing",
+            auth="staff",
+            body=staffing.ABSENCE,
+            errors=(404,),
+        ),
+    },
+    "/api/staff/absences/import": {
+        "post": op(
+            "Import absences (CSV employee_number,kind,start_day,end_day,note), all or nothing",
+            "staffing",
+            auth="staff",
+            body=staffing.ABSENCE_IMPORT,
+            errors=(413,),
+        ),
+    },
+    "/api/staff/absences/{absence_id}": {
+        "delete": op(
+            "Remove an absence",
+            "staffing",
+            auth="staff",
+            params=[path_param("absence_id", "An absence")],
+            errors=(404,),
+        ),
+    },
+    "/api/staff/staffing/services/{service_id}": {
+        "get": op("Staff assigned to a service", "staffing", auth="staff", params=[_SERVICE], errors=(404,)),
+        "put": op(
+            "Set the staff who serve a service",
+            "staffing",
+            auth="staff",
+            params=[_SERVICE],
+            body=staffing.ASSIGNMENT,
+            errors=(404,),
+        ),
+    },
+    "/api/staff/staffing/availability/{service_id}": {
+        "get": op(
+            "Availability with each day's capacity following the staff present",
+            "staffing",
+            auth="staff",
+            params=[_SERVICE, query_param("from", DAY), query_param("to", DAY)],
+            errors=(404, 409),
+        ),
+    },
+    "/api/staff/capacity-flags": {
+        "get": op(
+            "Open flags: appointments beyond capacity after an absence, with suggestions",
+            "staffing",
+            auth="staff",
+            params=[DEPT],
+        ),
+    },
+    "/api/staff/capacity-flags/{appointment_id}/move": {
+        "post": op(
+            "Move the flagged appointment to another slot (the citizen is then told)",
+            "staffing",
+            auth="staff",
+            params=[_APPT],
+            body=staffing.MOVE,
+            responses=_FLAG,
+            errors=(404, 409),
+        ),
+    },
+    "/api/staff/capacity-flags/{appointment_id}/cover": {
+        "post": op(
+            "A colleague covers that day: capacity up",
+            "staffing",
+            auth="staff",
+            params=[_APPT],
+            body=staffing.COVER,
+            responses=_FLAG,
+            errors=(404, 409),
+        ),
+    },
+    "/api/staff/capacity-flags/{appointment_id}/dismiss": {
+        "post": op(
+            "Dismiss the flag", "staffing", auth="staff", params=[_APPT], responses=_FLAG, errors=(404, 409)
+        ),
+    },
+}

@@ -1,0 +1,178 @@
+"""Absences move capacity: an absence on a day with bookings lowers that day's availability and
+flags the appointments beyond it; staff move them (only then is the citizen told) or get cover."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tests.conftest import bearer
+from tests.unit.test_appointments import Session, make_service
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _future_weekday(offset: int = 3) -> str:
+    from chalicelib.services.holidays import is_holiday
+    from chalicelib.services.stats import TZ
+
+    day = datetime.now(TZ).date() + timedelta(days=offset)
+    while day.isoweekday() > 5 or is_holiday(day):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+@pytest.fixture
+def kep(aws):
+    from chalicelib.models.org import Employee
+
+    for number, name in (("E1", "Άννα"), ("E2", "Βασίλης"), ("E3", "Γιάννης")):
+        Employee(
+            number, username=name, full_name=name, email=f"{number}@t.gr", department_id="kep", role="clerk"
+        ).save()
+    service = make_service(capacity=2)
+    day = _future_weekday()
+    from chalicelib.services import appointments
+
+    booked = [
+        appointments.book(Session("100000001"), service.service_id, f"{day}T09:00")[0],
+        appointments.book(Session("100000002"), service.service_id, f"{day}T09:00")[0],
+        appointments.book(Session("100000003"), service.service_id, f"{day}T10:00")[0],
+    ]
+    return service, day, booked
+
+
+def _slots(result, day):
+    return {
+        s["start"][11:]: (s["capacity"], s["remaining"])
+        for d in result["days"]
+        if d["date"] == day
+        for s in d["slots"]
+    }
+
+
+def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff, kep):
+    from chalicelib.models.appointments import Appointment
+    from chalicelib.models.outbox import OutboxMessage
+    from chalicelib.models.staffing import CapacityFlag
+    from chalicelib.services import staffing
+
+    service, day, booked = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    # GIVEN two staff serve the service (capacity 2) and 09:00 is full
+    resp = client.http.put(
+        f"/api/staff/staffing/services/{service.service_id}",
+        headers=manager,
+        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
+    )
+    assert resp.status_code == 200, resp.json_body
+    before = _slots(staffing.availability(service.service_id, day, day), day)
+    assert before["09:00"] == (2, 0) and before["10:00"] == (2, 1) and before["10:30"] == (2, 2)
+    # WHEN one of them is on leave that day
+    resp = client.http.post(
+        "/api/staff/absences",
+        headers=manager,
+        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
+    )
+    assert resp.status_code == 200, resp.json_body
+    # THEN that day's capacity is 1 and availability shows it
+    after = _slots(staffing.availability(service.service_id, day, day), day)
+    assert after["09:00"] == (1, 0) and after["10:00"] == (1, 0) and after["10:30"] == (1, 1)
+    assert staffing.capacity_for(service, day) == 1
+    next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    assert staffing.capacity_for(service, next_day) == 2
+    # AND the one appointment beyond capacity at 09:00 (the later booked) is flagged, nothing else
+    assert [f["appointment_id"] for f in resp.json_body["flagged"]] == [booked[1].appointment_id]
+    # AND nobody was told anything yet: the appointment is unchanged, no message written
+    assert Appointment.get(booked[1].appointment_id).version == 1
+    assert list(OutboxMessage.scan()) == []
+    # WHEN staff look at the flags THEN other slots and colleagues present are offered
+    clerk = {**bearer(make_staff("clerk", "kep")), **JSON}
+    [flag] = client.http.get("/api/staff/capacity-flags", headers=clerk).json_body["flags"]
+    offered = flag["suggestions"]["slots"]
+    assert offered and f"{day}T09:00" not in offered and f"{day}T10:00" not in offered
+    assert [c["employee_number"] for c in flag["suggestions"]["colleagues"]] == ["E3"]
+    assert (
+        f"{day}T10:30" in staffing.suggestions(CapacityFlag.get(booked[1].appointment_id), limit=100)["slots"]
+    )
+    # WHEN a clerk confirms a move to an offered slot THEN the appointment moves and the flag closes
+    resp = client.http.post(
+        f"/api/staff/capacity-flags/{booked[1].appointment_id}/move",
+        headers=clerk,
+        body=json.dumps({"start": f"{day}T10:30"}),
+    )
+    assert resp.status_code == 200, resp.json_body
+    moved = Appointment.get(booked[1].appointment_id)
+    assert moved.start == f"{day}T10:30" and moved.status == "rescheduled"
+    assert client.http.get("/api/staff/capacity-flags", headers=clerk).json_body["flags"] == []
+
+
+def test_a_colleague_covering_restores_capacity(client, make_staff, kep):
+    from chalicelib.services import staffing
+
+    service, day, booked = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    client.http.put(
+        f"/api/staff/staffing/services/{service.service_id}",
+        headers=manager,
+        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
+    )
+    client.http.post(
+        "/api/staff/absences",
+        headers=manager,
+        body=json.dumps({"employee_number": "E2", "kind": "sickness", "start_day": day, "end_day": day}),
+    )
+    resp = client.http.post(
+        f"/api/staff/capacity-flags/{booked[1].appointment_id}/cover",
+        headers=manager,
+        body=json.dumps({"employee_number": "E3"}),
+    )
+    assert resp.status_code == 200, resp.json_body
+    assert resp.json_body["status"] == "covered"
+    assert staffing.capacity_for(service, day) == 2
+
+
+def test_removing_the_absence_brings_capacity_back_and_clears_flags(client, make_staff, kep):
+    from chalicelib.models.staffing import CapacityFlag
+    from chalicelib.services import staffing
+
+    service, day, booked = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    client.http.put(
+        f"/api/staff/staffing/services/{service.service_id}",
+        headers=manager,
+        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
+    )
+    added = client.http.post(
+        "/api/staff/absences",
+        headers=manager,
+        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
+    ).json_body
+    absence_id = added["absence"]["absence_id"]
+    assert client.http.delete(f"/api/staff/absences/{absence_id}", headers=manager).status_code == 200
+    assert staffing.capacity_for(service, day) == 2
+    assert CapacityFlag.get(booked[1].appointment_id).status == "cleared"
+
+
+def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, make_staff, kep):
+    from chalicelib.models.staffing import Absence
+
+    service, day, _ = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    bad = f"employee_number,kind,start_day,end_day,note\nE1,leave,{day},{day},\nE9,leave,{day},{day},\nE2,holiday,{day},{day},\n"
+    resp = client.http.post("/api/staff/absences/import", headers=manager, body=json.dumps({"content": bad}))
+    assert resp.status_code == 400
+    assert [e["row"] for e in resp.json_body["error"]["details"]["errors"]] == [3, 4]
+    assert list(Absence.scan()) == []
+    good = f"employee_number,kind,start_day,end_day,note\nE1,leave,{day},{day},άδεια\n"
+    resp = client.http.post("/api/staff/absences/import", headers=manager, body=json.dumps({"content": good}))
+    assert resp.status_code == 200 and resp.json_body["imported"] == 1
+    other = {**bearer(make_staff("manager", "roads")), **JSON}
+    resp = client.http.post(
+        "/api/staff/absences",
+        headers=other,
+        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
+    )
+    assert resp.status_code == 403
