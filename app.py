@@ -7,6 +7,7 @@ import chalicelib.handlers.appointments as appointments
 import chalicelib.handlers.appointments_staff as appointments_staff
 import chalicelib.handlers.alerts as alerts
 import chalicelib.handlers.backoffice as backoffice
+import chalicelib.handlers.staffing as staffing
 from chalicelib.handlers import visits_events, visits_public, visits_staff
 from chalicelib import middleware
 from chalicelib.handlers import open311, requests_citizen, requests_staff
@@ -24,6 +25,7 @@ app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
+app.register_blueprint(staffing.bp)
 app.register_blueprint(visits_public.bp)
 app.register_blueprint(visits_staff.bp)
 app.register_blueprint(visits_events.bp)
