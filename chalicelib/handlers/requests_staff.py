@@ -5,7 +5,7 @@ on a citizen's behalf; admins: request types and Open311 API keys."""
 from chalice import Blueprint
 
 from chalicelib.auth import require_staff
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.handlers.requests_citizen import ATTRIBUTES, LOCATION, PHOTO_KEYS, PRESIGN, REQUEST_ID
 from chalicelib.models.org import Employee
 from chalicelib.openapi import json_response, op, path_param, query_param
@@ -290,7 +290,7 @@ def admin_request_type_put(code):
     staff = require_staff(bp.current_request, "admin")
     body = validate(json_body(bp.current_request), request_types.TYPE_SCHEMA)
     if body["code"] != code:
-        raise ValidationFailed("The code in the path and the body differ.", details={"field": "code"})
+        raise Conflict("The code in the path and the body differ.", code="code_mismatch")
     return request_types.public_type(request_types.save_type(staff, body), full=True)
 
 
@@ -316,6 +316,8 @@ def admin_open311_key_revoke(key_id):
 
 _RID = path_param("request_id", "The protocol number with a dash: 2026-000123", pattern=REQUEST_ID)
 _DETAIL = {"200": json_response(STAFF_DETAIL)}
+_ONE_STATUS = "(" + "|".join(requests.STATUSES) + ")"
+_STATUS_LIST = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 _LIST = {
     "200": json_response(
         {
@@ -436,6 +438,7 @@ OPENAPI = {
             params=[path_param("code", "A type code", pattern=r"^[a-z0-9_-]{2,40}$")],
             body=request_types.TYPE_SCHEMA,
             responses={"200": json_response({"type": "object"})},
+            errors=(404, 409),
         ),
     },
     "/api/admin/open311/keys": {

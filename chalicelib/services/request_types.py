@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.models.base import utcnow
 from chalicelib.models.org import Department
 from chalicelib.models.requests import CATALOG, RequestType
@@ -108,18 +108,14 @@ def save_type(staff: Any, body: dict[str, Any]) -> RequestType:
     try:
         Department.get(body["department_id"])
     except Department.DoesNotExist:
-        raise ValidationFailed(
-            "No such department.", code="unknown_department", details={"field": "department_id"}
-        ) from None
+        raise NotFound("No such department.", code="unknown_department") from None
     codes = [a["code"] for a in body.get("attributes", [])]
     if len(codes) != len(set(codes)):
-        raise ValidationFailed("Attribute codes must be unique.", code="duplicate_attribute")
+        raise Conflict("Attribute codes must be unique.", code="duplicate_attribute")
     for attribute in body.get("attributes", []):
         lists = attribute["datatype"] in ("singlevaluelist", "multivaluelist")
         if lists and not attribute.get("values"):
-            raise ValidationFailed(
-                f"Attribute {attribute['code']} needs values.", code="attribute_values_missing"
-            )
+            raise Conflict(f"Attribute {attribute['code']} needs values.", code="attribute_values_missing")
     before = None
     try:
         before = public_type(RequestType.get(body["code"]), full=True)

@@ -432,11 +432,7 @@ def _employee(username: str, department_id: str) -> Employee:
     for employee in Employee.by_department.query(department_id):
         if employee.username == username and employee.active:
             return employee
-    raise ValidationFailed(
-        "No such colleague in the request's department.",
-        code="unknown_assignee",
-        details={"field": "username"},
-    )
+    raise NotFound("No such colleague in the request's department.", code="unknown_assignee")
 
 
 def assign(
@@ -510,9 +506,7 @@ def reroute(staff: Any, request_id: str, department_id: str, note: str) -> Citiz
     try:
         Department.get(department_id)
     except Department.DoesNotExist:
-        raise ValidationFailed(
-            "No such department.", code="unknown_department", details={"field": "department_id"}
-        ) from None
+        raise NotFound("No such department.", code="unknown_department") from None
     now = utcnow()
     before = {"department_id": req.department_id, "status": req.status}
     from_department, from_status = req.department_id, req.status

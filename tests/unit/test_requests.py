@@ -247,12 +247,12 @@ def test_reroute_moves_it_to_the_other_inbox_with_an_internal_note(catalogue):
 
 
 def test_assign_only_to_colleagues_of_the_department_and_bulk_assign_reports_each(catalogue):
-    from chalicelib.errors import ValidationFailed
+    from chalicelib.errors import NotFound
     from chalicelib.services import requests as svc
 
     mine = [_file(), _file()]
     theirs = _file(code="overflowing-bin", attributes={"BIN": "general"})
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotFound):
         svc.assign(_staff(), mine[0].request_id, "clerk.cleaning")
     # WHEN a roads clerk bulk-assigns two roads requests and a cleaning one
     results = svc.bulk_assign(_staff(), [r.request_id for r in mine] + [theirs.request_id], "clerk.roads2")
@@ -483,10 +483,18 @@ def test_admins_manage_types_and_clerks_cannot(client, catalogue, make_staff):
     assert made.status_code == 200, made.body
     codes = [t["code"] for t in client.http.get("/api/request-types").json_body["types"]]
     assert "graffiti" in codes
-    bad = dict(body, department_id="nowhere")
+    bad = dict(body, department_id="nowhere")  # valid, but no such department: 404
     assert (
         client.http.put(
             "/api/admin/request-types/graffiti", body=json.dumps(bad), headers={**bearer(admin), **headers}
+        ).status_code
+        == 404
+    )
+    # AND a body that breaks the schema (bad datatype) is a 400
+    broken = dict(body, attributes=[{"code": "X", "datatype": "colour"}])
+    assert (
+        client.http.put(
+            "/api/admin/request-types/graffiti", body=json.dumps(broken), headers={**bearer(admin), **headers}
         ).status_code
         == 400
     )
