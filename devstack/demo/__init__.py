@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-SEEDERS = ["devstack.demo.org", "devstack.demo.queue", "devstack.demo.requests", "devstack.demo.appointments", "devstack.demo.visits"]
+SEEDERS = ["devstack.demo.org", "devstack.demo.queue", "devstack.demo.requests", "devstack.demo.appointments", "devstack.demo.visits", "devstack.demo.backoffice"]
 
 
 def seed_all() -> dict[str, object]:
