@@ -14,9 +14,11 @@
    recipient) is a second guard. The marker's move to ``sent``/``failed`` is conditional and only
    its winner ADDs to the incident's counts.
 
-Counts (matched, queued, sent, failed) are the only thing the incident page shows.
-Limitation: a sender that dies between the marker's final update and the ADD leaves the counts
-one short (never one over); the marker table holds the truth.
+A batch of ten messages shares its reads (incident, building, one ``BatchGetItem`` of the
+visitors) and adds its counts with one ADD at the end. Counts (matched, queued, sent, failed) are
+the only thing the incident page shows.
+Limitation: a sender that dies between the markers' final updates and the batch's ADD leaves the
+counts short by at most that batch (never over); the marker table holds the truth.
 """
 
 from __future__ import annotations
@@ -252,27 +254,105 @@ def _maybe_done(incident_id: str) -> None:
 
 
 # -- sending (fan-out queue) ---------------------------------------------------------------------
+class SendBatch:
+    """What one SQS batch shares: incidents and buildings read once, the visitors read with one
+    ``BatchGetItem``, and the counts added with one ADD per incident at the end (``flush``)."""
+
+    def __init__(self, pass_ids: list[str] | None = None) -> None:
+        self.incidents: dict[str, ExposureIncident | None] = {}
+        self.buildings: dict[str, Any] = {}
+        self.visitors: dict[str, Visitor] = {}
+        self.loaded: set[str] = set()
+        self.counts: dict[str, dict[str, int]] = {}
+        if pass_ids:
+            self.load_visitors(pass_ids)
+
+    def load_visitors(self, pass_ids: list[str]) -> None:
+        wanted = [p for p in dict.fromkeys(pass_ids) if p not in self.loaded and visits.PASS_RE.match(p)]
+        if wanted:
+            for visitor in Visitor.batch_get(wanted, consistent_read=True):
+                self.visitors[visitor.pass_id] = visitor
+            self.loaded.update(wanted)
+
+    def visitor(self, pass_id: str) -> Visitor | None:
+        self.load_visitors([pass_id])
+        return self.visitors.get(pass_id)
+
+    def incident(self, incident_id: str) -> ExposureIncident | None:
+        if incident_id not in self.incidents:
+            try:
+                self.incidents[incident_id] = ExposureIncident.get(incident_id)
+            except ExposureIncident.DoesNotExist:
+                self.incidents[incident_id] = None
+        return self.incidents[incident_id]
+
+    def building_name(self, building_id: str, language: str) -> str:
+        if building_id not in self.buildings:
+            try:
+                self.buildings[building_id] = visits.get_building(building_id)
+            except NotFound:
+                self.buildings[building_id] = None
+        building = self.buildings[building_id]
+        if building is None:
+            return building_id
+        return building.name_en if language == "en" and building.name_en else building.name_el
+
+    def count(self, incident_id: str, status: str) -> None:
+        per = self.counts.setdefault(incident_id, {"sent": 0, "failed": 0})
+        per[status] += 1
+
+    def flush(self) -> None:
+        """One ADD per incident for what this batch finished (each marker counted by its winner)."""
+        for incident_id, per in self.counts.items():
+            actions = [getattr(ExposureIncident, k).add(v) for k, v in per.items() if v]
+            if not actions:
+                continue
+            incident = ExposureIncident(incident_id)
+            incident.update(actions=actions, condition=ExposureIncident.incident_id.exists())
+            if incident.status == "queued" and incident.sent + incident.failed >= incident.queued:
+                _maybe_done(incident_id)
+        self.counts.clear()
+
+
 def handle_sqs_batch(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """The ``exposure_sender`` Lambda: ``{"batchItemFailures": [...]}`` (Powertools)."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+    pass_ids = []
+    for record in event.get("Records", []):
+        try:
+            pass_ids.append(json.loads(record["body"])["pass_id"])
+        except (ValueError, KeyError, TypeError):
+            continue  # the record handler reports it
+    batch = SendBatch(pass_ids)
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
-        event=event, record_handler=_record_handler, processor=processor, context=context
-    )
+    try:
+        return process_partial_response(
+            event=event,
+            record_handler=lambda record: send_one(*_message(record.body), batch=batch),
+            processor=processor,
+            context=context,
+        )
+    finally:
+        batch.flush()
 
 
-def _record_handler(record: Any) -> str:
-    message = json.loads(record.body)
-    return send_one(message["incident_id"], message["pass_id"])
+def _message(body: str) -> tuple[str, str]:
+    message = json.loads(body)
+    return message["incident_id"], message["pass_id"]
 
 
-def send_one(incident_id: str, pass_id: str) -> str:
+def send_one(incident_id: str, pass_id: str, batch: SendBatch | None = None) -> str:
     """Tell one visitor about one incident, at most once. Returns what happened:
     ``sent``, ``failed``, ``duplicate`` or ``skipped``."""
-    try:
-        incident = ExposureIncident.get(incident_id)
-    except ExposureIncident.DoesNotExist:
+    if batch is None:
+        batch = SendBatch()
+        try:
+            return send_one(incident_id, pass_id, batch)
+        finally:
+            batch.flush()
+    incident = batch.incident(incident_id)
+    if incident is None:
         return "skipped"
     now = utcnow()
     marker = ExposureRecipient(incident_id, pass_id, status="sending", updated_at=now, expires_at=incident.expires_at)
@@ -285,12 +365,9 @@ def send_one(incident_id: str, pass_id: str) -> str:
         if marker.status in FINAL:
             return "duplicate"
         # an earlier attempt stopped half-way: go on (the outbox key stops a second send)
-    try:
-        visitor = Visitor.get(pass_id, consistent_read=True)
-    except Visitor.DoesNotExist:
-        visitor = None
+    visitor = batch.visitor(pass_id)
     if visitor is None or not alive(visitor, now):
-        return _finish(marker, "failed", "erased")
+        return _finish(batch, marker, "failed", "erased")
     try:
         contact = json.loads(
             crypto.open_sealed(
@@ -300,26 +377,22 @@ def send_one(incident_id: str, pass_id: str) -> str:
         )
     except crypto.CryptoError:
         logger().warning("exposure contact did not decrypt", extra={"incident_id": incident_id})
-        return _finish(marker, "failed", "decrypt")
-    channels = _notify(incident, visitor, contact)
+        return _finish(batch, marker, "failed", "decrypt")
+    channels = _notify(incident, visitor, contact, batch)
     if not channels:
-        return _finish(marker, "failed", "no_contact")
-    return _finish(marker, "sent", None, channels)
+        return _finish(batch, marker, "failed", "no_contact")
+    return _finish(batch, marker, "sent", None, channels)
 
 
-def _notify(incident: ExposureIncident, visitor: Visitor, contact: dict[str, Any]) -> int:
+def _notify(incident: ExposureIncident, visitor: Visitor, contact: dict[str, Any], batch: SendBatch) -> int:
     from chalicelib.services.notifications import enqueue
 
     language = "en" if visitor.language == "en" else "el"
-    try:
-        building = visits.get_building(incident.building_id)
-        name = building.name_en if language == "en" and building.name_en else building.name_el
-    except NotFound:
-        name = incident.building_id
+    name = batch.building_name(incident.building_id, language)
     fmt = "%d/%m/%Y %H:%M"
     start = incident.window_start.astimezone(visits.TZ).strftime(fmt)
     end = incident.window_end.astimezone(visits.TZ).strftime(fmt)
-    message = (incident.message_en if language == "en" and incident.message_en else incident.message_el)
+    message = incident.message_en if language == "en" and incident.message_en else incident.message_el
     body = message + FOOTER[language].format(building=name, start=start, end=end)
     source = f"exposure#{incident.incident_id}#{visitor.pass_id}"
     keep_until = visits.ttl_from(utcnow())
@@ -357,7 +430,8 @@ def _shorten_outbox_ttl(source: str, channel: str, recipient: str, until: dateti
             raise
 
 
-def _finish(marker: ExposureRecipient, status: str, reason: str | None, channels: int = 0) -> str:
+def _finish(batch: SendBatch, marker: ExposureRecipient, status: str, reason: str | None, channels: int = 0) -> str:
+    """The marker's one move to its final status; only the winner counts it."""
     try:
         marker.update(
             actions=[
@@ -372,9 +446,5 @@ def _finish(marker: ExposureRecipient, status: str, reason: str | None, channels
         if visits._conditional(exc):
             return "duplicate"
         raise
-    counter = ExposureIncident.sent if status == "sent" else ExposureIncident.failed
-    incident = ExposureIncident(marker.incident_id)
-    incident.update(actions=[counter.add(1)], condition=ExposureIncident.incident_id.exists())
-    if incident.status == "queued" and incident.sent + incident.failed >= incident.queued:
-        _maybe_done(marker.incident_id)
+    batch.count(marker.incident_id, status)
     return status
