@@ -166,7 +166,7 @@ OPENAPI = {
             auth="staff",
             body=ORG_IMPORT,
             responses={"200": json_response(ORG_REPORT)},
-            errors=(413,),
+            errors=(409, 413),
         )
     },
     "/api/staff/org": {"get": op("Directorates and departments", "back office", auth="staff")},

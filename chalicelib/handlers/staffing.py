@@ -108,7 +108,7 @@ OPENAPI = {
             "staffing",
             auth="staff",
             body=staffing.ABSENCE,
-            errors=(404,),
+            errors=(404, 409),
         ),
     },
     "/api/staff/absences/import": {
@@ -117,7 +117,7 @@ OPENAPI = {
             "staffing",
             auth="staff",
             body=staffing.ABSENCE_IMPORT,
-            errors=(413,),
+            errors=(409, 413),
         ),
     },
     "/api/staff/absences/{absence_id}": {
@@ -137,7 +137,7 @@ OPENAPI = {
             auth="staff",
             params=[_SERVICE],
             body=staffing.ASSIGNMENT,
-            errors=(404,),
+            errors=(404, 409),
         ),
     },
     "/api/staff/staffing/availability/{service_id}": {

@@ -81,7 +81,7 @@ def search(
     days = period(date_from, date_to)
     low, high = days[0], days[-1] + "~"
     if entity_id and not entity_type:
-        raise ValidationFailed("entity_id needs entity_type.", code="entity_type_required")
+        raise Conflict("entity_id needs entity_type.", code="entity_type_required")
     if entity_type and entity_id:
         rows = AuditEntry.by_entity.query(
             f"{entity_type}#{entity_id}", AuditEntry.at_key.between(low, high), scan_index_forward=False

@@ -2,8 +2,9 @@
 
 1. ``parse(content, fmt)`` reads the file into rows; ``validate_chart(rows)`` checks every row
    (required fields, known roles, e-mail shape, unique ids, departments and parents that exist, no
-   parent cycles) and raises one ``ValidationFailed`` listing every row-level error. Nothing is
-   written before the whole file is valid.
+   parent cycles) and raises one ``InvalidOrgFile`` (409) listing every row-level error. Nothing is
+   written before the whole file is valid. A bad file is a 409 ``invalid_org_file`` (the request
+   itself was well formed) with the errors in ``details.errors``.
 2. ``plan(chart)`` compares the file with the current chart (Queries on the ``roster`` indexes,
    never a scan): what is added, changed (which fields), reactivated and deactivated.
 3. ``apply(plan)`` writes it: rows saved, employees no longer in the file deactivated (never
@@ -30,12 +31,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import ApiError
 from chalicelib.models.base import utcnow
 from chalicelib.models.org import ROSTER, Department, Directorate, Employee
 from chalicelib.services.staff_auth import ROLES
 
 MAX_ROWS = 5000
+
+
+class InvalidOrgFile(ApiError):
+    """The request was well formed but the file is not a valid org chart (409, with
+    ``details.errors`` = [{row, field, message}] when rows are at fault)."""
+
+    status = 409
+    code = "invalid_org_file"
+
+
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
@@ -107,7 +118,7 @@ def parse(content: str, fmt: str) -> list[dict[str, Any]]:
         return _parse_json(content)
     if fmt == "csv":
         return _parse_csv(content)
-    raise ValidationFailed(f"Unknown format {fmt!r}; use csv or json.", code="unknown_format")
+    raise InvalidOrgFile(f"Unknown format {fmt!r}; use csv or json.", code="unknown_format")
 
 
 def _parse_csv(content: str) -> list[dict[str, Any]]:
@@ -120,7 +131,7 @@ def _parse_csv(content: str) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("kind", "id") if c not in header]
     if missing:
-        raise ValidationFailed(
+        raise InvalidOrgFile(
             f"The CSV header lacks {', '.join(missing)}; expected {','.join(CSV_COLUMNS)}.",
             code="invalid_org_file",
             details={"errors": [{"row": 1, "field": c, "message": "missing column"} for c in missing]},
@@ -140,9 +151,9 @@ def _parse_json(content: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(content)
     except ValueError as exc:
-        raise ValidationFailed(f"The file is not valid JSON: {exc}.", code="invalid_org_file") from None
+        raise InvalidOrgFile(f"The file is not valid JSON: {exc}.", code="invalid_org_file") from None
     if not isinstance(data, dict):
-        raise ValidationFailed(
+        raise InvalidOrgFile(
             "The JSON file must be an object with directorates, departments and employees.",
             code="invalid_org_file",
         )
@@ -155,7 +166,7 @@ def _parse_json(content: str) -> list[dict[str, Any]]:
     ):
         items = data.get(section) or []
         if not isinstance(items, list):
-            raise ValidationFailed(f"{section} must be a list.", code="invalid_org_file")
+            raise InvalidOrgFile(f"{section} must be a list.", code="invalid_org_file")
         for item in items:
             number += 1
             if not isinstance(item, dict):
@@ -186,14 +197,14 @@ def _parse_json(content: str) -> list[dict[str, Any]]:
 
 # -- validation -------------------------------------------------------------------------------------
 def validate_chart(rows: list[dict[str, Any]]) -> Chart:
-    """Every row checked; one ``ValidationFailed`` with ``details.errors`` = [{row, field, message}]."""
+    """Every row checked; one ``InvalidOrgFile`` with ``details.errors`` = [{row, field, message}]."""
     errors: list[dict[str, Any]] = []
 
     def error(row: dict[str, Any], name: str, message: str) -> None:
         errors.append({"row": row["row"], "field": name, "message": message})
 
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"At most {MAX_ROWS} rows.", code="invalid_org_file")
+        raise InvalidOrgFile(f"At most {MAX_ROWS} rows.", code="invalid_org_file")
     chart = Chart()
     for row in rows:
         if row.get("_invalid"):
@@ -286,14 +297,14 @@ def validate_chart(rows: list[dict[str, Any]]) -> Chart:
         if other != ident:
             error(emp["_row"], "username", f"user name {emp['username']} also belongs to {other}")
     if not errors and not chart.employees:
-        raise ValidationFailed(
+        raise InvalidOrgFile(
             "The file has no employees; refusing to deactivate everyone.",
             code="invalid_org_file",
             details={"errors": [{"row": 0, "field": "-", "message": "no employees"}]},
         )
     if errors:
         errors.sort(key=lambda e: e["row"])
-        raise ValidationFailed(
+        raise InvalidOrgFile(
             f"The org chart file has {len(errors)} error(s); nothing was imported.",
             code="invalid_org_file",
             details={"errors": errors[:500]},

@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from chalicelib.auth import ensure_department
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import utcnow
 from chalicelib.models.org import Employee
 from chalicelib.models.staffing import Absence, CapacityFlag, ServiceAssignment, StaffingDay
@@ -163,7 +163,7 @@ def set_assignments(staff: Any, service_id: str, numbers: list[str]) -> list[dic
     employees = {n: _employee(n) for n in numbers}
     wrong = [n for n, e in employees.items() if e.department_id != service.department_id or not e.active]
     if wrong:
-        raise ValidationFailed(
+        raise Conflict(
             "Only active employees of the service's department can serve it.",
             code="employee_not_in_department",
             details={"employee_numbers": wrong},
@@ -234,17 +234,23 @@ def recompute(service: Any, day: str) -> StaffingDay | None:
     return row
 
 
-def _validate_absence(body: dict[str, Any]) -> tuple[str, str]:
+def _day(value: str, field: str) -> date:
     try:
-        start, end = date.fromisoformat(body["start_day"]), date.fromisoformat(body["end_day"])
-    except ValueError:
-        raise ValidationFailed("Days are YYYY-MM-DD.", code="invalid_date") from None
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Conflict(
+            "Days are real dates YYYY-MM-DD.", code="invalid_date", details={"field": field}
+        ) from None
+
+
+def _validate_absence(body: dict[str, Any]) -> tuple[str, str]:
+    start, end = _day(body["start_day"], "start_day"), _day(body["end_day"], "end_day")
     if end < start:
-        raise ValidationFailed(
+        raise Conflict(
             "The absence ends before it starts.", code="invalid_period", details={"field": "end_day"}
         )
     if (end - start).days >= MAX_ABSENCE_DAYS:
-        raise ValidationFailed(f"At most {MAX_ABSENCE_DAYS} days.", code="invalid_period")
+        raise Conflict(f"At most {MAX_ABSENCE_DAYS} days.", code="invalid_period")
     return start.isoformat(), end.isoformat()
 
 
@@ -389,7 +395,7 @@ def import_absences(staff: Any, content: str) -> dict[str, Any]:
         body = {k: row.get(k, "") for k in ("employee_number", "kind", "start_day", "end_day", "note")}
         try:
             if body["kind"] not in KINDS:
-                raise ValidationFailed(f"kind must be one of {', '.join(KINDS)}")
+                raise Conflict(f"kind must be one of {', '.join(KINDS)}")
             _validate_absence(body)
             employee = _employee(body["employee_number"])
             ensure_department(staff, employee.department_id)
@@ -398,7 +404,7 @@ def import_absences(staff: Any, content: str) -> dict[str, Any]:
             continue
         rows.append(body)
     if errors or not rows:
-        raise ValidationFailed(
+        raise Conflict(
             f"The absences file has {len(errors)} error(s); nothing was imported." if errors else "No rows.",
             code="invalid_absences_file",
             details={"errors": errors},
@@ -410,7 +416,7 @@ def import_absences(staff: Any, content: str) -> dict[str, Any]:
 def absences(staff: Any, department_id: str | None, from_day: str | None) -> list[dict[str, Any]]:
     department_id = department_id or staff.department_id
     ensure_department(staff, department_id)
-    start = from_day or (datetime.now(TZ).date() - timedelta(days=30)).isoformat()
+    start = (_day(from_day, "from") if from_day else datetime.now(TZ).date() - timedelta(days=30)).isoformat()
     rows = Absence.by_department.query(
         department_id,
         Absence.start_day >= (date.fromisoformat(start) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat(),

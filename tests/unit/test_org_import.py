@@ -145,16 +145,15 @@ def test_json_export_is_read_like_csv(cognito):
 
 
 def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
-    from chalicelib.errors import ValidationFailed
     from chalicelib.models.org import Department, Employee
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.org_import import InvalidOrgFile, import_org
 
     bad = CHART + (
         "employee,H103,Νέος,,,not-an-email,,roads,clerk,\n"
         "employee,H104,Άλλος,,,x@test.gr,,nowhere,boss,\n"
         "employee,H100,Διπλός,,,d@test.gr,,roads,clerk,\n"
     )
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(InvalidOrgFile) as caught:
         import_org(bad, fmt="csv")
     errors = caught.value.details["errors"]
     assert {(e["row"], e["field"]) for e in errors} == {
@@ -193,14 +192,14 @@ def test_admin_route_dry_run_reports_without_writing_and_others_are_refused(clie
         body=json.dumps(body),
     )
     assert resp.status_code == 200 and Employee.get("H100").active
-    # a bad file is a 400 with the errors
+    # a bad file is a 409 with the errors (the request itself was well formed)
     body["content"] = HEADER + "employee,H1,X,,,bad,,roads,clerk,\n"
     resp = client.http.post(
         "/api/admin/org/import",
         headers={**bearer(admin), "Content-Type": "application/json"},
         body=json.dumps(body),
     )
-    assert resp.status_code == 400 and resp.json_body["error"]["code"] == "invalid_org_file"
+    assert resp.status_code == 409 and resp.json_body["error"]["code"] == "invalid_org_file"
     assert resp.json_body["error"]["details"]["errors"][0]["row"] == 2
     # a manager may not import
     manager = make_staff("manager", "roads")

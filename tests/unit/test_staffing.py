@@ -163,7 +163,7 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
     bad = f"employee_number,kind,start_day,end_day,note\nE1,leave,{day},{day},\nE9,leave,{day},{day},\nE2,holiday,{day},{day},\n"
     resp = client.http.post("/api/staff/absences/import", headers=manager, body=json.dumps({"content": bad}))
-    assert resp.status_code == 400
+    assert resp.status_code == 409
     assert [e["row"] for e in resp.json_body["error"]["details"]["errors"]] == [3, 4]
     assert list(Absence.scan()) == []
     good = f"employee_number,kind,start_day,end_day,note\nE1,leave,{day},{day},άδεια\n"
