@@ -175,9 +175,8 @@ def on_ticket_record(record: dict[str, Any]) -> list[Increment]:
 # -- visits ------------------------------------------------------------------------------------------
 def visit_contributions(item: dict[str, Any]) -> Contrib:
     out: Contrib = {}
-    day = item.get("day") or local_day(
-        item.get("checked_in_at") or item.get("check_in_at") or item.get("created_at")
-    )
+    building_day = str(item.get("building_day") or "")
+    day = item.get("day") or building_day.rpartition("#")[2] or local_day(item.get("check_in"))
     _add(out, "visit.count", item.get("department_id"), day, ["all", f"building={item.get('building_id')}"])
     return out
 

@@ -348,3 +348,38 @@ def test_requests_dashboard_equals_figures_from_the_raw_requests(client, make_st
         code: sum(r.type_code == code for r in final) for code in {r.type_code for r in final}
     }
     assert sum(b["open"] for b in figures["backlog_by_age"]) == len(open_)
+
+
+def test_visits_dashboard_counts_by_building_and_day_and_ignores_expiry(client, make_staff):
+    from chalicelib.models.visits import Visit
+
+    rng = random.Random(9)
+    visits = []
+    for n in range(20):
+        day, building = rng.choice(DAYS), rng.choice(["town-hall", "library"])
+        at = datetime.fromisoformat(f"{day}T09:00:00+00:00") + timedelta(minutes=n)
+        visits.append(
+            Visit(
+                f"{building}#{day}",
+                f"{at.isoformat()}#P{n}",
+                building_id=building,
+                day=day,
+                pass_id=f"P{n}",
+                check_in=at,
+                closes_at=at + timedelta(hours=8),
+                expires_at=at + timedelta(days=14),
+            )
+        )
+    _run([stream_record(v) for v in visits])
+    # WHEN the visits expire (TTL) THEN their REMOVE records change nothing
+    _run([stream_record(None, v) for v in visits[:5]])
+    admin = bearer(make_staff("admin", "kep"))
+    figures = client.http.get(
+        "/api/staff/stats/visits?from=2026-11-02&to=2026-11-04", headers=admin
+    ).json_body
+    expected = {}
+    for v in visits:
+        key = (v.building_id, v.building_day.split("#")[1])
+        expected[key] = expected.get(key, 0) + 1
+    assert {(r["building_id"], r["day"]): r["visits"] for r in figures["by_building_day"]} == expected
+    assert figures["totals"]["visits"] == len(visits)
