@@ -16,7 +16,11 @@ START = {
     "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:00)?(Z|[+-]\d{2}:\d{2})?$",
     "description": "Slot start, Europe/Athens local time (YYYY-MM-DDTHH:MM) or with an offset",
 }
-DAY = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "format": "date"}
+DAY = {"type": "string", "pattern": r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", "format": "date"}
+SHORT_ID = {"type": "string", "maxLength": 120}
+SERVICES_QUERY = {"type": "object", "properties": {"department_id": SHORT_ID}}
+AVAILABILITY_QUERY = {"type": "object", "properties": {"from": DAY, "to": DAY}}
+DOCUMENT_QUERY = {"type": "object", "properties": {"lang": {"enum": ["el", "en"]}}}
 BOOK = {
     "type": "object",
     "required": ["service_id", "start"],
@@ -139,7 +143,7 @@ AVAILABILITY = {
 
 
 def _lang(request) -> str:
-    wanted = (query(request).get("lang") or "").lower()
+    wanted = validate(query(request), DOCUMENT_QUERY).get("lang") or ""
     if wanted in ("el", "en"):
         return wanted
     accept = (request.headers or {}).get("accept-language", "")
@@ -148,7 +152,8 @@ def _lang(request) -> str:
 
 @bp.route("/api/services", methods=["GET"])
 def list_services():
-    services = appointments.catalogue(query(bp.current_request).get("department_id"))
+    params = validate(query(bp.current_request), SERVICES_QUERY)
+    services = appointments.catalogue(params.get("department_id"))
     names = appointments.department_names({s.department_id for s in services})
     return {"services": [appointments.service_public(s, names) for s in services]}
 
@@ -161,7 +166,7 @@ def get_service(service_id):
 
 @bp.route("/api/services/{service_id}/availability", methods=["GET"])
 def service_availability(service_id):
-    params = query(bp.current_request)
+    params = validate(query(bp.current_request), AVAILABILITY_QUERY)
     return appointments.availability(service_id, params.get("from"), params.get("to"))
 
 
@@ -250,7 +255,7 @@ OPENAPI = {
         "get": op(
             "Bookable services (optionally of one department), with documents and service point",
             "appointments",
-            params=[query_param("department_id", {"type": "string", "maxLength": 120})],
+            params=[query_param("department_id", SHORT_ID)],
             responses={
                 "200": json_response(
                     {

@@ -5,7 +5,7 @@ within their own department unless admin."""
 from chalice import Blueprint, Response
 
 from chalicelib.auth import require_staff
-from chalicelib.handlers.appointments import APPOINTMENT, DAY, SERVICE
+from chalicelib.handlers.appointments import APPOINTMENT, DAY, SERVICE, SERVICES_QUERY, SHORT_ID
 from chalicelib.openapi import json_response, op, path_param, query_param
 from chalicelib.services import appointment_documents as documents
 from chalicelib.services import appointments
@@ -77,6 +77,11 @@ LIST = {
 }
 
 
+FILTERS = {"department_id": SHORT_ID, "service_id": SHORT_ID, "status": {"enum": list(appointments.STATUSES)}}
+LIST_QUERY = {"type": "object", "properties": {**FILTERS, "from": DAY, "to": DAY}}
+DAY_LIST_QUERY = {"type": "object", "properties": {**FILTERS, "date": DAY, "lang": {"enum": ["el", "en"]}}}
+
+
 def _staff():
     return require_staff(bp.current_request, *ROLES)
 
@@ -96,7 +101,7 @@ def _listing(staff, params):
 @bp.route("/api/staff/appointments", methods=["GET"])
 def staff_appointments():
     staff = _staff()
-    params = query(bp.current_request)
+    params = validate(query(bp.current_request), LIST_QUERY)
     rows = _listing(staff, params)
     return {
         "appointments": [appointments.appointment_staff(a) for a in rows],
@@ -109,7 +114,7 @@ def staff_appointments():
 @bp.route("/api/staff/appointments/day-list", methods=["GET"])
 def staff_day_list():
     staff = _staff()
-    params = query(bp.current_request)
+    params = validate(query(bp.current_request), DAY_LIST_QUERY)
     rows = _listing(staff, {**params, "to": params.get("date"), "from": params.get("date")})
     html = documents.day_list_html(rows, params.get("date") or "", params.get("lang") or "el")
     return Response(body=html, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
@@ -144,7 +149,8 @@ def staff_cancel(appointment_id):
 @bp.route("/api/staff/services", methods=["GET"])
 def staff_services():
     staff = _staff()
-    services = appointments.staff_services(staff, query(bp.current_request).get("department_id"))
+    params = validate(query(bp.current_request), SERVICES_QUERY)
+    services = appointments.staff_services(staff, params.get("department_id"))
     return {"services": [appointments.service_public(s) for s in services]}
 
 
@@ -163,9 +169,9 @@ def staff_update_service(service_id):
 _APPOINTMENT_ID = path_param("appointment_id", "An appointment", pattern=r"^[A-Za-z0-9_-]{1,80}$")
 _SERVICE_ID = path_param("service_id", "A bookable service", pattern=r"^[A-Za-z0-9_-]{1,120}$")
 _FILTERS = [
-    query_param("department_id", {"type": "string", "maxLength": 120}, description="Default: your own"),
-    query_param("service_id", {"type": "string", "maxLength": 120}),
-    query_param("status", {"enum": list(appointments.STATUSES)}),
+    query_param("department_id", SHORT_ID, description="Default: your own"),
+    query_param("service_id", SHORT_ID),
+    query_param("status", FILTERS["status"]),
 ]
 _ONE = {"200": json_response(STAFF_APPOINTMENT)}
 

@@ -272,6 +272,14 @@ def _parse_day(value: str, field: str) -> date:
         raise ValidationFailed(f"{field} must be a date YYYY-MM-DD.", details={"field": field}) from None
 
 
+def _plus(day: date, days: int) -> date:
+    """``day`` + ``days``, stopping at the last representable date."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def availability(
     service_id: str, from_day: str | None, to_day: str | None, now: datetime | None = None
 ) -> dict:
@@ -280,10 +288,10 @@ def availability(
     service = get_service(service_id)
     today = now.astimezone(schedule.TZ).date()
     start = _parse_day(from_day, "from") if from_day else today
-    end = _parse_day(to_day, "to") if to_day else start + timedelta(days=6)
+    end = _parse_day(to_day, "to") if to_day else _plus(start, 6)
     earliest, last_day = schedule.window(service, now)
     start = max(start, today)
-    end = min(end, last_day, start + timedelta(days=MAX_RANGE_DAYS - 1))
+    end = min(end, last_day, _plus(start, MAX_RANGE_DAYS - 1))
     days: list[dict[str, Any]] = []
     if start <= end:
         booked = {
@@ -581,7 +589,7 @@ def staff_list(
     ensure_department(staff, department_id)
     start = _parse_day(from_day, "from") if from_day else now.astimezone(schedule.TZ).date()
     end = _parse_day(to_day, "to") if to_day else start
-    end = min(end, start + timedelta(days=MAX_RANGE_DAYS - 1))
+    end = min(end, _plus(start, MAX_RANGE_DAYS - 1))
     if end < start:
         return []
     condition = None
