@@ -86,8 +86,12 @@ class ReadCounter:
 
     def report(self) -> dict:
         return {
-            k: {"requests": self.requests[k], "items_returned": self.returned[k], "items_scanned": self.scanned[k],
-                "capacity_units": round(self.capacity[k], 1)}
+            k: {
+                "requests": self.requests[k],
+                "items_returned": self.returned[k],
+                "items_scanned": self.scanned[k],
+                "capacity_units": round(self.capacity[k], 1),
+            }
             for k in sorted(self.requests)
         }
 
@@ -119,8 +123,12 @@ def seed(total: int, overlap: int, day_d) -> dict:
     from chalicelib.services import crypto, visits
 
     for bid, name in (("bench-a", "Δημαρχείο"), ("bench-b", "ΚΕΠ")):
-        Building(bid, name_el=name, closing_time="21:00",
-                 entrances=[Entrance(entrance_id="main", name_el="Κεντρική")]).save()
+        Building(
+            bid,
+            name_el=name,
+            closing_time="21:00",
+            entrances=[Entrance(entrance_id="main", name_el="Κεντρική")],
+        ).save()
     now = datetime.now(UTC)
     expires = now + timedelta(days=14)
 
@@ -131,10 +139,17 @@ def seed(total: int, overlap: int, day_d) -> dict:
     def visit(building, day, n, pass_id):
         check_in = at(day, (n * 37) % (11 * 3600))
         return Visit(
-            visits.building_day(building, day.isoformat()), f"{visits.iso(check_in)}#{pass_id}",
-            building_id=building, day=day.isoformat(), pass_id=pass_id, entrance_in="main", check_in=check_in,
-            check_out=check_in + timedelta(minutes=20), closes_at=visits.closes_at_for("21:00", check_in),
-            closed_by="scan", expires_at=expires,
+            visits.building_day(building, day.isoformat()),
+            f"{visits.iso(check_in)}#{pass_id}",
+            building_id=building,
+            day=day.isoformat(),
+            pass_id=pass_id,
+            entrance_in="main",
+            check_in=check_in,
+            check_out=check_in + timedelta(minutes=20),
+            closes_at=visits.closes_at_for("21:00", check_in),
+            closed_by="scan",
+            expires_at=expires,
         )
 
     # Seeding is not what is measured: items go straight into the moto server's backends (same
@@ -149,17 +164,29 @@ def seed(total: int, overlap: int, day_d) -> dict:
     kms = kms_backends["123456789012"][get_settings().region]
 
     def put(model):
-        item = {k: ({"B": base64.b64encode(v["B"]).decode()} if "B" in v else v) for k, v in model.serialize().items()}
+        item = {
+            k: ({"B": base64.b64encode(v["B"]).decode()} if "B" in v else v)
+            for k, v in model.serialize().items()
+        }
         ddb.put_item(model.Meta.table_name, item)
 
     def visitor(pass_id, n):
-        blob = json.dumps({"name": f"Visitor {n}", "email": f"visitor{n}@bench.example", "mobile": None}).encode()
+        blob = json.dumps(
+            {"name": f"Visitor {n}", "email": f"visitor{n}@bench.example", "mobile": None}
+        ).encode()
         context = visits.contact_context(pass_id)
         key, encrypted_key, _ = kms.generate_data_key(get_settings().kms_key_id, context, 32, "AES_256")
         nonce = os.urandom(12)
         ciphertext = AESGCM(key).encrypt(nonce, blob, crypto._aad(context))
-        return Visitor(pass_id, contact_key=encrypted_key, contact_nonce=nonce, contact_ct=ciphertext,
-                       channels=["email"], consent_at=now, expires_at=expires)
+        return Visitor(
+            pass_id,
+            contact_key=encrypted_key,
+            contact_nonce=nonce,
+            contact_ct=ciphertext,
+            channels=["email"],
+            consent_at=now,
+            expires_at=expires,
+        )
 
     started = time.time()
     exposed = []
@@ -189,7 +216,9 @@ def drain(handler, url: str) -> tuple[int, int]:
     arn = f"arn:aws:sqs:eu-central-1:123456789012:{url.rsplit('/', 1)[-1]}"
     messages = batches = 0
     while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+            "Messages", []
+        )
         if not got:
             return messages, batches
         event = {"Records": [_record(m, arn, "eu-central-1") for m in got]}
@@ -197,8 +226,10 @@ def drain(handler, url: str) -> tuple[int, int]:
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         if failed:
             raise RuntimeError(f"{len(failed)} messages failed")
-        sqs.delete_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
+        )
         messages += len(got)
         batches += 1
 
@@ -248,10 +279,14 @@ def main() -> None:
     # the incident: building A, 07:00 to 21:00 of day D
     start = datetime.combine(day_d, datetime.min.time(), tzinfo=visits.TZ) + timedelta(hours=7)
     incident = ExposureIncident(
-        "bench0000000000000000000000000001", created_key=f"{visits.iso(datetime.now(UTC))}#bench",
-        building_id="bench-a", window_start=start.astimezone(UTC),
-        window_end=(start + timedelta(hours=14)).astimezone(UTC), message_el="Πιθανή έκθεση.",
-        declared_by="bench", expires_at=datetime.now(UTC) + timedelta(days=14),
+        "bench0000000000000000000000000001",
+        created_key=f"{visits.iso(datetime.now(UTC))}#bench",
+        building_id="bench-a",
+        window_start=start.astimezone(UTC),
+        window_end=(start + timedelta(hours=14)).astimezone(UTC),
+        message_el="Πιθανή έκθεση.",
+        declared_by="bench",
+        expires_at=datetime.now(UTC) + timedelta(days=14),
     )
     incident.save()
     record = stream_record(incident, event_name="INSERT")
@@ -272,13 +307,15 @@ def main() -> None:
 
     handlers["table_stream"](stream_event([record]), LambdaContext("table_stream"))
     replayed_fanout = client("sqs").get_queue_attributes(
-        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]["ApproximateNumberOfMessages"]
     sample = seeded["exposed"] if args.replay < 0 else seeded["exposed"][: args.replay]
     ids = [{"incident_id": incident.incident_id, "pass_id": p} for p in sample]
     t_replay = time.time()
     for chunk in (ids[i : i + 10] for i in range(0, len(ids), 10)):
-        client("sqs").send_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(chunk)])
+        client("sqs").send_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": json.dumps(m)} for i, m in enumerate(chunk)]
+        )
     replayed, _ = drain(handlers["exposure_sender"], url)
     t_replay = time.time() - t_replay
 
@@ -296,8 +333,13 @@ def main() -> None:
         "visit_items_read_by_fanout": visit_reads,
         "visit_query_requests": fanout_reads.get("Query visits", {}).get("requests", 0),
         "reads_during_fanout_and_send": all_reads,
-        "counts": {"matched": final.matched, "queued": final.queued, "sent": final.sent, "failed": final.failed,
-                   "status": final.status},
+        "counts": {
+            "matched": final.matched,
+            "queued": final.queued,
+            "sent": final.sent,
+            "failed": final.failed,
+            "status": final.status,
+        },
         "outbox_rows": sum(recipients.values()),
         "distinct_recipients": len(recipients),
         "anyone_twice": sum(1 for c in recipients.values() if c > 1),

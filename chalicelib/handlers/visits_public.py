@@ -25,7 +25,12 @@ REGISTRATION = {
         "email": EMAIL,
         "consent": {"const": True},
         "language": {"enum": ["el", "en"]},
-        "send_pass": {"type": "array", "uniqueItems": True, "maxItems": 2, "items": {"enum": ["email", "sms"]}},
+        "send_pass": {
+            "type": "array",
+            "uniqueItems": True,
+            "maxItems": 2,
+            "items": {"enum": ["email", "sms"]},
+        },
     },
 }
 SCAN = {
@@ -56,7 +61,11 @@ PASS = {
 ENTRANCE = {
     "type": "object",
     "required": ["entrance_id", "name_el", "name_en"],
-    "properties": {"entrance_id": {"type": "string"}, "name_el": {"type": "string"}, "name_en": {"type": "string"}},
+    "properties": {
+        "entrance_id": {"type": "string"},
+        "name_el": {"type": "string"},
+        "name_en": {"type": "string"},
+    },
 }
 BUILDING = {
     "type": "object",
@@ -148,7 +157,9 @@ def visits_scan(building_id):
     return visits.scan(building_id, body["code"], body.get("entrance_id"))
 
 
-_PASS = path_param("pass_id", "The pass id (16 characters of Crockford base32)", pattern=r"^[0-9A-HJKMNP-TV-Z]{16}$")
+_PASS = path_param(
+    "pass_id", "The pass id (16 characters of Crockford base32)", pattern=r"^[0-9A-HJKMNP-TV-Z]{16}$"
+)
 _BUILDING = path_param("building_id", "A building", pattern=r"^[a-z0-9-]{2,60}$")
 
 OPENAPI = {
@@ -161,8 +172,13 @@ OPENAPI = {
         )
     },
     "/api/visits/passes/{pass_id}": {
-        "get": op("A pass: id, code, which channels exist", "visits", params=[_PASS],
-                  responses={"200": json_response(PASS)}, errors=(404,)),
+        "get": op(
+            "A pass: id, code, which channels exist",
+            "visits",
+            params=[_PASS],
+            responses={"200": json_response(PASS)},
+            errors=(404,),
+        ),
         "delete": op(
             "Delete the registration at once (the encrypted contact and its key go)",
             "visits",
@@ -179,8 +195,10 @@ OPENAPI = {
             responses={
                 "200": {
                     "description": "The QR code",
-                    "content": {"image/svg+xml": {"schema": {"type": "string"}},
-                                "image/png": {"schema": {"type": "string", "format": "binary"}}},
+                    "content": {
+                        "image/svg+xml": {"schema": {"type": "string"}},
+                        "image/png": {"schema": {"type": "string", "format": "binary"}},
+                    },
                 }
             },
             errors=(404,),
@@ -190,13 +208,25 @@ OPENAPI = {
         "get": op(
             "Buildings with entrances and closing time",
             "visits",
-            responses={"200": json_response({"type": "object", "required": ["buildings"],
-                                             "properties": {"buildings": {"type": "array", "items": BUILDING}}})},
+            responses={
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["buildings"],
+                        "properties": {"buildings": {"type": "array", "items": BUILDING}},
+                    }
+                )
+            },
         )
     },
     "/api/visits/buildings/{building_id}": {
-        "get": op("A building (kiosk page)", "visits", params=[_BUILDING],
-                  responses={"200": json_response(BUILDING)}, errors=(404,))
+        "get": op(
+            "A building (kiosk page)",
+            "visits",
+            params=[_BUILDING],
+            responses={"200": json_response(BUILDING)},
+            errors=(404,),
+        )
     },
     "/api/visits/buildings/{building_id}/scans": {
         "post": op(

@@ -31,7 +31,11 @@ BUILDING_BODY = {
                 "type": "object",
                 "required": ["entrance_id", "name_el"],
                 "additionalProperties": False,
-                "properties": {"entrance_id": SLUG, "name_el": TEXT, "name_en": {"type": "string", "maxLength": 200}},
+                "properties": {
+                    "entrance_id": SLUG,
+                    "name_el": TEXT,
+                    "name_en": {"type": "string", "maxLength": 200},
+                },
             },
         },
     },
@@ -141,12 +145,25 @@ OPENAPI = {
             "Recent incidents with progress and counts",
             "visits",
             auth="staff",
-            responses={"200": json_response({"type": "object", "required": ["incidents"],
-                                             "properties": {"incidents": {"type": "array", "items": INCIDENT}}})},
+            responses={
+                "200": json_response(
+                    {
+                        "type": "object",
+                        "required": ["incidents"],
+                        "properties": {"incidents": {"type": "array", "items": INCIDENT}},
+                    }
+                )
+            },
         ),
     },
     "/api/staff/visits/incidents/{incident_id}": {
-        "get": op("An incident: progress and counts only", "visits", auth="staff", params=[_INCIDENT],
-                  responses={"200": json_response(INCIDENT)}, errors=(404,))
+        "get": op(
+            "An incident: progress and counts only",
+            "visits",
+            auth="staff",
+            params=[_INCIDENT],
+            responses={"200": json_response(INCIDENT)},
+            errors=(404,),
+        )
     },
 }

@@ -117,7 +117,11 @@ def declare(staff: Any, body: dict[str, Any]) -> dict[str, Any]:
         "exposure_incident",
         incident_id,
         action="declare_exposure",
-        after={"building_id": building.building_id, "window_start": start.isoformat(), "window_end": end.isoformat()},
+        after={
+            "building_id": building.building_id,
+            "window_start": start.isoformat(),
+            "window_end": end.isoformat(),
+        },
     )
     return incident_view(incident)
 
@@ -153,7 +157,9 @@ def incident_view(incident: ExposureIncident) -> dict[str, Any]:
 
 def get_incident(incident_id: str) -> ExposureIncident:
     if not re.match(r"^[0-9a-f]{32}$", incident_id or ""):
-        raise ValidationFailed("Not an incident id.", code="invalid_incident_id", details={"field": "incident_id"})
+        raise ValidationFailed(
+            "Not an incident id.", code="invalid_incident_id", details={"field": "incident_id"}
+        )
     try:
         incident = ExposureIncident.get(incident_id, consistent_read=True)
     except ExposureIncident.DoesNotExist:
@@ -218,7 +224,9 @@ def fan_out(incident_id: str, queue_url: str | None = None) -> dict[str, int]:
 
 def _raise_queued(incident: ExposureIncident, count: int) -> None:
     try:
-        incident.update(actions=[ExposureIncident.queued.set(count)], condition=ExposureIncident.queued < count)
+        incident.update(
+            actions=[ExposureIncident.queued.set(count)], condition=ExposureIncident.queued < count
+        )
     except UpdateError as exc:
         if not visits._conditional(exc):
             raise
@@ -242,7 +250,9 @@ def _send_batch(url: str, incident_id: str, pass_ids: list[str]) -> None:
 
 def _maybe_done(incident_id: str) -> None:
     incident = ExposureIncident.get(incident_id, consistent_read=True)
-    if incident.status == "queued" and (incident.sent or 0) + (incident.failed or 0) >= (incident.queued or 0):
+    if incident.status == "queued" and (incident.sent or 0) + (incident.failed or 0) >= (
+        incident.queued or 0
+    ):
         try:
             incident.update(
                 actions=[ExposureIncident.status.set("done"), ExposureIncident.finished_at.set(utcnow())],
@@ -355,7 +365,9 @@ def send_one(incident_id: str, pass_id: str, batch: SendBatch | None = None) -> 
     if incident is None:
         return "skipped"
     now = utcnow()
-    marker = ExposureRecipient(incident_id, pass_id, status="sending", updated_at=now, expires_at=incident.expires_at)
+    marker = ExposureRecipient(
+        incident_id, pass_id, status="sending", updated_at=now, expires_at=incident.expires_at
+    )
     try:
         marker.save(condition=ExposureRecipient.pass_id.does_not_exist())
     except PutError as exc:
@@ -430,7 +442,9 @@ def _shorten_outbox_ttl(source: str, channel: str, recipient: str, until: dateti
             raise
 
 
-def _finish(batch: SendBatch, marker: ExposureRecipient, status: str, reason: str | None, channels: int = 0) -> str:
+def _finish(
+    batch: SendBatch, marker: ExposureRecipient, status: str, reason: str | None, channels: int = 0
+) -> str:
     """The marker's one move to its final status; only the winner counts it."""
     try:
         marker.update(

@@ -261,7 +261,9 @@ def building_view(building: Building) -> dict[str, Any]:
 
 def check_building_id(building_id: str) -> str:
     if not BUILDING_RE.match(building_id or ""):
-        raise ValidationFailed("Not a building id.", code="invalid_building_id", details={"field": "building_id"})
+        raise ValidationFailed(
+            "Not a building id.", code="invalid_building_id", details={"field": "building_id"}
+        )
     return building_id
 
 
@@ -318,7 +320,9 @@ def _visit_view(visit: Visit, building: Building) -> dict[str, Any]:
     }
 
 
-def scan(building_id: str, code: str, entrance_id: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+def scan(
+    building_id: str, code: str, entrance_id: str | None = None, now: datetime | None = None
+) -> dict[str, Any]:
     """A kiosk scan (camera or typed code): check in, or check out the open visit."""
     now = now or utcnow()
     building = get_building(building_id)

@@ -36,7 +36,9 @@ def _exposure_mail(stack, email: str) -> list[dict]:
     return [r for r in _outbox(stack) if r["kind"] == "visits.exposure" and r["recipient"] == email]
 
 
-def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_visitor_is_told(local_stack, browser):
+def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_visitor_is_told(
+    local_stack, browser
+):
     expect = _expect()
     base = local_stack.url
     tag = f"{random.randrange(10**8):08d}"
@@ -69,7 +71,9 @@ def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_vis
         "POST", "/api/visits/registrations", {"name": "Άλλος", "email": other_email, "consent": True}
     )
     assert status == 201
-    assert local_stack.request("POST", "/api/visits/buildings/kep/scans", {"code": other["pass_id"]})[0] == 200
+    assert (
+        local_stack.request("POST", "/api/visits/buildings/kep/scans", {"code": other["pass_id"]})[0] == 200
+    )
 
     # WHEN the visitor types the code at the Δημαρχείο kiosk, and again on the way out
     kiosk = citizen.new_page()
@@ -91,15 +95,21 @@ def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_vis
 
     # WHEN a health officer declares an exposure at the Δημαρχείο covering the visit
     staff = browser.new_context(locale="el-GR", timezone_id="Europe/Athens")
-    staff.add_cookies([{"name": "dimotis_staff", "value": local_stack.staff_token("health.officer"), "url": base}])
+    staff.add_cookies(
+        [{"name": "dimotis_staff", "value": local_stack.staff_token("health.officer"), "url": base}]
+    )
     desk = staff.new_page()
     desk.set_default_timeout(20_000)
     desk.goto(base + "/admin/visits.html")
     expect(desk.locator("#incidents-section")).to_be_visible()
     desk.locator("#incident-building").select_option("dimarxeio")
     desk.locator("#window-start").fill(started.strftime("%Y-%m-%dT%H:%M:%S"))
-    desk.locator("#window-end").fill((datetime.now(ATHENS) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S"))
-    desk.locator("#message-el").fill("Πιθανή έκθεση σε κρούσμα στο Δημαρχείο. Παρακολουθήστε τα συμπτώματά σας.")
+    desk.locator("#window-end").fill(
+        (datetime.now(ATHENS) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    )
+    desk.locator("#message-el").fill(
+        "Πιθανή έκθεση σε κρούσμα στο Δημαρχείο. Παρακολουθήστε τα συμπτώματά σας."
+    )
     desk.locator("#declare").click()
 
     # THEN the incident's progress reaches done with counts only, no name, number or address

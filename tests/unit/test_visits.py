@@ -45,7 +45,10 @@ def visit_env(aws, monkeypatch):
             "name_el": "Δημαρχείο",
             "name_en": "Town Hall",
             "closing_time": "20:00",
-            "entrances": [{"entrance_id": "main", "name_el": "Κεντρική"}, {"entrance_id": "side", "name_el": "Πλαϊνή"}],
+            "entrances": [
+                {"entrance_id": "main", "name_el": "Κεντρική"},
+                {"entrance_id": "side", "name_el": "Πλαϊνή"},
+            ],
         },
     )
     return {"queue_url": url, "key_id": key_id}
@@ -69,7 +72,14 @@ def _raw_items(*table_keys: str) -> str:
     return json.dumps(items, ensure_ascii=False, default=str)
 
 
-VISIT_TABLES = ("visitors", "visits", "visit_presence", "exposure_incidents", "exposure_recipients", "buildings")
+VISIT_TABLES = (
+    "visitors",
+    "visits",
+    "visit_presence",
+    "exposure_incidents",
+    "exposure_recipients",
+    "buildings",
+)
 
 
 def _drain(queue_url):
@@ -125,8 +135,9 @@ def test_registration_needs_consent_and_a_contact_and_writes_nothing_otherwise(v
     ]
     for body in bad:
         # WHEN registering
-        resp = client.http.post("/api/visits/registrations", body=json.dumps(body),
-                                headers={"Content-Type": "application/json"})
+        resp = client.http.post(
+            "/api/visits/registrations", body=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
         # THEN 400 with the error shape and nothing stored
         assert resp.status_code == 400, body
         assert "error" in json.loads(resp.body)
@@ -201,7 +212,10 @@ def test_two_kiosks_at_once_open_one_visit(visit_env, monkeypatch):
 
 def test_unknown_pass_building_and_entrance(visit_env, client):
     pass_id = _register()
-    post = lambda path, body: client.http.post(path, body=json.dumps(body), headers={"Content-Type": "application/json"})  # noqa: E731
+
+    def post(path, body):
+        return client.http.post(path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+
     assert post("/api/visits/buildings/dimarxeio/scans", {"code": "0000-0000-0000-0000"}).status_code == 404
     assert post("/api/visits/buildings/nowhere/scans", {"code": pass_id}).status_code == 404
     resp = post("/api/visits/buildings/dimarxeio/scans", {"code": pass_id, "entrance_id": "back"})
@@ -273,7 +287,10 @@ def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_bui
     from chalicelib.models.visits import Visit
     from chalicelib.services import exposure, visits
 
-    visits.save_building("kep", {"name_el": "ΚΕΠ", "closing_time": "15:00", "entrances": [{"entrance_id": "a", "name_el": "Α"}]})
+    visits.save_building(
+        "kep",
+        {"name_el": "ΚΕΠ", "closing_time": "15:00", "entrances": [{"entrance_id": "a", "name_el": "Α"}]},
+    )
     a, b, c, d, e, f = (_register(email=f"v{i}@example.org") for i in range(6))
     visits.scan("dimarxeio", a, now=_yesterday(9))  # still open: ends at 20:00 -> overlaps
     visits.scan("dimarxeio", b, now=_yesterday(9))
@@ -287,7 +304,9 @@ def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_bui
     expired.update(actions=[Visit.expires_at.set(datetime.now(UTC) - timedelta(minutes=1))])
 
     stats = {}
-    found = {v.pass_id for v in exposure.overlapping_visits("dimarxeio", _yesterday(10), _yesterday(12), stats)}
+    found = {
+        v.pass_id for v in exposure.overlapping_visits("dimarxeio", _yesterday(10), _yesterday(12), stats)
+    }
     assert found == {a, c}
     # AND only the day partition's visits that began before the window's end were read (a, b, c, e)
     assert stats["visits_read"] == 4
@@ -302,8 +321,11 @@ def _declare(client, token, start=None, end=None, building="dimarxeio"):
         "message_el": "Πιθανή έκθεση σε κρούσμα. Παρακολουθήστε τα συμπτώματά σας.",
         "message_en": "Possible exposure. Watch for symptoms.",
     }
-    return client.http.post("/api/staff/visits/incidents", body=json.dumps(body),
-                            headers={**bearer(token), "Content-Type": "application/json"})
+    return client.http.post(
+        "/api/staff/visits/incidents",
+        body=json.dumps(body),
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )
 
 
 def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visit_env, client, make_staff):
@@ -342,12 +364,17 @@ def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visi
 
     # THEN the overlapping visitor got one email and one SMS, the other nothing
     rows = _outbox("visits.exposure")
-    assert sorted((r["channel"]["S"], r["recipient"]["S"]) for r in rows) == [("email", EMAIL), ("sms", MOBILE)]
+    assert sorted((r["channel"]["S"], r["recipient"]["S"]) for r in rows) == [
+        ("email", EMAIL),
+        ("sms", MOBILE),
+    ]
     assert all(r["status"]["S"] == "sent" for r in rows)
     # AND the outbox row expires with the visit log, not after the outbox's 90 days
     assert all(int(r["expires_at"]["N"]) < (datetime.now(UTC) + timedelta(days=15)).timestamp() for r in rows)
     # AND the counts say so, done
-    detail = json.loads(client.http.get(f"/api/staff/visits/incidents/{incident_id}", headers=bearer(officer)).body)
+    detail = json.loads(
+        client.http.get(f"/api/staff/visits/incidents/{incident_id}", headers=bearer(officer)).body
+    )
     assert detail["counts"] == {"matched": 1, "queued": 1, "sent": 1, "failed": 0}
     assert detail["status"] == "done"
 
@@ -381,7 +408,9 @@ def test_an_incident_with_no_visits_is_done_at_once(visit_env, client, make_staf
     assert exposure.incident_detail(incident_id)["status"] == "done"
 
 
-def test_a_failed_message_is_reported_and_retried_without_a_second_send(visit_env, client, make_staff, monkeypatch):
+def test_a_failed_message_is_reported_and_retried_without_a_second_send(
+    visit_env, client, make_staff, monkeypatch
+):
     from chalicelib.services import crypto, exposure, visits
 
     pass_id = _register(mobile=None)
@@ -428,18 +457,38 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
 
     def call(method, path, body=None, token=None):
         headers = {**json_headers, **(bearer(token) if token else {})}
-        resp = getattr(client.http, method)(path, body=json.dumps(body) if body is not None else None, headers=headers)
+        resp = getattr(client.http, method)(
+            path, body=json.dumps(body) if body is not None else None, headers=headers
+        )
         assert resp.status_code < 300, (method, path, resp.status_code, resp.body)
         bodies.append(resp.body if isinstance(resp.body, bytes) else str(resp.body).encode())
-        return json.loads(resp.body) if resp.headers.get("Content-Type", "").startswith("application/json") else None
+        return (
+            json.loads(resp.body)
+            if resp.headers.get("Content-Type", "").startswith("application/json")
+            else None
+        )
 
-    registration = {"name": NAME, "email": EMAIL, "mobile": MOBILE, "consent": True, "send_pass": ["email", "sms"]}
+    registration = {
+        "name": NAME,
+        "email": EMAIL,
+        "mobile": MOBILE,
+        "consent": True,
+        "send_pass": ["email", "sms"],
+    }
     mine = call("post", "/api/visits/registrations", registration)
-    theirs = call("post", "/api/staff/visits/registrations",
-                  {"name": "Άλλος Επισκέπτης", "email": OTHER_EMAIL, "consent": True}, clerk)
+    theirs = call(
+        "post",
+        "/api/staff/visits/registrations",
+        {"name": "Άλλος Επισκέπτης", "email": OTHER_EMAIL, "consent": True},
+        clerk,
+    )
     assert mine["sent"] == ["email", "sms"] and theirs["channels"] == ["email"]
-    call("put", "/api/staff/visits/buildings/kep", {"name_el": "ΚΕΠ", "closing_time": "15:00",
-                                                     "entrances": [{"entrance_id": "a", "name_el": "Α"}]}, admin)
+    call(
+        "put",
+        "/api/staff/visits/buildings/kep",
+        {"name_el": "ΚΕΠ", "closing_time": "15:00", "entrances": [{"entrance_id": "a", "name_el": "Α"}]},
+        admin,
+    )
     call("get", "/api/visits/buildings")
     call("get", "/api/visits/buildings/dimarxeio")
     call("get", f"/api/visits/passes/{mine['pass_id']}")
@@ -447,12 +496,17 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
     call("get", f"/api/visits/passes/{mine['pass_id']}/qr?format=png")
     call("post", "/api/visits/buildings/dimarxeio/scans", {"code": mine["code"], "entrance_id": "main"})
     call("post", "/api/visits/buildings/dimarxeio/scans", {"code": theirs["pass_id"]})
-    incident = call("post", "/api/staff/visits/incidents", {
-        "building_id": "dimarxeio",
-        "window_start": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-        "window_end": datetime.now(UTC).isoformat(),
-        "message_el": "Πιθανή έκθεση.",
-    }, admin)
+    incident = call(
+        "post",
+        "/api/staff/visits/incidents",
+        {
+            "building_id": "dimarxeio",
+            "window_start": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+            "window_end": datetime.now(UTC).isoformat(),
+            "message_el": "Πιθανή έκθεση.",
+        },
+        admin,
+    )
     exposure.fan_out(incident["incident_id"])
     for r in _drain(visit_env["queue_url"]):
         exposure.send_one(incident["incident_id"], json.loads(r["body"])["pass_id"])
@@ -464,7 +518,9 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
     # THEN every route of the feature was called ...
     from chalicelib.handlers import visits_public, visits_staff
 
-    documented = {(p, m) for mod in (visits_public, visits_staff) for p, ms in mod.OPENAPI.items() for m in ms}
+    documented = {
+        (p, m) for mod in (visits_public, visits_staff) for p, ms in mod.OPENAPI.items() for m in ms
+    }
     assert len(documented) == 12  # the 12 operations called above
     # ... and no body holds a name, mobile or email
     for body in bodies:
