@@ -127,7 +127,14 @@ def declare(staff: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parse(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    """An RFC 3339 date-time (``t``/``z`` in any case, any number of fraction digits); one
+    without an offset is read as Athens time."""
+    text = value.strip().upper().replace("Z", "+00:00")
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise Conflict("The window's times cannot be read.", code="window_invalid") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=visits.TZ)
     return parsed

@@ -529,3 +529,36 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
             assert secret not in text
     # AND the QR holds only the pass id
     assert b"<svg" in bodies[6] and bodies[7][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_closing_schedule_entry_point_closes_due_visits(visit_env, client):
+    from chalicelib.models.visits import VisitPresence
+    from chalicelib.services import visits
+    from tests.events import scheduled_event
+
+    # GIVEN a visit opened yesterday morning and never closed (its closing time has passed)
+    visits.scan("dimarxeio", _register(), now=_yesterday(9))
+    # WHEN EventBridge fires the schedule
+    out = client.lambda_.invoke("visits_close_open", scheduled_event("visits_close_open"))
+    # THEN it was closed
+    assert out.payload == {"closed": 1}
+    assert list(VisitPresence.scan()) == []
+
+
+def test_window_times_in_any_rfc3339_spelling(visit_env, client, make_staff):
+    officer = make_staff("health_officer", None)
+    start = _yesterday(10).strftime("%Y-%m-%dt%H:%M:%S.1234567z")
+    assert _declare(client, officer, start=None).status_code == 201
+    resp = client.http.post(
+        "/api/staff/visits/incidents",
+        body=json.dumps(
+            {
+                "building_id": "dimarxeio",
+                "window_start": start,
+                "window_end": "2026-01-01T00:00:60Z",
+                "message_el": "x",
+            }
+        ),
+        headers={**bearer(officer), "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 409 and json.loads(resp.body)["error"]["code"] == "window_invalid"
