@@ -451,6 +451,7 @@ export async function mountLayout({ audience = "citizen", active = null } = {}) 
     replaceChildren(footer, renderFooter(audience));
   }
   applyTranslations(document);
+  if (audience === "citizen") import("./alerts.js").then((m) => m.mountAlerts()).catch(() => {}); // alerts banner
   // The language switch names the other language: rebuild it on every switch.
   onLangChange(() => {
     if (!header) return;
