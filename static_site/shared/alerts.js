@@ -52,3 +52,52 @@ export async function mountAlerts(container) {
   onLangChange(() => render(target, alerts));
   return alerts;
 }
+
+/** The alert topics a citizen subscribes to, as checkboxes saved at once with PUT /api/me.
+ * For the profile page: `await mountTopicChoices(document.getElementById("topics"), me)` where
+ * `me` is GET /api/me. Resolves to the fieldset. */
+export async function mountTopicChoices(container, profile) {
+  const { topics } = await api("/api/alerts/topics");
+  const chosen = new Set((profile && profile.topics) || []);
+  const fieldset = document.createElement("fieldset");
+  fieldset.className = "govgr-fieldset";
+  const legend = document.createElement("legend");
+  legend.className = "govgr-fieldset__legend govgr-heading-s";
+  legend.textContent = t("backoffice.topics_legend");
+  const hint = document.createElement("p");
+  hint.className = "govgr-hint";
+  hint.textContent = t("backoffice.topics_hint");
+  const note = document.createElement("p");
+  note.className = "govgr-body";
+  note.setAttribute("role", "status");
+  fieldset.append(legend, hint);
+  for (const topic of topics) {
+    const item = document.createElement("div");
+    item.className = "govgr-checkboxes__item";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "govgr-checkboxes__input";
+    box.id = `topic-${topic.topic}`;
+    box.value = topic.topic;
+    box.checked = chosen.has(topic.topic);
+    const label = document.createElement("label");
+    label.className = "govgr-label govgr-checkboxes__label";
+    label.htmlFor = box.id;
+    label.textContent = lang() === "en" ? topic.name_en : topic.name_el;
+    box.addEventListener("change", async () => {
+      const wanted = [...fieldset.querySelectorAll("input:checked")].map((b) => b.value);
+      try {
+        await api("/api/me", { method: "PUT", body: { topics: wanted } });
+        note.textContent = t("backoffice.topics_saved");
+      } catch (err) {
+        box.checked = !box.checked;
+        note.textContent = (err && err.message) || t("common.error_generic");
+      }
+    });
+    item.append(box, label);
+    fieldset.append(item);
+  }
+  fieldset.append(note);
+  container.replaceChildren(fieldset);
+  return fieldset;
+}

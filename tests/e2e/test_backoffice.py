@@ -81,3 +81,26 @@ def test_a_manager_sees_statistics_but_not_the_admin_tabs(local_stack, browser):
     page.locator("#tabbtn-staff").click()
     expect(page.locator("[data-testid=employees]")).to_contain_text("Σοφία Υπάλληλος")
     context.close()
+
+
+def test_a_citizen_chooses_alert_topics_with_the_shared_module(local_stack, browser):
+    expect = _expect()
+    base = local_stack.url
+    context = browser.new_context(locale="el-GR")
+    token = local_stack.citizen_token("123456789")
+    context.add_cookies([{"name": "dimotis_session", "value": token, "url": base}])
+    page = context.new_page()
+    page.goto(f"{base}/profile.html")
+    page.evaluate(
+        """async () => {
+            const box = document.createElement("div"); box.id = "topics"; document.getElementById("main").append(box);
+            const me = await (await fetch("/api/me")).json();
+            const m = await import("/shared/alerts.js");
+            await m.mountTopicChoices(box, me);
+        }"""
+    )
+    page.locator("#topic-snowfall").check()
+    expect(page.locator("#topics [role=status]")).not_to_be_empty()
+    status, me = local_stack.request("GET", "/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and "snowfall" in me["topics"]
+    context.close()

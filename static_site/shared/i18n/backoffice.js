@@ -143,6 +143,9 @@ export default {
     "backoffice.withdraw": "Απόσυρση",
     "backoffice.no_alerts": "Δεν υπάρχουν ειδοποιήσεις.",
     "backoffice.banner_label": "Ειδοποιήσεις του δήμου",
+    "backoffice.topics_legend": "Ειδοποιήσεις που θέλω να λαμβάνω",
+    "backoffice.topics_hint": "Θα τις λαμβάνετε με τα μέσα που επιλέξατε (email, SMS).",
+    "backoffice.topics_saved": "Οι επιλογές σας αποθηκεύτηκαν.",
   },
   en: {
     "backoffice.title": "Administration",
@@ -286,5 +289,8 @@ export default {
     "backoffice.withdraw": "Withdraw",
     "backoffice.no_alerts": "No alerts.",
     "backoffice.banner_label": "Municipality alerts",
+    "backoffice.topics_legend": "Alerts I want to receive",
+    "backoffice.topics_hint": "You will get them on the channels you chose (email, SMS).",
+    "backoffice.topics_saved": "Your choices were saved.",
   },
 };
