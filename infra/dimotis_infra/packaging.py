@@ -82,7 +82,9 @@ def offline_packaging(workdir: Path, region: str, wheelhouse: Path | None = None
     """Make ``chalice package`` offline: pip reads the wheelhouse only; Chalice's own output
     (``chalice.out/``, written to the working directory) goes under ``workdir``."""
     wheelhouse = wheelhouse or ensure_wheelhouse()
-    saved_env = {k: os.environ.get(k) for k in ("PIP_NO_INDEX", "PIP_FIND_LINKS", "AWS_DEFAULT_REGION")}
+    # Chalice copies the stage's environment variables (CDK tokens here) into os.environ while it
+    # loads the app and never takes them back; everything is restored on the way out.
+    saved_env = dict(os.environ)
     saved_cwd = os.getcwd()
     # earlier synths' packages (one uuid folder each); their assets were copied to cdk.out already
     shutil.rmtree(workdir / "chalice.out", ignore_errors=True)
@@ -96,11 +98,8 @@ def offline_packaging(workdir: Path, region: str, wheelhouse: Path | None = None
         yield wheelhouse
     finally:
         os.chdir(saved_cwd)
-        for key, value in saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ One synth per test module (about 25 s); every assertion reads the synthesised te
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,7 @@ def synth(tmp_path_factory):
     if not QUEUES:
         probe = register(QueueSpec(PROBE_QUEUE, function="table_stream", url_env="DIMOTIS_PROBE_QUEUE_URL"))
     outdir = tmp_path_factory.mktemp("cdk") / "cdk.out"
+    environ_before = dict(os.environ)
     try:
         assembly = build_app(dict(CONTEXT), outdir=str(outdir)).synth()
     finally:
@@ -60,7 +62,12 @@ def synth(tmp_path_factory):
             QUEUES.pop(PROBE_QUEUE, None)
     stack = assembly.get_stack_by_name(PREFIX.rstrip("-"))
     path = Path(assembly.directory) / stack.template_file
-    yield {"template": json.loads(path.read_text()), "path": path, "probe": probe}
+    yield {
+        "template": json.loads(path.read_text()),
+        "path": path,
+        "probe": probe,
+        "environ_changed": {k for k in set(environ_before) | set(os.environ) if environ_before.get(k) != os.environ.get(k)},
+    }
     shutil.rmtree(outdir, ignore_errors=True)
 
 
@@ -89,6 +96,12 @@ def alarmed_queues(template):
                 if dim["Name"] == "QueueName":
                     found.add(dim["Value"]["Fn::GetAtt"][0])
     return found
+
+
+def test_synth_leaves_the_process_environment_as_it_found_it(synth):
+    """Chalice copies the stage's variables (CDK tokens) into os.environ; later tests and the local
+    stack started from this process would otherwise read a token as a bucket name."""
+    assert synth["environ_changed"] == set()
 
 
 def test_every_model_table_has_pitr_stream_ttl_and_indexes(synth):
