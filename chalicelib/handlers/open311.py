@@ -20,6 +20,17 @@ from chalicelib.validation import query
 
 bp = Blueprint(__name__)
 FORM = "application/x-www-form-urlencoded"
+# what Chalice lets through to the handler, which answers anything but the form with a GeoReport 400
+# (Chalice's own 415 would not be in the GeoReport format)
+ACCEPTED = [
+    FORM,
+    "application/json",
+    "multipart/form-data",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+    "application/octet-stream",
+]
 
 
 def _respond(data: Any, fmt: str, root: str, status: int = 200) -> Response:
@@ -128,6 +139,9 @@ def open311_requests_xml():
 
 
 def _form() -> dict[str, list[str]]:
+    content_type = (bp.current_request.headers or {}).get("content-type", "")
+    if not content_type.lower().startswith(FORM):
+        raise open311.Open311Error(400, f"Send the request as {FORM}.")
     raw = bp.current_request.raw_body or b""
     try:
         text = raw.decode("utf-8")
@@ -140,13 +154,13 @@ def _create(fmt: str) -> Response:
     return _respond(open311.create(_form()), fmt, "service_requests")
 
 
-@bp.route("/open311/v2/requests.json", methods=["POST"], content_types=[FORM])
+@bp.route("/open311/v2/requests.json", methods=["POST"], content_types=ACCEPTED)
 @georeport("json")
 def open311_create_json():
     return _create("json")
 
 
-@bp.route("/open311/v2/requests.xml", methods=["POST"], content_types=[FORM])
+@bp.route("/open311/v2/requests.xml", methods=["POST"], content_types=ACCEPTED)
 @georeport("xml")
 def open311_create_xml():
     return _create("xml")
@@ -228,13 +242,23 @@ def _path(name: str, pattern: str) -> dict[str, Any]:
 
 _SERVICES = {"type": "array", "items": {"type": "object", "required": ["service_code", "service_name"]}}
 _REQUESTS = {"type": "array", "items": {"type": "object", "required": ["service_request_id"]}}
+# the spec: an empty optional argument is the same as an absent one
+_DATE = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
+_IDS = r"^[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*$"
+_CODES = r"^[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*$"
+
+
+def _optional(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
 _SEARCH = [
-    _q("service_request_id", {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*$"}),
-    _q("service_code", {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*$"}),
-    _q("start_date", {"type": "string", "format": "date-time"}),
-    _q("end_date", {"type": "string", "format": "date-time"}),
-    _q("status", {"enum": ["open", "closed", "open,closed"]}),
-    _q("extensions", {"enum": ["true", "false"]}),
+    _q("service_request_id", _optional({"type": "string", "pattern": _IDS})),
+    _q("service_code", _optional({"type": "string", "pattern": _CODES})),
+    _q("start_date", _DATE),
+    _q("end_date", _DATE),
+    _q("status", _optional({"enum": ["open", "closed", "open,closed", "closed,open"]})),
+    _q("extensions", _optional({"enum": ["true", "false"]})),
 ]
 _POST = {
     "type": "object",

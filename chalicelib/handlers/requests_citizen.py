@@ -1,6 +1,8 @@
 """Requests and reports, citizens: the catalogue of types, photo upload forms, nearby open reports,
 submitting, my requests with their public timelines, and following by protocol number."""
 
+import re
+
 from chalice import Blueprint
 
 from chalicelib.auth import optional_citizen, require_citizen
@@ -108,6 +110,8 @@ def requests_nearby():
     except ValueError:
         raise ValidationFailed("lat and lon are numbers.", details={"field": "lat"}) from None
     code = params.get("type_code") or ""
+    if not re.fullmatch(r"[a-z0-9_-]{2,40}", code):
+        raise ValidationFailed("type_code is required.", details={"field": "type_code"})
     request_types.get_type(code)
     found = requests.nearby(code, lat, lon)
     return {"reports": [{**requests.public_view(r), "distance_m": round(d, 1)} for r, d in found]}

@@ -2,6 +2,8 @@
 with its whole timeline, status changes, notes, assignment (one or many), re-routing, requests taken
 on a citizen's behalf; admins: request types and Open311 API keys."""
 
+import re
+
 from chalice import Blueprint
 
 from chalicelib.auth import require_staff
@@ -15,6 +17,8 @@ from chalicelib.validation import json_body, query, validate
 bp = Blueprint(__name__)
 
 ROLES = ("clerk", "manager")
+_ONE_STATUS = "(" + "|".join(requests.STATUSES) + ")"
+_STATUS_LIST = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 NOTE = {"type": "string", "maxLength": 2000}
 USERNAME = {"type": "string", "pattern": r"^[A-Za-z0-9._@-]{1,128}$"}
 DEPARTMENT = {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,80}$"}
@@ -139,6 +143,20 @@ def _detail(req) -> dict:
     }
 
 
+def _param(params: dict, name: str, pattern: str) -> str | None:
+    """A query parameter that must match ``pattern`` when given (400 otherwise); absent -> None."""
+    if name not in params:
+        return None
+    value = params[name]
+    if not re.fullmatch(pattern.strip("^$"), value):
+        raise ValidationFailed(f"{name} is not valid.", details={"field": name})
+    return value
+
+
+def _department(params: dict) -> str | None:
+    return _param(params, "department_id", DEPARTMENT["pattern"])
+
+
 def _int(params: dict, name: str) -> int | None:
     raw = params.get(name)
     if raw in (None, ""):
@@ -153,15 +171,16 @@ def staff_requests_inbox():
     staff = _staff()
     params = query(bp.current_request)
     statuses = [s for s in (params.get("status") or "").split(",") if s] or None
+    _param(params, "status", _STATUS_LIST)
     found = requests.inbox(
         staff,
-        department_id=params.get("department_id") or None,
+        department_id=_department(params),
         statuses=statuses,
-        type_code=params.get("type_code") or None,
+        type_code=_param(params, "type_code", r"[a-z0-9_-]{2,40}"),
         min_age_days=_int(params, "min_age_days"),
         max_age_days=_int(params, "max_age_days"),
-        overdue=params.get("overdue") in ("1", "true"),
-        assigned_to=params.get("assigned_to") or None,
+        overdue=_param(params, "overdue", r"true|false|1|0") in ("1", "true"),
+        assigned_to=_param(params, "assigned_to", USERNAME["pattern"]),
     )
     return {"requests": [requests.staff_view(r) for r in found]}
 
@@ -169,7 +188,7 @@ def staff_requests_inbox():
 @bp.route("/api/staff/requests-map", methods=["GET"])
 def staff_requests_map():
     staff = _staff()
-    found = requests.open_located(staff, query(bp.current_request).get("department_id") or None)
+    found = requests.open_located(staff, _department(query(bp.current_request)))
     return {"reports": [requests.staff_view(r) for r in found]}
 
 
@@ -262,7 +281,7 @@ def staff_requests_bulk_assign():
 @bp.route("/api/staff/request-colleagues", methods=["GET"])
 def staff_request_colleagues():
     staff = _staff()
-    department = query(bp.current_request).get("department_id") or staff.department_id or ""
+    department = _department(query(bp.current_request)) or staff.department_id or ""
     from chalicelib.auth import ensure_department
 
     ensure_department(staff, department)
@@ -316,8 +335,6 @@ def admin_open311_key_revoke(key_id):
 
 _RID = path_param("request_id", "The protocol number with a dash: 2026-000123", pattern=REQUEST_ID)
 _DETAIL = {"200": json_response(STAFF_DETAIL)}
-_ONE_STATUS = "(" + "|".join(requests.STATUSES) + ")"
-_STATUS_LIST = f"^{_ONE_STATUS}(,{_ONE_STATUS})*$"
 _LIST = {
     "200": json_response(
         {
@@ -352,7 +369,7 @@ OPENAPI = {
                 query_param("department_id", DEPARTMENT),
                 query_param(
                     "status",
-                    {"type": "string", "pattern": r"^[a-z_]+(,[a-z_]+)*$"},
+                    {"type": "string", "pattern": _STATUS_LIST},
                     description="comma-separated; default: the open ones",
                 ),
                 query_param("type_code", {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}$"}),

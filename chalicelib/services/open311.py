@@ -41,6 +41,12 @@ FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
 MAX_MONTHS = 24
+SEARCH_PATTERNS = {
+    "service_request_id": r"[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*",
+    "service_code": r"[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*",
+    "status": r"(open|closed)(,(open|closed))?",
+    "extensions": r"true|false|1|0",
+}
 LIST_ITEMS = {
     "services": "service",
     "attributes": "attribute",
@@ -280,6 +286,9 @@ def get_one(request_id: str, lang: str, extensions: bool = False) -> list[dict[s
 
 def search(params: dict[str, str], lang: str) -> list[dict[str, Any]]:
     names = _Names(lang)
+    for name, pattern in SEARCH_PATTERNS.items():
+        if params.get(name) and not re.fullmatch(pattern, params[name]):
+            raise Open311Error(400, f"{name} is not valid.")
     extensions = params.get("extensions") in ("true", "1")
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
