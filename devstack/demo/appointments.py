@@ -5,7 +5,13 @@ Idempotent: fixed ids, ``save()`` overwrites."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from chalicelib.models.appointments import Appointment
 from chalicelib.models.service_catalog import Service
+
+ATHENS = ZoneInfo("Europe/Athens")
 
 WEEKDAYS = ("1", "2", "3", "4", "5")
 
@@ -298,6 +304,51 @@ SERVICES = [
 ]
 
 
+# The demo taxpayer (stand-in Taxisnet) who has an appointment at the KEP counter today.
+TODAY_HOLDER = ("111222333", "ΕΛΕΝΗ ΚΩΝΣΤΑΝΤΙΝΙΔΗ")
+TODAY_SERVICE = "kep-applications"
+
+
+def todays_appointment(now: datetime | None = None) -> Appointment:
+    """An appointment today, in the quarter hour that has begun, for ``TODAY_HOLDER`` at the KEP of
+    the town hall, so that checking in at the kiosk (``/queue.html?point=kep-dimarxeio``) with a
+    reference can be tried on any day: booking's minimum notice would not allow one for today.
+    Demo data written outside the booking rules (it takes no slot capacity); one per day, with the
+    reference shown on that citizen's "my appointments" page."""
+    from chalicelib.services.appointments import reference_for
+
+    now = now or datetime.now(UTC)
+    local = now.astimezone(ATHENS)
+    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    appointment_id = f"demo-today-{start:%Y-%m-%d}"
+    try:
+        return Appointment.get(appointment_id)
+    except Appointment.DoesNotExist:
+        pass
+    taxid, name = TODAY_HOLDER
+    appointment = Appointment(
+        appointment_id,
+        reference=reference_for(appointment_id),
+        taxid=taxid,
+        citizen_name=name,
+        service_id=TODAY_SERVICE,
+        department_id="kep",
+        service_point_id="kep-dimarxeio",
+        start=f"{start:%Y-%m-%dT%H:%M}",
+        slot_start=start.astimezone(UTC),
+        slot_end=(start + timedelta(minutes=15)).astimezone(UTC),
+        status="booked",
+        version=1,
+        history=[
+            {"status": "booked", "at": now.isoformat(), "by": "demo", "start": f"{start:%Y-%m-%dT%H:%M}"}
+        ],
+        created_at=now,
+        updated_at=now,
+    )
+    appointment.save(condition=Appointment.appointment_id.does_not_exist())
+    return appointment
+
+
 def seed() -> dict[str, int]:
     for service_id, department, point, el, en, desc_el, desc_en, documents, settings in SERVICES:
         values = {
@@ -320,4 +371,9 @@ def seed() -> dict[str, int]:
             active=True,
             **values,
         ).save()
-    return {"services": len(SERVICES), "service_points": len({s[2] for s in SERVICES})}
+    todays_appointment()
+    return {
+        "services": len(SERVICES),
+        "service_points": len({s[2] for s in SERVICES}),
+        "appointments_today": 1,
+    }

@@ -1,5 +1,5 @@
 """The live queue in a real browser on the local stack: an appointment holder checks in with the
-reference, a walk-in takes a ticket at the kiosk, a clerk calls next twice at counter 3; the
+reference (the demo appointment of today), a walk-in takes a ticket at the kiosk, a clerk calls next twice at counter 3; the
 display board shows both calls; the dev outbox holds the "you are next" and "proceed to counter"
 SMS exactly once each."""
 
@@ -56,13 +56,42 @@ def _take_ticket(page, base: str, mobile: str) -> str:
     return code.inner_text()
 
 
-def test_walk_ins_are_called_the_board_shows_both_calls_and_each_sms_goes_once(local_stack, browser):
+def _todays_reference(stack) -> str:
+    """The reference of the demo appointment today at the KEP (``devstack/demo/appointments.py``),
+    as its holder sees it on "my appointments"."""
+    status, body = stack.get(
+        "/api/appointments", headers={"Cookie": f"dimotis_session={stack.citizen_token('111222333')}"}
+    )
+    assert status == 200, body
+    today = [
+        a for a in body["appointments"] if a["service_id"] == "kep-applications" and a["status"] == "booked"
+    ]
+    assert today, body
+    return today[0]["reference"]
+
+
+def _check_in(page, base: str, reference: str, mobile: str) -> str:
+    expect = _expect()
+    page.goto(f"{base}/queue.html?point={POINT}")
+    page.locator("#mobile").fill(mobile)
+    # typed as people type it: lower case, with spaces around
+    page.locator("#reference").fill(f"  {reference.lower()} ")
+    page.locator("#check-in-form button[type=submit]").click()
+    code = page.locator("[data-testid=ticket-code]")
+    expect(code).to_have_text(re.compile(r"^C\d{3}$"))
+    return code.inner_text()
+
+
+def test_appointment_and_walk_in_are_called_the_board_shows_both_calls_and_each_sms_goes_once(
+    local_stack, browser
+):
     expect = _expect()
     base = local_stack.url
     kiosk = browser.new_context(locale="el-GR").new_page()
-    # GIVEN two walk-ins who took tickets at the kiosk with their mobiles
+    # GIVEN an appointment holder who checks in at the kiosk with the reference of today's
+    # appointment, and a walk-in who takes a ticket after them, both with their mobiles
     first_mobile, second_mobile = _mobile(), _mobile()
-    first = _take_ticket(kiosk, base, first_mobile)
+    first = _check_in(kiosk, base, _todays_reference(local_stack), first_mobile)
     assert_accessible(kiosk)
     second = _take_ticket(kiosk, base, second_mobile)
     # AND the ticket page of the second shows its place in line
@@ -105,7 +134,7 @@ def test_walk_ins_are_called_the_board_shows_both_calls_and_each_sms_goes_once(l
     # AND the ticket page tells the second to go to counter 3
     expect(kiosk.locator("[data-testid=ticket-called]")).to_contain_text("3", timeout=8000)
 
-    # AND each walk-in got "you are next" and "proceed to counter 3" exactly once
+    # AND each of them got "you are next" and "proceed to counter 3" exactly once
     for code, mobile in ((first, first_mobile), (second, second_mobile)):
         rows = _sms_for(local_stack, mobile, ("queue.soon", "queue.called"))
         kinds = sorted(r["kind"] for r in rows)

@@ -515,57 +515,42 @@ def test_http_errors(point, client, make_staff):
     assert resp.status_code == 403 and resp.json_body["error"]["code"] == "other_department"
 
 
-def test_find_by_reference_reads_the_appointments_reference_index(point, monkeypatch):
-    """The adapter against an appointments model of the shape the appointments issue describes
-    (stand-in module: the real one was not in the tree when this was written)."""
-    import sys
-    import types
-
-    from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
-    from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-
-    from chalicelib.models.base import Model, meta
+def test_check_in_finds_the_appointment_by_reference_with_the_citizens_mobile(point):
+    from chalicelib.models.appointments import Appointment
+    from chalicelib.models.citizens import Citizen
     from chalicelib.services import queue_appointments, queue_checkin
 
-    class ByReference(GlobalSecondaryIndex):
-        class Meta:
-            index_name = "by_reference"
-            projection = AllProjection()
-
-        reference = UnicodeAttribute(hash_key=True)
-
-    class Appointment(Model):
-        Meta = meta("test_appointments_stand_in")
-        appointment_id = UnicodeAttribute(hash_key=True)
-        reference = UnicodeAttribute()
-        status = UnicodeAttribute()
-        service_id = UnicodeAttribute()
-        service_point_id = UnicodeAttribute()
-        department_id = UnicodeAttribute()
-        start = UTCDateTimeAttribute()
-        by_reference = ByReference()
-
-    Appointment.create_table(wait=True)
-    monkeypatch.setitem(
-        sys.modules, "chalicelib.models.appointments", types.SimpleNamespace(Appointment=Appointment)
-    )
+    # GIVEN a booked appointment at kep-1 in five minutes, of a citizen with a mobile
+    Citizen("111111111", first_name="Maria", last_name="Papa", mobile="+306900000001", language="en").save()
     Appointment(
         "apt-9",
         reference="KEP-AB12",
+        taxid="111111111",
         status="booked",
         service_id="svc-cert",
         service_point_id="kep-1",
         department_id="kep",
-        start=NOW + timedelta(minutes=5),
+        start="2026-11-23T11:05",
+        slot_start=NOW + timedelta(minutes=5),
+        slot_end=NOW + timedelta(minutes=20),
     ).save()
     # WHEN the kiosk checks in with the reference as typed
     found = queue_appointments.find_by_reference("KEP-AB12")
-    ticket, _ = queue_checkin.check_in("kep-1", "kep-ab12", now=NOW)
+    ticket, again = queue_checkin.check_in("kep-1", " kep-ab12 ", now=NOW)
     # THEN the appointment is found through its index and the ticket is linked to it
     assert (found.appointment_id, found.service_point_id, found.slot_start) == (
         "apt-9",
         "kep-1",
         NOW + timedelta(minutes=5),
     )
-    assert (ticket.appointment_id, ticket.queue_id, ticket.kind) == ("apt-9", "kep-1-A", "appointment")
+    assert (found.mobile, found.language) == ("+306900000001", "en")
+    assert (ticket.appointment_id, ticket.queue_id, ticket.kind, again) == (
+        "apt-9",
+        "kep-1-A",
+        "appointment",
+        False,
+    )
+    assert ticket.mobile == "+306900000001"
+    # AND a second scan shows the same ticket; an unknown reference is not found
+    assert queue_checkin.check_in("kep-1", "KEP-AB12", now=NOW)[0].ticket_id == ticket.ticket_id
     assert queue_appointments.find_by_reference("NOPE-0000") is None
