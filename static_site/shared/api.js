@@ -25,8 +25,9 @@ let refreshing = null;
 
 function renewStaffSession() {
   if (!refreshing) {
+    // The body is read (and dropped) so the request completes instead of staying open.
     refreshing = fetch("/api/staff/refresh", { method: "POST", credentials: "same-origin" })
-      .then((resp) => resp.ok)
+      .then((resp) => resp.text().then(() => resp.ok))
       .catch(() => false)
       .finally(() => {
         setTimeout(() => {
