@@ -160,11 +160,14 @@ async function showPicker({ service, appointment = null }) {
           onclick: () => { chosenSlot = s; idempotencyKey = crypto.randomUUID(); render().catch(fail); },
         }, formatTime(s.starts_at), el("small", {}, s.remaining > 0 ? t("appointments.places", { count: s.remaining }) : t("appointments.full")))))
       : [];
+    // Re-rendering replaces the buttons: keep the keyboard focus on the one just pressed (or the
+    // picker's heading when it is gone), not lost to <body>.
+    const focused = picker.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
     replaceChildren(
       picker,
-      el("h2", { class: "govgr-heading-m", id: "pick-day-title" }, t("appointments.pick_day")),
+      el("h2", { class: "govgr-heading-m", id: "pick-day-title", tabindex: "-1" }, t("appointments.pick_day")),
       el("p", {},
-        from > today ? el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", onclick: () => { from = addDays(from, -DAYS_PER_PAGE); render().catch(fail); } }, t("appointments.earlier")) : null,
+        from > today ? el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", "data-testid": "earlier-days", onclick: () => { from = addDays(from, -DAYS_PER_PAGE); render().catch(fail); } }, t("appointments.earlier")) : null,
         " ",
         el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", "data-testid": "later-days", onclick: () => { from = addDays(from, DAYS_PER_PAGE); render().catch(fail); } }, t("appointments.later"))),
       el("ul", { class: "ap-days" }, dayButtons),
@@ -172,6 +175,7 @@ async function showPicker({ service, appointment = null }) {
              slotButtons.length ? el("ul", { class: "ap-slots" }, slotButtons) : el("p", { class: "govgr-body" }, t("appointments.no_slots"))] : null,
       chosenSlot ? confirmForm() : null,
     );
+    if (focused) (picker.querySelector(`[data-testid="${focused}"]:not([disabled])`) || $("pick-day-title")).focus();
   }
 
   function confirmForm() {
