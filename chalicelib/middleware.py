@@ -11,6 +11,7 @@ from chalice import Response
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger
 from chalicelib.services import audit
+from chalicelib.validation import check_query
 
 MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -39,13 +40,12 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     is_open311 = (event.path or "").startswith("/open311")
     raw = event.raw_body if event.method in ("POST", "PUT", "PATCH") else b""
     if raw and len(raw) > MAX_REQUEST_BYTES:
-        response = Response(
-            body=error_body("payload_too_large", "The request body is too large."),
-            status_code=413,
-        )
+        response = _too_large(event.path or "", is_open311)
     else:
         audit.begin()
         try:
+            if not is_open311:  # GeoReport checks its own arguments and answers in its own format
+                check_query(context.get("resourcePath") or event.path, event.method, event.query_params)
             response = get_response(event)
         except ApiError as exc:
             response = Response(body=exc.body(), status_code=exc.status, headers=exc.headers)
@@ -67,6 +67,24 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+def _too_large(path: str, is_open311: bool) -> Response:
+    """413 before any route runs: in our error shape, or GeoReport's on ``/open311/*``."""
+    message = f"The request body is larger than {MAX_REQUEST_BYTES} bytes."
+    if not is_open311:
+        return Response(body=error_body("payload_too_large", message), status_code=413)
+    import json
+
+    from chalicelib.services import open311
+
+    fmt = "xml" if path.endswith(".xml") else "json"
+    body = open311.error_body([(413, message)], fmt)
+    return Response(
+        body=body if fmt == "xml" else json.dumps(body),
+        status_code=413,
+        headers={"Content-Type": open311.FORMATS[fmt]},
+    )
 
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:

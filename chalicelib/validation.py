@@ -16,6 +16,10 @@ from typing import Any
 from chalicelib.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 MAX_BODY_BYTES = 256 * 1024
+# An e-mail address, in a pattern JSON Schema (ECMA-262) and Python read alike: their ``\s``
+# differ (Python's adds the C0 separators, ECMA's adds U+FEFF), so controls are named outright.
+_MAILBOX = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
+EMAIL = {"type": "string", "maxLength": 254, "pattern": f"^{_MAILBOX}@{_MAILBOX}\\.{_MAILBOX}$"}
 _compiled: dict[int, Any] = {}
 
 
@@ -59,3 +63,64 @@ def _message(exc: Any) -> str:
 
 def query(request: Any) -> dict[str, str]:
     return dict(request.query_params or {})
+
+
+# -- query strings against the document -------------------------------------------------------------
+_query_schemas: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+
+def _documented_query(route: str, method: str) -> dict[str, Any] | None:
+    """The query parameters the OpenAPI document gives for ``method route``, as one object schema
+    (``None`` when the operation has none); built once per operation."""
+    key = (route, method.lower())
+    if key not in _query_schemas:
+        from chalicelib.openapi import document
+
+        operation = document()["paths"].get(route, {}).get(key[1]) or {}
+        params = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+        _query_schemas[key] = (
+            {
+                "type": "object",
+                "properties": {p["name"]: p["schema"] for p in params},
+                "required": [p["name"] for p in params if p.get("required")],
+            }
+            if params
+            else None
+        )
+    return _query_schemas[key]
+
+
+def _typed(value: str, schema: dict[str, Any]) -> Any:
+    """A query value as the type its schema names (query strings are text); unchanged if it is not
+    one, so the schema check reports it."""
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        return value
+    if kind == "boolean" and value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+def check_query(route: str, method: str, params: Any) -> None:
+    """Every documented query parameter of the operation, checked against its schema: given at most
+    once, required ones present, values valid (400 ``validation_failed`` otherwise). Parameters the
+    document does not name are left to the handler. Called by the HTTP middleware for every route,
+    so no handler can accept what its document refuses."""
+    schema = _documented_query(route, method)
+    if schema is None:
+        return
+    values: dict[str, Any] = {}
+    for name, prop in schema["properties"].items():
+        given: list[str] = []
+        if params is not None and name in params:
+            given = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+        if len(given) > 1:
+            raise ValidationFailed(f"{name} is given more than once.", details={"field": name, "rule": "single"})
+        if given:
+            values[name] = _typed(given[0], prop)
+    validate(values, schema)

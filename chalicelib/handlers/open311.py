@@ -170,8 +170,10 @@ def open311_create_xml():
 @georeport()
 def open311_request(request_id):
     stem, fmt = _split(request_id)
-    extensions = query(bp.current_request).get("extensions") in ("true", "1")
-    return _respond(open311.get_one(stem, _lang(), extensions), fmt, "service_requests")
+    wanted = query(bp.current_request).get("extensions") or "false"
+    if wanted not in ("true", "false"):
+        raise open311.Open311Error(400, "extensions is true or false.")
+    return _respond(open311.get_one(stem, _lang(), wanted == "true"), fmt, "service_requests")
 
 
 @bp.route("/open311/v2/tokens/{token}", methods=["GET"])

@@ -7,13 +7,12 @@ from chalice import Blueprint, Response
 
 from chalicelib.openapi import json_response, op, path_param, query_param
 from chalicelib.services import visits
-from chalicelib.validation import json_body, query, validate
+from chalicelib.validation import EMAIL, json_body, query, validate
 
 bp = Blueprint(__name__)
 
 NAME = {"type": "string", "minLength": 1, "maxLength": 120, "pattern": r"\S"}
 MOBILE = {"type": "string", "pattern": r"^\+?[0-9]{10,15}$"}
-EMAIL = {"type": "string", "maxLength": 254, "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"}
 REGISTRATION = {
     "type": "object",
     "required": ["name", "consent"],

@@ -45,7 +45,7 @@ SEARCH_PATTERNS = {
     "service_request_id": r"[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*",
     "service_code": r"[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*",
     "status": r"(open|closed)(,(open|closed))?",
-    "extensions": r"true|false|1|0",
+    "extensions": r"true|false",
 }
 LIST_ITEMS = {
     "services": "service",
@@ -289,7 +289,7 @@ def search(params: dict[str, str], lang: str) -> list[dict[str, Any]]:
     for name, pattern in SEARCH_PATTERNS.items():
         if params.get(name) and not re.fullmatch(pattern, params[name]):
             raise Open311Error(400, f"{name} is not valid.")
-    extensions = params.get("extensions") in ("true", "1")
+    extensions = params.get("extensions") == "true"
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
         out = []
