@@ -36,6 +36,7 @@ class TableStats:
     delivered: int = 0
     failures: int = 0
     last_delivery: float | None = None
+    last_invocation: float | None = None  # time.time() of the handler's latest call
 
 
 class StreamPump(BackgroundLoop):
@@ -132,6 +133,7 @@ class StreamPump(BackgroundLoop):
         handler = self._handler_for(state.table)
         stats = self.stats[state.table]
         stats.invocations += 1
+        stats.last_invocation = time.time()
         try:
             result = handler({"Records": batch}, LambdaContext("table_stream"))
             failed = [f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])]

@@ -64,3 +64,32 @@ def test_every_response_carries_safe_headers(client, header):
 def test_correlation_id_is_echoed(client):
     resp = client.http.get("/api/openapi.json", headers={"X-Correlation-Id": "abc-123"})
     assert resp.headers["X-Correlation-Id"] == "abc-123"
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/services?department_id=" + "x" * 121, "department_id"),  # longer than documented
+        ("/api/services?department_id=kep&department_id=kep", "department_id"),  # given twice
+        ("/api/services/kep-certificates/availability?from=", "from"),  # not a date
+        ("/api/services/kep-certificates/availability?from=2026-13-01", "from"),
+        ("/api/staff/requests?min_age_days=-1", "min_age_days"),  # integer below its minimum
+        ("/api/staff/requests?min_age_days=soon", "min_age_days"),  # not an integer
+    ],
+)
+def test_query_strings_are_checked_against_the_document_on_every_route(client, path, field):
+    """The middleware checks every documented query parameter before the handler runs, so no route
+    accepts what its document refuses (signed out: the check comes first, nothing is read)."""
+    resp = client.http.get(path)
+    assert resp.status_code == 400, resp.body
+    assert resp.json_body["error"]["code"] == "validation_failed"
+    assert resp.json_body["error"]["details"]["field"] == field
+
+
+def test_documented_query_values_are_typed_and_undocumented_ones_left_alone(client, make_staff):
+    from chalicelib.validation import check_query
+
+    # integers arrive as text and pass as the integers they are; names the document lacks pass through
+    check_query("/api/staff/requests", "GET", {"min_age_days": "3", "utm_source": "x" * 500})
+    resp = client.http.get("/api/staff/requests?min_age_days=3&max_age_days=10", headers=bearer(make_staff("clerk")))
+    assert resp.status_code == 200, resp.body
