@@ -1,0 +1,806 @@
+"""DynamoDB requests per route: every operation of the OpenAPI document, called once, as its caller.
+
+    .venv/bin/python bench/requests_per_route.py            # markdown table
+    .venv/bin/python bench/requests_per_route.py --json
+    .venv/bin/python bench/requests_per_route.py --rounds 3
+
+In one process under moto (``mock_aws``), with the local stack's environment, provisioning and demo
+data (``devstack.stack``, ``devstack.demo``), each operation of ``chalicelib.openapi.document()`` is
+called through Chalice's test client with a valid request, as the right caller (a citizen session,
+or the Cognito ID token of a demo staff member of the right role and department), in an order that
+creates what later calls need: ``SCENARIO`` below, one entry per documented operation.
+
+The whole scenario runs ``--rounds`` times (default 3), each round with its own citizens, day and
+objects; the first round warms the container (clients, caches), the last one is reported. Per call,
+every DynamoDB request is recorded with botocore event hooks on the per-thread session that every
+PynamoDB connection shares (``chalicelib/botocore_session.py``) and on the boto3 DynamoDB client of
+``chalicelib/aws.py``: operation, tables, items returned and items read (``ScannedCount``). A Scan
+is flagged; reads that grow between the last two rounds (more data, same call) are flagged too.
+The per-container caches (services 30 s, table list 10 s) are held for the whole run, so the figures
+are those of a warm container within those lifetimes and do not depend on how long a round takes.
+
+Exit status 1 when an operation of the document has no entry here (or an entry names an operation
+that is gone), or when a call did not answer a documented success status: a new route without a
+bench entry is noticed. ``tests/unit/test_bench_routes.py`` checks the entries without running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.message
+import io
+import json
+import os
+import sys
+import urllib.parse
+import urllib.request
+import urllib.response
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# bench/queue.py would shadow the standard library's queue module: take bench/ off the path
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of an operation. ``path`` (default: the documented path) is formatted with the
+    run's values; ``body`` is JSON (a dict), a form (a str) or a function of the values;
+    ``prepare`` runs first and is not counted (data the call needs that no earlier call made);
+    ``keep`` saves from the response what later calls need."""
+
+    path: str | None = None
+    who: str | None = None
+    body: Any = None
+    cookie: Callable[[Values], str] | None = None
+    prepare: Callable[[Values], None] | None = None
+    keep: Callable[[Values, Any], None] | None = None
+    note: str = ""
+
+
+def _set(**names: Callable[[Any], Any]) -> Callable[[Values, Any], None]:
+    """``keep=_set(a1=lambda body: body["appointment_id"])``: values from the JSON body."""
+
+    def keep(v: Values, resp: Any) -> None:
+        body = resp.json_body
+        v.update({name: get(body) for name, get in names.items()})
+
+    return keep
+
+
+def _cookies(resp: Any) -> dict[str, str]:
+    raw = resp.headers.get("Set-Cookie") or resp.headers.get("set-cookie") or []
+    out = {}
+    for line in [raw] if isinstance(raw, str) else raw:
+        name, _, rest = line.partition("=")
+        out[name.strip()] = rest.split(";", 1)[0]
+    return out
+
+
+# -- what each call needs that no earlier call made (not counted) ----------------------------------
+def _book(service_id: str, start: str, taxid: str) -> str:
+    from types import SimpleNamespace
+
+    from chalicelib.services import appointments
+
+    appointment, _ = appointments.book(SimpleNamespace(taxid=taxid, name="BENCH"), service_id, start)
+    return appointment.appointment_id
+
+
+def _staff_appointments(v: Values) -> None:
+    """Three booked appointments for the staff to complete, mark no-show and cancel."""
+    for n, name in enumerate(("to_complete", "to_no_show", "to_cancel")):
+        v[name] = _book("kep-signature", v["sig"][2 + n], f"92{v['round']}{n:06d}")
+
+
+def _overbook(v: Values) -> None:
+    """Two appointments in each of three slots on the day whose capacity the next absence lowers."""
+    for n in range(6):
+        _book("kep-certificates", v["cert"][n // 2], f"93{v['round']}{n:06d}")
+
+
+def _todays_reference(v: Values, name: str) -> None:
+    """An appointment today at the KEP (as the demo's), its reference for a queue check-in."""
+    from chalicelib.services.appointments import reference_for
+    from devstack.demo.appointments import todays_appointment
+
+    appointment = todays_appointment()
+    appointment.appointment_id = f"bench-today-{v['round']}-{name}"
+    appointment.reference = reference_for(appointment.appointment_id)
+    appointment.save()
+    v[name] = appointment.reference
+
+
+def _walk_ins(v: Values) -> None:
+    from chalicelib.services import queue
+
+    for prefix in "ABC":
+        queue.issue_walk_in("kep-dimarxeio", f"kep-dimarxeio-{prefix}")
+
+
+def _call_next(v: Values) -> None:
+    """The counter's next ticket, called without being counted (for no-show and transfer)."""
+    from chalicelib.services import queue, staff_auth
+
+    ticket = queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
+    v["other_queue"] = next(q for q in v["counter_queues"] if q != ticket.queue_id)
+
+
+def _taxisnet_code(v: Values) -> None:
+    """The stand-in Taxisnet's answer to the citizen choosing a test taxpayer."""
+    from chalicelib.services import taxisnet
+
+    _, headers, _ = STAND_IN.handle(
+        "POST",
+        "/dev/taxisnet/oauth/authorize",
+        {},
+        {
+            "client_id": STAND_IN.client_id,
+            "redirect_uri": taxisnet.redirect_uri(),
+            "state": v["oauth_state"],
+            "taxid": "123456789",
+        },
+        {},
+    )
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(headers["Location"]).query)
+    v["oauth_code"] = query["code"][0]
+
+
+def _keep_oauth(v: Values, resp: Any) -> None:
+    location = urllib.parse.urlparse(resp.headers["Location"])
+    v["oauth_state"] = urllib.parse.parse_qs(location.query)["state"][0]
+    v["oauth_cookie"] = _cookies(resp)["dimotis_oauth"]
+
+
+def _keep_flags(v: Values, resp: Any) -> None:
+    flags = sorted(resp.json_body["flags"], key=lambda f: f["start"])
+    v["flags"] = [f["appointment_id"] for f in flags]
+    v["move_to"] = flags[0]["suggestions"]["slots"][0]
+
+
+def _window(hours_ago: int) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hr_export(v: Values) -> dict[str, Any]:
+    from devstack.demo.backoffice import HR_EXPORT
+
+    return {"content": HR_EXPORT.read_text(encoding="utf-8"), "format": "csv", "dry_run": False}
+
+
+POTHOLE = {"type_code": "pothole", "attributes": {"SIZE": "small"}, "lat": 37.92812, "lon": 23.70139}
+OPEN311_FORM = {
+    "service_code": "pothole",
+    "lat": "37.9282",
+    "long": "23.7015",
+    "attribute[SIZE]": "large",
+    "description": "Λακκούβα (bench)",
+}
+
+
+def _password() -> str:
+    from devstack.demo.org import STAFF_PASSWORD
+
+    return STAFF_PASSWORD
+
+
+def _open311_form(v: Values) -> str:
+    from devstack.demo.requests import DEMO_OPEN311_KEY
+
+    return urllib.parse.urlencode({"api_key": DEMO_OPEN311_KEY, **OPEN311_FORM})
+
+
+# -- the scenario: every documented operation, in the order the calls need each other -------------
+G, P, U, D = "GET", "POST", "PUT", "DELETE"
+SCENARIO: dict[tuple[str, str], Call] = {
+    # health, alerts
+    (G, "/api/health"): Call(note="ListTables, cached 10 s per container"),
+    (G, "/api/openapi.json"): Call(),
+    (G, "/api/alerts"): Call(),
+    (G, "/api/alerts/topics"): Call(),
+    # citizen sign-in (the stand-in Taxisnet answers in-process) and profile
+    (G, "/api/auth/taxisnet/login"): Call(keep=_keep_oauth),
+    (G, "/api/auth/taxisnet/callback"): Call(
+        "/api/auth/taxisnet/callback?state={oauth_state}&code={oauth_code}",
+        prepare=_taxisnet_code,
+        cookie=lambda v: f"dimotis_oauth={v['oauth_cookie']}",
+        keep=lambda v, r: v["tokens"].update(signed_in=_cookies(r)["dimotis_session"]),
+    ),
+    (G, "/api/me"): Call(who="citizen"),
+    (U, "/api/me"): Call(
+        who="citizen", body={"email": "bench@example.gr", "mobile": "+306900000000", "topics": ["heatwave"]}
+    ),
+    # appointments: the citizen books, looks, moves, cancels
+    (G, "/api/services"): Call(),
+    (G, "/api/services/{service_id}"): Call("/api/services/kep-signature"),
+    (G, "/api/services/{service_id}/availability"): Call(
+        "/api/services/kep-signature/availability?from={day}&to={day}"
+    ),
+    (P, "/api/appointments"): Call(
+        who="citizen",
+        body=lambda v: {"service_id": "kep-signature", "start": v["sig"][0]},
+        keep=_set(mine=lambda b: b["appointment_id"]),
+    ),
+    (G, "/api/appointments"): Call(who="citizen"),
+    (G, "/api/appointments/{appointment_id}"): Call("/api/appointments/{mine}", who="citizen"),
+    (G, "/api/appointments/{appointment_id}/proof"): Call("/api/appointments/{mine}/proof", who="citizen"),
+    (G, "/api/appointments/{appointment_id}/calendar.ics"): Call(
+        "/api/appointments/{mine}/calendar.ics", who="citizen"
+    ),
+    (P, "/api/appointments/{appointment_id}/reschedule"): Call(
+        "/api/appointments/{mine}/reschedule", who="citizen", body=lambda v: {"start": v["sig"][1]}
+    ),
+    (P, "/api/appointments/{appointment_id}/cancel"): Call("/api/appointments/{mine}/cancel", who="citizen"),
+    # appointments: the KEP's clerk and the admin (the KEP has no manager)
+    (G, "/api/staff/appointments"): Call(
+        "/api/staff/appointments?from={day}&to={day}", who="clerk.kep", prepare=_staff_appointments
+    ),
+    (G, "/api/staff/appointments/day-list"): Call(
+        "/api/staff/appointments/day-list?date={day}", who="clerk.kep"
+    ),
+    (G, "/api/staff/appointments/{appointment_id}"): Call(
+        "/api/staff/appointments/{to_complete}", who="clerk.kep"
+    ),
+    (P, "/api/staff/appointments/{appointment_id}/complete"): Call(
+        "/api/staff/appointments/{to_complete}/complete", who="clerk.kep", body={"comment": "ok"}
+    ),
+    (P, "/api/staff/appointments/{appointment_id}/no-show"): Call(
+        "/api/staff/appointments/{to_no_show}/no-show", who="clerk.kep"
+    ),
+    (P, "/api/staff/appointments/{appointment_id}/cancel"): Call(
+        "/api/staff/appointments/{to_cancel}/cancel", who="clerk.kep", body={"reason": "Η υπηρεσία κλείνει"}
+    ),
+    (G, "/api/staff/services"): Call(who="clerk.kep"),
+    (G, "/api/staff/services/{service_id}"): Call("/api/staff/services/kep-signature", who="clerk.kep"),
+    (U, "/api/staff/services/{service_id}"): Call(
+        "/api/staff/services/kep-signature", who="admin", body={"max_per_day": 2}
+    ),
+    # staffing: absences lower a day's capacity, the appointments beyond it are flagged and resolved
+    (G, "/api/staff/staffing/services/{service_id}"): Call(
+        "/api/staff/staffing/services/kep-certificates", who="admin"
+    ),
+    (U, "/api/staff/staffing/services/{service_id}"): Call(
+        "/api/staff/staffing/services/kep-certificates",
+        who="admin",
+        body={"employee_numbers": ["E004", "E005", "E013"]},
+    ),
+    (P, "/api/staff/absences/import"): Call(
+        who="admin",
+        body=lambda v: {
+            "content": f"employee_number,kind,start_day,end_day,note\nE005,leave,{v['day']},{v['day']},\n"
+        },
+    ),
+    (P, "/api/staff/absences"): Call(
+        who="admin",
+        prepare=_overbook,
+        body=lambda v: {
+            "employee_number": "E004",
+            "kind": "sickness",
+            "start_day": v["day"],
+            "end_day": v["day"],
+        },
+        keep=_set(absence=lambda b: b["absence"]["absence_id"]),
+        note="flags 3 slots",
+    ),
+    (G, "/api/staff/absences"): Call(who="admin"),
+    (G, "/api/staff/staffing/availability/{service_id}"): Call(
+        "/api/staff/staffing/availability/kep-certificates?from={day}&to={day}", who="clerk.kep"
+    ),
+    (G, "/api/staff/capacity-flags"): Call(who="clerk.kep", keep=_keep_flags, note="3 open flags"),
+    (P, "/api/staff/capacity-flags/{appointment_id}/move"): Call(
+        "/api/staff/capacity-flags/{flags[0]}/move", who="clerk.kep", body=lambda v: {"start": v["move_to"]}
+    ),
+    (P, "/api/staff/capacity-flags/{appointment_id}/cover"): Call(
+        "/api/staff/capacity-flags/{flags[1]}/cover", who="admin", body={"employee_number": "E001"}
+    ),
+    (P, "/api/staff/capacity-flags/{appointment_id}/dismiss"): Call(
+        "/api/staff/capacity-flags/{flags[2]}/dismiss", who="clerk.kep"
+    ),
+    (D, "/api/staff/absences/{absence_id}"): Call("/api/staff/absences/{absence}", who="admin"),
+    # live queue: kiosk, check-ins, a counter through every step
+    (G, "/api/queue/points/{service_point_id}"): Call("/api/queue/points/kep-dimarxeio"),
+    (P, "/api/queue/points/{service_point_id}/tickets"): Call(
+        "/api/queue/points/kep-dimarxeio/tickets",
+        body={"queue_id": "kep-dimarxeio-A"},
+        keep=_set(ticket=lambda b: b["ticket_id"]),
+    ),
+    (P, "/api/queue/points/{service_point_id}/check-in"): Call(
+        "/api/queue/points/kep-dimarxeio/check-in",
+        prepare=lambda v: _todays_reference(v, "kiosk_ref"),
+        body=lambda v: {"reference": v["kiosk_ref"]},
+    ),
+    (G, "/api/queue/tickets/{ticket_id}"): Call("/api/queue/tickets/{ticket}"),
+    (G, "/api/queue/points/{service_point_id}/board"): Call("/api/queue/points/kep-dimarxeio/board"),
+    (G, "/api/staff/queue/points"): Call(who="clerk.kep"),
+    (G, "/api/staff/queue/points/{service_point_id}"): Call(
+        "/api/staff/queue/points/kep-dimarxeio", who="clerk.kep"
+    ),
+    (P, "/api/staff/queue/points/{service_point_id}/check-in"): Call(
+        "/api/staff/queue/points/kep-dimarxeio/check-in",
+        who="clerk.kep",
+        prepare=lambda v: _todays_reference(v, "desk_ref"),
+        body=lambda v: {"reference": v["desk_ref"]},
+    ),
+    (P, "/api/staff/queue/points/{service_point_id}/counters"): Call(
+        "/api/staff/queue/points/kep-dimarxeio/counters",
+        who="clerk.kep",
+        prepare=_walk_ins,
+        body={"label": "9", "queue_ids": ["kep-dimarxeio-A", "kep-dimarxeio-B", "kep-dimarxeio-C"]},
+        keep=_set(counter=lambda b: b["counter_id"], counter_queues=lambda b: b["queue_ids"]),
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/next"): Call(
+        "/api/staff/queue/counters/{counter}/next", who="clerk.kep", note="counter free (no ticket to finish)"
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/recall"): Call(
+        "/api/staff/queue/counters/{counter}/recall", who="clerk.kep"
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/start"): Call(
+        "/api/staff/queue/counters/{counter}/start", who="clerk.kep"
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/served"): Call(
+        "/api/staff/queue/counters/{counter}/served", who="clerk.kep"
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/no-show"): Call(
+        "/api/staff/queue/counters/{counter}/no-show", who="clerk.kep", prepare=_call_next
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/transfer"): Call(
+        "/api/staff/queue/counters/{counter}/transfer",
+        who="clerk.kep",
+        prepare=_call_next,
+        body=lambda v: {"queue_id": v["other_queue"]},
+    ),
+    (P, "/api/staff/queue/counters/{counter_id}/close"): Call(
+        "/api/staff/queue/counters/{counter}/close", who="clerk.kep"
+    ),
+    (G, "/api/staff/queue/stats"): Call(who="clerk.kep"),
+    # requests: a citizen reports, another follows, the roads department works it
+    (G, "/api/request-types"): Call(),
+    (G, "/api/request-types/{code}"): Call("/api/request-types/pothole"),
+    (P, "/api/requests/photos"): Call(who="citizen", body={"content_type": "image/jpeg"}),
+    (P, "/api/requests"): Call(
+        who="citizen",
+        body={**POTHOLE, "description": "Λακκούβα (bench)"},
+        keep=_set(request=lambda b: b["request"]["request_id"]),
+    ),
+    (G, "/api/requests/mine"): Call(who="citizen"),
+    (G, "/api/requests/mine/{request_id}"): Call("/api/requests/mine/{request}", who="citizen"),
+    (G, "/api/requests/follow"): Call("/api/requests/follow?protocol={request}"),
+    (P, "/api/requests/follow"): Call(who="follower", body=lambda v: {"protocol": v["request"]}),
+    (P, "/api/requests/unfollow"): Call(who="follower", body=lambda v: {"protocol": v["request"]}),
+    (G, "/api/requests/nearby"): Call("/api/requests/nearby?type_code=pothole&lat=37.9281&lon=23.7014"),
+    (G, "/api/staff/requests"): Call(who="clerk.roads"),
+    (G, "/api/staff/requests-map"): Call(who="clerk.roads"),
+    (G, "/api/staff/requests/{request_id}"): Call("/api/staff/requests/{request}", who="clerk.roads"),
+    (P, "/api/staff/requests/{request_id}/assign"): Call(
+        "/api/staff/requests/{request}/assign", who="clerk.roads", body={"username": "clerk.roads"}
+    ),
+    (P, "/api/staff/requests/{request_id}/notes"): Call(
+        "/api/staff/requests/{request}/notes",
+        who="clerk.roads",
+        body={"note": "Αυτοψία αύριο", "public": True},
+    ),
+    (P, "/api/staff/requests/{request_id}/status"): Call(
+        "/api/staff/requests/{request}/status", who="clerk.roads", body={"status": "in_progress"}
+    ),
+    (P, "/api/staff/requests"): Call(
+        who="clerk.roads",
+        body={**POTHOLE, "channel": "phone", "citizen": {"name": "Κάτοικος (τηλέφωνο)"}},
+        keep=_set(by_phone=lambda b: b["request"]["request_id"]),
+    ),
+    (P, "/api/staff/requests-bulk-assign"): Call(
+        who="clerk.roads", body=lambda v: {"request_ids": [v["by_phone"]], "username": "manager.roads"}
+    ),
+    (P, "/api/staff/requests/{request_id}/route"): Call(
+        "/api/staff/requests/{request}/route",
+        who="clerk.roads",
+        body={"department_id": "cleaning", "note": "Μπάζα, όχι λακκούβα"},
+    ),
+    (G, "/api/staff/request-colleagues"): Call(who="clerk.roads"),
+    (G, "/api/staff/request-types"): Call(who="clerk.roads"),
+    (P, "/api/staff/request-photos"): Call(who="clerk.roads", body={"content_type": "image/png"}),
+    (U, "/api/admin/request-types/{code}"): Call(
+        "/api/admin/request-types/bench-graffiti",
+        who="admin",
+        body={
+            "code": "bench-graffiti",
+            "name_el": "Γκράφιτι",
+            "name_en": "Graffiti",
+            "group": "cleaning",
+            "group_el": "Καθαριότητα",
+            "group_en": "Cleaning",
+            "department_id": "cleaning",
+        },
+    ),
+    (G, "/api/admin/open311/keys"): Call(who="admin"),
+    (P, "/api/admin/open311/keys"): Call(
+        who="admin", body={"name": "bench"}, keep=_set(key=lambda b: b["key_id"])
+    ),
+    (P, "/api/admin/open311/keys/{key_id}/revoke"): Call("/api/admin/open311/keys/{key}/revoke", who="admin"),
+    # Open311 GeoReport v2
+    (G, "/open311/v2/discovery.json"): Call(),
+    (G, "/open311/v2/discovery.xml"): Call(),
+    (G, "/open311/v2/services.json"): Call(),
+    (G, "/open311/v2/services.xml"): Call(),
+    (G, "/open311/v2/services/{code}"): Call("/open311/v2/services/pothole.json"),
+    (P, "/open311/v2/requests.json"): Call(
+        body=_open311_form, keep=_set(geo=lambda b: b[0]["service_request_id"], token=lambda b: b[0]["token"])
+    ),
+    (P, "/open311/v2/requests.xml"): Call(body=_open311_form),
+    (G, "/open311/v2/requests.json"): Call(note="default: the last 90 days"),
+    (G, "/open311/v2/requests.xml"): Call(note="default: the last 90 days"),
+    (G, "/open311/v2/requests/{request_id}"): Call("/open311/v2/requests/{geo}.json"),
+    (G, "/open311/v2/tokens/{token}"): Call("/open311/v2/tokens/{token}.json"),
+    # visit log
+    (G, "/api/visits/buildings"): Call(),
+    (G, "/api/visits/buildings/{building_id}"): Call("/api/visits/buildings/dimarxeio"),
+    (P, "/api/visits/registrations"): Call(
+        body={"name": "Επισκέπτρια", "email": "visitor@example.gr", "consent": True},
+        keep=_set(pass_id=lambda b: b["pass_id"], code=lambda b: b["code"]),
+    ),
+    (G, "/api/visits/passes/{pass_id}"): Call("/api/visits/passes/{pass_id}"),
+    (G, "/api/visits/passes/{pass_id}/qr"): Call("/api/visits/passes/{pass_id}/qr"),
+    (P, "/api/visits/buildings/{building_id}/scans"): Call(
+        "/api/visits/buildings/dimarxeio/scans", body=lambda v: {"code": v["code"], "entrance_id": "kentriki"}
+    ),
+    (P, "/api/staff/visits/registrations"): Call(
+        who="clerk.kep", body={"name": "Επισκέπτης", "mobile": "+306900000001", "consent": True}
+    ),
+    (U, "/api/staff/visits/buildings/{building_id}"): Call(
+        "/api/staff/visits/buildings/bench-annex",
+        who="admin",
+        body={
+            "name_el": "Παράρτημα",
+            "closing_time": "20:00",
+            "entrances": [{"entrance_id": "main", "name_el": "Κύρια"}],
+        },
+    ),
+    (P, "/api/staff/visits/incidents"): Call(
+        who="health.officer",
+        body=lambda v: {
+            "building_id": "dimarxeio",
+            "window_start": _window(3),
+            "window_end": _window(1),
+            "message_el": "Πιθανή έκθεση (bench)",
+        },
+        keep=_set(incident=lambda b: b["incident_id"]),
+    ),
+    (G, "/api/staff/visits/incidents"): Call(who="health.officer"),
+    (G, "/api/staff/visits/incidents/{incident_id}"): Call(
+        "/api/staff/visits/incidents/{incident}", who="health.officer"
+    ),
+    (D, "/api/visits/passes/{pass_id}"): Call("/api/visits/passes/{pass_id}"),
+    # back office
+    (G, "/api/staff/org"): Call(who="clerk.roads"),
+    (G, "/api/staff/employees"): Call(who="manager.roads"),
+    (G, "/api/staff/audit"): Call(who="manager.roads", note="default: the last 7 days"),
+    (G, "/api/staff/audit/export"): Call(who="manager.roads", note="default: the last 7 days"),
+    (G, "/api/staff/stats/{dashboard}"): Call("/api/staff/stats/requests", who="manager.roads"),
+    (G, "/api/staff/stats/{dashboard}/export"): Call("/api/staff/stats/requests/export", who="manager.roads"),
+    (P, "/api/admin/org/import"): Call(
+        who="admin", body=_hr_export, note="the demo HR export again: no changes"
+    ),
+    (G, "/api/admin/alerts"): Call(who="admin"),
+    (P, "/api/admin/alerts"): Call(
+        who="admin",
+        body={
+            "topic": "heatwave",
+            "title": {"el": "Καύσωνας", "en": "Heatwave"},
+            "text": {"el": "Κλιματιζόμενες αίθουσες", "en": "Cooled halls"},
+            "channels": [],
+        },
+        keep=_set(alert=lambda b: b["alert_id"]),
+    ),
+    (P, "/api/admin/alerts/{alert_id}/withdraw"): Call("/api/admin/alerts/{alert}/withdraw", who="admin"),
+    # staff sign-in (Cognito) and sign-out; the citizen signs out last
+    (P, "/api/staff/login"): Call(
+        body=lambda v: {"username": "clerk.planning", "password": _password()},
+        keep=lambda v, r: v.update(staff_cookies=_cookies(r)),
+    ),
+    (P, "/api/staff/refresh"): Call(
+        cookie=lambda v: f"dimotis_staff_refresh={v['staff_cookies']['dimotis_staff_refresh']}"
+    ),
+    (G, "/api/staff/me"): Call(who="clerk.planning"),
+    (P, "/api/staff/logout"): Call(
+        cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}"
+    ),
+    (P, "/api/auth/logout"): Call(who="signed_in"),
+}
+
+STAFF = ("admin", "clerk.kep", "clerk.roads", "manager.roads", "health.officer", "clerk.planning")
+
+
+def documented() -> dict[tuple[str, str], list[int]]:
+    """Every operation of the OpenAPI document and its success statuses."""
+    from chalicelib.openapi import document
+
+    return {
+        (method.upper(), path): sorted(int(c) for c in op["responses"] if c[0] in "23")
+        for path, methods in document()["paths"].items()
+        for method, op in methods.items()
+    }
+
+
+# -- counting --------------------------------------------------------------------------------------
+READS = ("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems")
+
+
+class Requests:
+    """botocore hooks: every DynamoDB request while ``on``, with its tables and the items it read."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.on = False
+        self.seen: list[dict[str, Any]] = []
+
+    def install(self, events: Any) -> None:
+        events.register("before-parameter-build.dynamodb", self._before)
+        events.register("after-call.dynamodb", self._after)
+
+    def _tables(self, params: dict[str, Any]) -> list[str]:
+        names = [params.get("TableName")] + list(params.get("RequestItems") or {})
+        for item in params.get("TransactItems") or []:
+            names += [part.get("TableName") for part in item.values()]
+        return sorted({n.removeprefix(self.prefix) for n in names if n})
+
+    def _before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        if self.on:
+            self.seen.append({"op": model.name, "tables": self._tables(params), "returned": 0, "read": 0})
+
+    def _after(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if not self.on or not self.seen or model.name not in READS:
+            return
+        if model.name == "GetItem":
+            returned = 1 if parsed.get("Item") else 0
+            read = returned
+        elif model.name in ("BatchGetItem", "TransactGetItems"):
+            returned = read = sum(len(v) for v in (parsed.get("Responses") or {}).values())
+        else:
+            returned = parsed.get("Count", 0)
+            read = parsed.get("ScannedCount", returned)
+        self.seen[-1].update(returned=returned, read=read)
+
+    def take(self) -> list[dict[str, Any]]:
+        out, self.seen = self.seen, []
+        return out
+
+
+def summary(seen: list[dict[str, Any]]) -> dict[str, Any]:
+    ops = Counter(r["op"] for r in seen)
+    by_table = Counter(f"{r['op']} {','.join(r['tables'])}" for r in seen)
+    reads = [r for r in seen if r["op"] in READS]
+    return {
+        "requests": len(seen),
+        "by_operation": dict(sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_table": dict(sorted(by_table.items())),
+        "items_returned": sum(r["returned"] for r in reads),
+        "items_read": sum(r["read"] for r in reads),
+        "scans": sorted({t for r in seen if r["op"] == "Scan" for t in r["tables"]}),
+    }
+
+
+def spelled(ops: dict[str, int]) -> str:
+    return " + ".join(f"{n} {op}" for op, n in ops.items()) or "0"
+
+
+# -- the run ---------------------------------------------------------------------------------------
+class _TaxisnetHandler(urllib.request.BaseHandler):
+    """urllib answers for the stand-in Taxisnet's URLs from the stand-in itself (no socket)."""
+
+    handler_order = 100
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        from devstack.taxisnet import PREFIX
+
+        url = urllib.parse.urlparse(req.full_url)
+        if not url.path.startswith(PREFIX):
+            return None
+        form = dict(urllib.parse.parse_qsl((req.data or b"").decode()))
+        query = dict(urllib.parse.parse_qsl(url.query))
+        headers = {k.lower(): v for k, v in req.header_items()}
+        status, out, body = STAND_IN.handle(req.get_method(), url.path, query, form, headers)
+        message = email.message.Message()
+        for name, value in out.items():
+            message[name] = value
+        resp = urllib.response.addinfourl(io.BytesIO(body), message, req.full_url, status)
+        resp.msg = "stand-in"
+        return resp
+
+
+STAND_IN: Any = None
+
+
+def setup() -> tuple[Requests, dict[str, str]]:
+    """The local stack's environment, provisioning and demo data, under moto in this process."""
+    global STAND_IN
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    from moto import mock_aws  # first: botocore sessions made after this carry moto's hook
+
+    from chalicelib.botocore_session import thread_session
+    from devstack.stack import apply_environment, base_environment, provision
+    from devstack.taxisnet import TaxisnetStandIn
+    from tests.conftest import _moto_jwks  # noqa: F401 - also the tests' environment: no network
+
+    env = base_environment("http://unused", 0)
+    del env["AWS_ENDPOINT_URL"]  # moto in this process, not an endpoint
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    apply_environment({**env, "DIMOTIS_QUEUE_NO_SHOW_MINUTES": "0"})
+    from chalicelib.settings import get_settings
+
+    counter = Requests(get_settings().table_prefix)
+    counter.install(thread_session())  # before any client exists: every client copies the hooks
+    STAND_IN = TaxisnetStandIn()
+    urllib.request.install_opener(urllib.request.build_opener(_TaxisnetHandler()))
+
+    mock_aws().start()
+    from chalicelib.models import create_all_tables
+    from chalicelib.services import appointments, health, staff_auth
+
+    create_all_tables()
+    apply_environment(provision("http://unused"))
+    staff_auth.set_jwks(staff_auth.Jwks(document=_moto_jwks("public")))
+    from chalicelib.aws import client
+
+    counter.install(client("dynamodb").meta.events)  # boto3's own session (health: ListTables)
+    from devstack.demo import seed_all
+
+    seed_all()
+    appointments.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = 24 * 3600  # a warm container
+    tokens = {name: staff_auth.login(name, _password())["id_token"] for name in STAFF}
+    return counter, tokens
+
+
+def round_values(r: int, tokens: dict[str, str]) -> Values:
+    """This round's citizens (sessions), day and slots (the r-th open day after the next)."""
+    from chalicelib.models.citizens import Citizen
+    from chalicelib.services import appointments, sessions
+
+    v: Values = {"round": r, "tokens": dict(tokens)}
+    for who, taxid in (("citizen", f"90000000{r}"), ("follower", f"91000000{r}")):
+        Citizen(taxid, first_name="BENCH", last_name=who.upper(), email=f"{who}{r}@example.gr").save()
+        v["tokens"][who] = sessions.issue(taxid, f"BENCH {who}")[0]
+    days = [d for d in appointments.availability("kep-certificates", None, None)["days"] if d["slots"]]
+    day = days[1 + r]["date"]
+    v["day"] = day
+    for key, service in (("sig", "kep-signature"), ("cert", "kep-certificates")):
+        found = appointments.availability(service, day, day)["days"][0]["slots"]
+        v[key] = [s["start"] for s in found]
+    return v
+
+
+def run_call(client: Any, counter: Requests, method: str, path: str, call: Call, v: Values) -> dict:
+    try:
+        if call.prepare:
+            call.prepare(v)
+        url = (call.path or path).format(**v)
+        headers: dict[str, str] = {}
+        if call.who:
+            headers["Authorization"] = f"Bearer {v['tokens'][call.who]}"
+        if call.cookie:
+            headers["Cookie"] = call.cookie(v)
+        body = call.body(v) if callable(call.body) else call.body
+    except (KeyError, IndexError) as exc:  # an earlier call failed to make what this one needs
+        return {"status": None, "error": f"not called: no {exc}", **summary([])}
+    raw = None
+    if isinstance(body, str):
+        headers["Content-Type"], raw = "application/x-www-form-urlencoded", body.encode()
+    elif body is not None:
+        headers["Content-Type"], raw = "application/json", json.dumps(body).encode()
+    counter.take()
+    counter.on = True
+    try:
+        resp = client.http.request(method, url, headers=headers, body=raw or b"")
+    finally:
+        counter.on = False
+    result = {"status": resp.status_code, **summary(counter.take())}
+    if resp.status_code < 400 and call.keep:
+        call.keep(v, resp)
+    elif resp.status_code >= 400:
+        result["error"] = resp.body[:300].decode(errors="replace")
+    return result
+
+
+def run(rounds: int) -> dict[str, Any]:
+    counter, tokens = setup()
+    from chalice.test import Client
+
+    from app import app
+
+    ops = documented()
+    results: dict[tuple[str, str], list[dict]] = {key: [] for key in SCENARIO}
+    with Client(app) as client:
+        for r in range(1, rounds + 1):
+            v = round_values(r, tokens)
+            for (method, path), call in SCENARIO.items():
+                if (method, path) in ops:
+                    results[(method, path)].append(run_call(client, counter, method, path, call, v))
+    return {"ops": ops, "results": results}
+
+
+def report(ops: dict, results: dict) -> dict[str, Any]:
+    rows, failed = [], []
+    for (method, path), call in sorted(SCENARIO.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if (method, path) not in ops or not results[(method, path)]:
+            continue
+        runs = results[(method, path)]
+        last = runs[-1]
+        ok = all(x["status"] in ops[(method, path)] for x in runs)
+        if not ok:
+            failed.append(f"{method} {path}: {[x['status'] for x in runs]} {runs[-1].get('error', '')}")
+        notes = [call.note] if call.note else []
+        if last["scans"]:
+            notes.append(f"**Scan** of {', '.join(last['scans'])}")
+        if last["items_read"] > last["items_returned"]:
+            notes.append(f"{last['items_returned']} of {last['items_read']} items read pass the filter")
+        if len(runs) > 1 and last["items_read"] > runs[-2]["items_read"]:
+            notes.append(f"grows with the data: {runs[-2]['items_read']} → {last['items_read']} items read")
+        rows.append(
+            {
+                "method": method,
+                "path": path,
+                "as": call.who or ("cookie" if call.cookie else "anyone"),
+                "status": last["status"],
+                "ok": ok,
+                "requests": last["requests"],
+                "operations": spelled(last["by_operation"]),
+                "items_read": last["items_read"],
+                "note": "; ".join(notes),
+                "last_round": last,
+                "first_round": runs[0],
+            }
+        )
+    missing = sorted(f"{m} {p}" for m, p in set(ops) - set(SCENARIO))
+    gone = sorted(f"{m} {p}" for m, p in set(SCENARIO) - set(ops))
+    return {"rows": rows, "missing": missing, "gone": gone, "failed": failed}
+
+
+def markdown(out: dict[str, Any]) -> str:
+    lines = [
+        "| method | route | as | status | DynamoDB requests | items read | note |",
+        "| --- | --- | --- | ---: | --- | ---: | --- |",
+    ]
+    for row in out["rows"]:
+        lines.append(
+            f"| {row['method']} | `{row['path']}` | {row['as']} | {row['status']} | {row['operations']} "
+            f"| {row['items_read']} | {row['note']} |"
+        )
+    counts = [row["requests"] for row in out["rows"]]
+    lines.append("")
+    lines.append(
+        f"{len(counts)} operations, {sum(counts)} DynamoDB requests in all; "
+        f"{sum(1 for c in counts if c == 0)} with none, {max(counts, default=0)} at most; "
+        f"{sum(1 for row in out['rows'] if row['last_round']['scans'])} with a Scan."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3, help="the last one is reported (default 3)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    done = run(max(args.rounds, 1))
+    out = report(done["ops"], done["results"])
+    if args.json:
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+    else:
+        print(markdown(out))
+    problems = [
+        *(f"not covered by the bench: {x}" for x in out["missing"]),
+        *(f"no longer documented: {x}" for x in out["gone"]),
+        *(f"no documented success: {x}" for x in out["failed"]),
+    ]
+    for line in problems:
+        print(line, file=sys.stderr)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
