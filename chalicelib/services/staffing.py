@@ -118,8 +118,12 @@ def capacities(service: Any, from_day: str, to_day: str) -> dict[str, int]:
 def availability(
     service_id: str, from_day: str | None, to_day: str | None, now: datetime | None = None
 ) -> dict:
-    """The appointments' availability with each day's capacity following the staff present."""
-    from chalicelib.models.appointment_slots import Slot
+    """The appointments' availability with each day's capacity following the staff present: its
+    one Query of the slots and one of the staffing days (the booked counts are read once).
+
+    A slot's ``remaining`` there is ``max(0, configured - booked)``; the staff present never raise
+    the capacity above the configured one, so lowering it by the difference gives
+    ``max(0, capacity - booked)`` for the new capacity too, a full slot staying full."""
     from chalicelib.services import appointments
 
     result = appointments.availability(service_id, from_day, to_day, now=now)
@@ -127,19 +131,12 @@ def availability(
         return result
     service = appointments.get_service(service_id)
     caps = capacities(service, result["from"], result["to"])
-    if not caps:
-        return result
-    booked = {
-        s.start: int(s.booked or 0)
-        for s in Slot.query(
-            service_id, Slot.start.between(f"{result['from']}T00:00", f"{result['to']}T23:59")
-        )
-    }
     for day in result["days"]:
         if day["date"] in caps:
             for slot in day["slots"]:
-                slot["capacity"] = caps[day["date"]]
-                slot["remaining"] = max(0, slot["capacity"] - booked.get(slot["start"], 0))
+                capacity = min(slot["capacity"], caps[day["date"]])
+                slot["remaining"] = max(0, slot["remaining"] - (slot["capacity"] - capacity))
+                slot["capacity"] = capacity
     return result
 
 
@@ -458,10 +455,14 @@ def flags(
     department_id = department_id or staff.department_id
     ensure_department(staff, department_id)
     out = []
+    offered: dict[tuple[str, str], dict[str, Any]] = {}  # the same for every flag of a service and day
     for flag in CapacityFlag.by_department_status.query(f"{department_id}#open"):
         item = public_flag(flag)
         if with_suggestions:
-            item["suggestions"] = suggestions(flag)
+            key = (flag.service_id, flag.day)
+            if key not in offered:
+                offered[key] = suggestions(flag)
+            item["suggestions"] = offered[key]
         out.append(item)
     return out
 

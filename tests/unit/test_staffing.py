@@ -176,3 +176,38 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
         body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
     )
     assert resp.status_code == 403
+
+
+def test_flags_of_one_day_read_their_suggestions_once(client, make_staff, kep, monkeypatch):
+    from chalicelib.models.appointment_slots import Slot
+    from chalicelib.services import appointments, staffing
+
+    service, day, _ = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    client.http.put(
+        f"/api/staff/staffing/services/{service.service_id}",
+        headers=manager,
+        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
+    )
+    # GIVEN 09:00 and 10:00 full (2 of 2) and an absence that leaves room for 1: two flags that day
+    appointments.book(Session("100000004"), service.service_id, f"{day}T10:00")
+    resp = client.http.post(
+        "/api/staff/absences",
+        headers=manager,
+        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
+    )
+    assert len(resp.json_body["flagged"]) == 2
+    computed, slot_queries = [], []
+    real_suggestions, real_query = staffing.suggestions, Slot.query
+    monkeypatch.setattr(staffing, "suggestions", lambda flag: computed.append(flag) or real_suggestions(flag))
+    monkeypatch.setattr(
+        Slot, "query", classmethod(lambda cls, *a, **k: slot_queries.append(a) or real_query(*a, **k))
+    )
+    # WHEN staff list the flags
+    clerk = {**bearer(make_staff("clerk", "kep")), **JSON}
+    flags = client.http.get("/api/staff/capacity-flags", headers=clerk).json_body["flags"]
+    # THEN both carry the day's suggestions, worked out once, with the booked slots read once
+    assert len(flags) == 2 and flags[0]["suggestions"] == flags[1]["suggestions"]
+    offered = flags[0]["suggestions"]["slots"]
+    assert offered and not {f"{day}T09:00", f"{day}T10:00"} & set(offered)
+    assert len(computed) == 1 and len(slot_queries) == 1
