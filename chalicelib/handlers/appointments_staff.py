@@ -103,11 +103,12 @@ def staff_appointments():
     staff = _staff()
     params = validate(query(bp.current_request), LIST_QUERY)
     rows = _listing(staff, params)
+    start, end = appointments.staff_range(params.get("from"), params.get("to") or params.get("from"))
     return {
         "appointments": [appointments.appointment_staff(a) for a in rows],
         "department_id": params.get("department_id") or staff.department_id or "",
-        "from": params.get("from") or "",
-        "to": params.get("to") or params.get("from") or "",
+        "from": start.isoformat(),
+        "to": end.isoformat(),
     }
 
 
@@ -178,7 +179,8 @@ _ONE = {"200": json_response(STAFF_APPOINTMENT)}
 OPENAPI = {
     "/api/staff/appointments": {
         "get": op(
-            "A department's appointments between two days (calendar day/week and list), by service and status",
+            "A department's appointments between two days (calendar day/week and list), by service and "
+            "status; a range longer than 62 days is cut, and the answer's from/to are the days covered",
             "appointments",
             auth="staff",
             params=[*_FILTERS, query_param("from", DAY), query_param("to", DAY)],

@@ -572,6 +572,15 @@ def staff_get(staff: Any, appointment_id: str) -> Appointment:
     return appointment
 
 
+def staff_range(from_day: str | None, to_day: str | None, now: datetime | None = None) -> tuple[date, date]:
+    """The days a staff list covers: ``from`` (default today) to ``to`` (default ``from``), cut to
+    ``MAX_RANGE_DAYS`` days; the list answers with these, so a cut range is visible."""
+    now = now or utcnow()
+    start = _parse_day(from_day, "from") if from_day else now.astimezone(schedule.TZ).date()
+    end = _parse_day(to_day, "to") if to_day else start
+    return start, min(end, _plus(start, MAX_RANGE_DAYS - 1))
+
+
 def staff_list(
     staff: Any,
     *,
@@ -583,13 +592,10 @@ def staff_list(
     now: datetime | None = None,
 ) -> list[Appointment]:
     """A department's appointments between two days (one Query on ``by_department``), filtered by
-    service and status."""
-    now = now or utcnow()
+    service and status; the days are those of ``staff_range``."""
     department_id = department_id or staff.department_id
     ensure_department(staff, department_id)
-    start = _parse_day(from_day, "from") if from_day else now.astimezone(schedule.TZ).date()
-    end = _parse_day(to_day, "to") if to_day else start
-    end = min(end, _plus(start, MAX_RANGE_DAYS - 1))
+    start, end = staff_range(from_day, to_day, now)
     if end < start:
         return []
     condition = None
