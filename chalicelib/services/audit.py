@@ -4,7 +4,8 @@ How it is complete without every route remembering it: ``auth.require_staff`` ma
 staff request; services call ``note(...)`` where they change something, with the before and after;
 the HTTP middleware calls ``flush(...)`` after every successful staff write (POST/PUT/PATCH/DELETE)
 and writes one entry per note — or one generic entry naming the route when no service noted
-anything. Writes that fail (4xx/5xx) are not audited: nothing changed.
+anything. Writes that fail (4xx/5xx) are not audited: nothing changed (nor a bulk action whose
+every item was refused: the service calls ``unchanged()``).
 
 Example (in a service)::
 
@@ -41,6 +42,7 @@ class _Note:
 class _RequestAudit:
     staff: Any = None
     notes: list[_Note] = field(default_factory=list)
+    unchanged: bool = False
 
 
 _current: contextvars.ContextVar[_RequestAudit | None] = contextvars.ContextVar("audit", default=None)
@@ -65,6 +67,14 @@ def note(entity_type: str, entity_id: str, *, action: str | None = None, before:
         state.notes.append(_Note(entity_type, str(entity_id), action, _trim(before), _trim(after)))
 
 
+def unchanged() -> None:
+    """Say that this successful staff write changed nothing after all (every item of a bulk action
+    was refused): no generic entry is written for it."""
+    state = _current.get()
+    if state is not None:
+        state.unchanged = True
+
+
 def _trim(value: Any) -> Any:
     if value is None:
         return None
@@ -82,6 +92,8 @@ def flush(*, method: str, route: str, path_params: dict[str, str] | None, status
     state = _current.get()
     _current.set(None)
     if state is None or state.staff is None or method not in WRITE_METHODS or status >= 400:
+        return 0
+    if state.unchanged and not state.notes:
         return 0
     notes = state.notes or [
         _Note(

@@ -490,6 +490,8 @@ def bulk_assign(
             results.append({"request_id": req.request_id, "ok": True, "status": req.status})
         except (NotFound, Forbidden, Conflict, ValidationFailed) as exc:
             results.append({"request_id": request_id, "ok": False, "code": exc.code, "message": exc.message})
+    if not any(r["ok"] for r in results):
+        audit.unchanged()  # a 200 that changed nothing is no write for the audit log
     return results
 
 
