@@ -60,6 +60,8 @@ class Settings:
     visit_ttl_days: int
     # reminders
     reminder_offsets_minutes: tuple[int, ...]
+    # appointments: how many upcoming appointments one citizen may hold across all services and days
+    max_upcoming_appointments: int
     # live queue: SMS to the K-th in line, minutes before a no-show, default service time
     queue_notify_position: int
     queue_no_show_minutes: int
@@ -118,6 +120,7 @@ def get_settings() -> Settings:
         kms_key_id=_env("DIMOTIS_KMS_KEY_ID"),
         visit_ttl_days=_int("DIMOTIS_VISIT_TTL_DAYS", 14),
         reminder_offsets_minutes=tuple(int(x) for x in offsets.split(",") if x.strip()),
+        max_upcoming_appointments=max(1, _int("DIMOTIS_MAX_UPCOMING_APPOINTMENTS", 5)),
         queue_notify_position=_int("DIMOTIS_QUEUE_NOTIFY_POSITION", 3),
         queue_no_show_minutes=_int("DIMOTIS_QUEUE_NO_SHOW_MINUTES", 3),
         queue_default_service_seconds=_int("DIMOTIS_QUEUE_DEFAULT_SERVICE_SECONDS", 300),

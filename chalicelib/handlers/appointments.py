@@ -288,7 +288,8 @@ OPENAPI = {
     },
     "/api/appointments": {
         "post": op(
-            "Book a slot (one transaction; 409 slot_full, daily_limit_reached or slot_not_bookable)",
+            "Book a slot (one transaction; 409 slot_full, daily_limit_reached, upcoming_limit_reached "
+            "or slot_not_bookable)",
             "appointments",
             auth="citizen",
             body=BOOK,

@@ -5,14 +5,17 @@ Booking (DESIGN invariant 1) is one ``TransactWriteItems``:
 1. the slot item: ``booked`` ADD 1 on ``booked < capacity`` (the item is created by the ADD when
    the slot has never been booked);
 2. the citizen's day counter for the service: ``count`` ADD 1 on ``count < max_per_day``;
-3. the appointment: put on ``attribute_not_exists(appointment_id)``;
-4. its reminders (one row per reminder offset, see ``models/appointment_reminders.py``).
+3. the citizen's upcoming appointments (``models/citizen_bookings.py``): the id ADDed to a set on
+   ``size(upcoming) < max_upcoming_appointments`` (a setting), so no one can hold all the slots;
+4. the appointment: put on ``attribute_not_exists(appointment_id)``;
+5. its reminders (one row per reminder offset, see ``models/appointment_reminders.py``).
 
 A cancelled transaction says which condition failed: the appointment (a retried request with the
 same ``Idempotency-Key``: the first appointment is read and returned), the slot (409
-``slot_full``) or the day counter (409 ``daily_limit_reached``). A time that is not a slot of the
-service, is closed or is outside the booking window is refused before any write (409
-``slot_not_bookable``). Cancel and reschedule are one transaction each (release + take, reminders
+``slot_full``), the day counter (409 ``daily_limit_reached``) or the upcoming set (409
+``upcoming_limit_reached``, after the ids of appointments that have started are pruned and the
+booking tried once more). A time that is not a slot of the service, is closed or is outside the
+booking window is refused before any write (409 ``slot_not_bookable``). Cancel and reschedule are one transaction each (release + take, reminders
 replaced), conditioned on the appointment's ``version`` so two changes cannot both win.
 
 Reads: the service comes from a per-container cache (``SERVICE_TTL_SECONDS``), so a booking is one
@@ -35,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import size
 
 from chalicelib.auth import ensure_department
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
@@ -42,6 +46,7 @@ from chalicelib.models.appointment_reminders import Reminder
 from chalicelib.models.appointment_slots import Slot
 from chalicelib.models.appointments import ACTIVE, Appointment
 from chalicelib.models.base import utcnow
+from chalicelib.models.citizen_bookings import CitizenBookings
 from chalicelib.models.citizen_days import CitizenDay, day_key
 from chalicelib.models.service_catalog import CATALOG, Service
 from chalicelib.services import audit, schedule
@@ -191,6 +196,42 @@ def _release_day(tx: Any, appointment: Appointment, now: datetime) -> None:
         actions=[CitizenDay.count.add(-1)],
         condition=CitizenDay.count > 0,
     )
+
+
+def _take_upcoming(tx: Any, taxid: str, appointment_id: str) -> None:
+    limit = get_settings().max_upcoming_appointments
+    tx.update(
+        "upcoming",
+        CitizenBookings(taxid),
+        actions=[CitizenBookings.upcoming.add({appointment_id})],
+        condition=CitizenBookings.upcoming.does_not_exist() | (size(CitizenBookings.upcoming) < limit),
+    )
+
+
+def _release_upcoming(tx: Any, appointment: Appointment) -> None:
+    tx.update(
+        "old_upcoming",
+        CitizenBookings(appointment.taxid),
+        actions=[CitizenBookings.upcoming.delete({appointment.appointment_id})],
+    )
+
+
+def _prune_upcoming(taxid: str, now: datetime) -> bool:
+    """Drop from the citizen's upcoming set the ids of appointments that have started or are no
+    longer active (left ``booked`` after their time); True when any was dropped."""
+    try:
+        held = set(CitizenBookings.get(taxid, consistent_read=True).upcoming or ())
+    except CitizenBookings.DoesNotExist:
+        return False
+    current = {
+        a.appointment_id
+        for a in Appointment.batch_get(list(held), consistent_read=True)
+        if a.status in ACTIVE and a.slot_start > now
+    }
+    stale = held - current
+    if stale:
+        CitizenBookings(taxid).update(actions=[CitizenBookings.upcoming.delete(stale)])
+    return bool(stale)
 
 
 def _delete_reminders(tx: Any, appointment: Appointment) -> None:
@@ -390,6 +431,7 @@ def book(
     def build(tx: Any) -> None:
         _take_slot(tx, service, slot.key)
         _take_day(tx, service, session.taxid, slot.key[:10])
+        _take_upcoming(tx, session.taxid, appointment_id)
         tx.save("appointment", appointment, condition=Appointment.appointment_id.does_not_exist())
         for row in reminders:
             tx.save("reminder", row)
@@ -399,7 +441,9 @@ def book(
     except TxFailed as exc:
         if "appointment" in exc.failed:
             return Appointment.get(appointment_id, consistent_read=True), False
-        _raise_for(exc)
+        if exc.failed != {"upcoming"} or not _prune_upcoming(session.taxid, now):
+            _raise_for(exc)
+        _commit_change(build)  # some held appointments had started and were pruned: once more
     return appointment, True
 
 
@@ -460,6 +504,7 @@ def _cancel(appointment: Appointment, status: str, by: str, reason: str | None, 
         )
         _release_slot(tx, appointment.service_id, appointment.start)
         _release_day(tx, appointment, now)
+        _release_upcoming(tx, appointment)
         _delete_reminders(tx, appointment)
 
     _commit_change(build)
@@ -483,6 +528,13 @@ def _raise_for(exc: TxFailed) -> None:
         raise Conflict(
             "You already have the most appointments allowed for this service on that day.",
             code="daily_limit_reached",
+        ) from None
+    if "upcoming" in exc.failed:
+        limit = get_settings().max_upcoming_appointments
+        raise Conflict(
+            f"You already hold {limit} upcoming appointments, the most allowed; cancel one first.",
+            code="upcoming_limit_reached",
+            details={"max_upcoming_appointments": limit},
         ) from None
     raise Conflict("The appointment's counters disagree; try again.", code="appointment_changed") from None
 
@@ -635,6 +687,7 @@ def _finish(staff: Any, appointment_id: str, status: str, comment: str | None, n
             actions=actions,
             condition=(Appointment.version == version) & Appointment.status.is_in(*ACTIVE),
         )
+        _release_upcoming(tx, appointment)
         _delete_reminders(tx, appointment)
 
     _commit_change(build)
