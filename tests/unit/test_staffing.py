@@ -53,6 +53,20 @@ def _slots(result, day):
     }
 
 
+def _served_by_e1_e2(client, manager, service):
+    """E1 and E2 serve the service: its capacity (2) follows them."""
+    return client.http.put(
+        f"/api/staff/staffing/services/{service.service_id}",
+        headers=manager,
+        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
+    )
+
+
+def _absence(client, manager, number, day, kind="leave"):
+    body = {"employee_number": number, "kind": kind, "start_day": day, "end_day": day}
+    return client.http.post("/api/staff/absences", headers=manager, body=json.dumps(body))
+
+
 def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff, kep):
     from chalicelib.models.appointments import Appointment
     from chalicelib.models.outbox import OutboxMessage
@@ -62,20 +76,12 @@ def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff,
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
     # GIVEN two staff serve the service (capacity 2) and 09:00 is full
-    resp = client.http.put(
-        f"/api/staff/staffing/services/{service.service_id}",
-        headers=manager,
-        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
-    )
+    resp = _served_by_e1_e2(client, manager, service)
     assert resp.status_code == 200, resp.json_body
     before = _slots(staffing.availability(service.service_id, day, day), day)
     assert before["09:00"] == (2, 0) and before["10:00"] == (2, 1) and before["10:30"] == (2, 2)
     # WHEN one of them is on leave that day
-    resp = client.http.post(
-        "/api/staff/absences",
-        headers=manager,
-        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
-    )
+    resp = _absence(client, manager, "E1", day)
     assert resp.status_code == 200, resp.json_body
     # THEN that day's capacity is 1 and availability shows it
     after = _slots(staffing.availability(service.service_id, day, day), day)
@@ -114,16 +120,8 @@ def test_a_colleague_covering_restores_capacity(client, make_staff, kep):
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
-    client.http.put(
-        f"/api/staff/staffing/services/{service.service_id}",
-        headers=manager,
-        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
-    )
-    client.http.post(
-        "/api/staff/absences",
-        headers=manager,
-        body=json.dumps({"employee_number": "E2", "kind": "sickness", "start_day": day, "end_day": day}),
-    )
+    _served_by_e1_e2(client, manager, service)
+    _absence(client, manager, "E2", day, "sickness")
     resp = client.http.post(
         f"/api/staff/capacity-flags/{booked[1].appointment_id}/cover",
         headers=manager,
@@ -140,16 +138,8 @@ def test_removing_the_absence_brings_capacity_back_and_clears_flags(client, make
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
-    client.http.put(
-        f"/api/staff/staffing/services/{service.service_id}",
-        headers=manager,
-        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
-    )
-    added = client.http.post(
-        "/api/staff/absences",
-        headers=manager,
-        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
-    ).json_body
+    _served_by_e1_e2(client, manager, service)
+    added = _absence(client, manager, "E1", day).json_body
     absence_id = added["absence"]["absence_id"]
     assert client.http.delete(f"/api/staff/absences/{absence_id}", headers=manager).status_code == 200
     assert staffing.capacity_for(service, day) == 2
@@ -170,11 +160,7 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
     resp = client.http.post("/api/staff/absences/import", headers=manager, body=json.dumps({"content": good}))
     assert resp.status_code == 200 and resp.json_body["imported"] == 1
     other = {**bearer(make_staff("manager", "roads")), **JSON}
-    resp = client.http.post(
-        "/api/staff/absences",
-        headers=other,
-        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
-    )
+    resp = _absence(client, other, "E1", day)
     assert resp.status_code == 403
 
 
@@ -184,18 +170,10 @@ def test_flags_of_one_day_read_their_suggestions_once(client, make_staff, kep, m
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
-    client.http.put(
-        f"/api/staff/staffing/services/{service.service_id}",
-        headers=manager,
-        body=json.dumps({"employee_numbers": ["E1", "E2"]}),
-    )
+    _served_by_e1_e2(client, manager, service)
     # GIVEN 09:00 and 10:00 full (2 of 2) and an absence that leaves room for 1: two flags that day
     appointments.book(Session("100000004"), service.service_id, f"{day}T10:00")
-    resp = client.http.post(
-        "/api/staff/absences",
-        headers=manager,
-        body=json.dumps({"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": day}),
-    )
+    resp = _absence(client, manager, "E1", day)
     assert len(resp.json_body["flagged"]) == 2
     computed, slot_queries = [], []
     real_suggestions, real_query = staffing.suggestions, Slot.query
