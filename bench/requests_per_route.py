@@ -212,7 +212,7 @@ SCENARIO: dict[tuple[str, str], Call] = {
         "/api/auth/taxisnet/callback?state={oauth_state}&code={oauth_code}",
         prepare=_taxisnet_code,
         cookie=lambda v: f"dimotis_oauth={v['oauth_cookie']}",
-        keep=lambda v, r: v["tokens"].update(signed_in=_cookies(r)["dimotis_session"]),
+        keep=lambda v, r: v["tokens"].update({"new session": _cookies(r)["dimotis_session"]}),
     ),
     (G, "/api/me"): Call(who="citizen"),
     (U, "/api/me"): Call(
@@ -511,7 +511,7 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (P, "/api/staff/logout"): Call(
         cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}"
     ),
-    (P, "/api/auth/logout"): Call(who="signed_in"),
+    (P, "/api/auth/logout"): Call(who="new session"),
 }
 
 STAFF = ("admin", "clerk.kep", "clerk.roads", "manager.roads", "health.officer", "clerk.planning")
