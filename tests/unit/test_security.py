@@ -121,6 +121,17 @@ def fill(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
+def availability(client, service_id: str, days: int = 30) -> list[dict]:
+    """The days of ``GET /api/services/{service_id}/availability`` from today on."""
+    from chalicelib.models.base import utcnow
+
+    today = utcnow().date()
+    url = f"/api/services/{service_id}/availability?from={today}&to={today + timedelta(days=days)}"
+    resp = client.http.request("GET", url)
+    assert resp.status_code == 200, resp.body
+    return resp.json_body["days"]
+
+
 def placeholders(*parts: Any) -> set[str]:
     return set(re.findall(r"\{(\w+)\}", json.dumps(parts)))
 
@@ -175,7 +186,6 @@ class World:
         report = self.new_request("pothole", taxid="111222333")
         resp = call(client, "POST", "/api/requests/follow", self.citizen[A], {"protocol": report.protocol})
         assert resp.status_code == 200, resp.json_body
-        self.followed = report.request_id
         # a counter of the KEP open by one of its clerks
         resp = call(
             client,
@@ -206,14 +216,9 @@ class World:
 
     # -- fresh objects ---------------------------------------------------------------------------
     def free_slot(self, service_id: str, skip: int = 0) -> str:
-        from chalicelib.services import appointments
-
-        today = appointments.utcnow().date()
-        days = appointments.availability(
-            service_id, today.isoformat(), (today + timedelta(days=30)).isoformat()
-        )
-        free = [s["start"] for d in days["days"] for s in d["slots"] if s["remaining"] > 0]
-        return free[skip]
+        """The ``skip``-th slot with room, as the citizens' availability shows it."""
+        days = availability(self.client, service_id)
+        return [s["start"] for d in days for s in d["slots"] if s["remaining"] > 0][skip]
 
     def _put_photo(self, key: str) -> None:
         from chalicelib.aws import client
@@ -648,24 +653,12 @@ STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
     ("POST", "/api/staff/queue/points/{service_point_id}/counters"): Scoped(
         "/api/staff/queue/points/{point}/counters", {"label": "8", "queue_ids": ["kep-dimarxeio-A"]}
     ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/close"): Scoped(
-        "/api/staff/queue/counters/{counter}/close"
-    ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/next"): Scoped(
-        "/api/staff/queue/counters/{counter}/next"
-    ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/no-show"): Scoped(
-        "/api/staff/queue/counters/{counter}/no-show"
-    ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/recall"): Scoped(
-        "/api/staff/queue/counters/{counter}/recall"
-    ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/served"): Scoped(
-        "/api/staff/queue/counters/{counter}/served"
-    ),
-    ("POST", "/api/staff/queue/counters/{counter_id}/start"): Scoped(
-        "/api/staff/queue/counters/{counter}/start"
-    ),
+    **{
+        ("POST", f"/api/staff/queue/counters/{{counter_id}}/{action}"): Scoped(
+            f"/api/staff/queue/counters/{{counter}}/{action}"
+        )
+        for action in ("close", "next", "no-show", "recall", "served", "start")
+    },
     ("POST", "/api/staff/queue/counters/{counter_id}/transfer"): Scoped(
         "/api/staff/queue/counters/{counter}/transfer", {"queue_id": "{queue_b}"}
     ),
@@ -877,6 +870,7 @@ def _expect_401(client, path: str, token: str, label: str, carrier: str, cookie:
     return []
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the HS512 forgery
 def test_forged_citizen_tokens_are_401(world):
     # GIVEN the genuine token works (so the forgeries differ from it in one way each)
     assert call(world.client, "GET", "/api/me", world.citizen[A]).status_code == 200
@@ -1111,15 +1105,10 @@ def quota(aws, monkeypatch):
     appointments.forget_services()
 
 
-def _open_slots(service_id: str, count: int) -> list[str]:
+def _open_slots(client, service_id: str, count: int) -> list[str]:
     """The first bookable slot of ``service_id`` on each of ``count`` different days."""
-    from chalicelib.models.base import utcnow
-    from chalicelib.services import appointments
-
-    today = utcnow().date()
-    days = appointments.availability(service_id, today.isoformat(), (today + timedelta(days=40)).isoformat())
-    firsts = [d["slots"][0]["start"] for d in days["days"] if d["slots"]]
-    assert len(firsts) >= count, days
+    firsts = [d["slots"][0]["start"] for d in availability(client, service_id, days=40) if d["slots"]]
+    assert len(firsts) >= count
     return firsts[:count]
 
 
@@ -1134,9 +1123,9 @@ def test_a_citizen_holds_at_most_the_upcoming_limit_across_services_and_days(quo
     from chalicelib.models.appointments import Appointment
 
     token = make_citizen(A)
-    signature = _open_slots("kep-signature", 4)
+    signature = _open_slots(client, "kep-signature", 4)
     # GIVEN citizen A holds 3 appointments (the limit) at two services on three days
-    held = [_book(client, token, "kep-certificates", _open_slots("kep-certificates", 1)[0])]
+    held = [_book(client, token, "kep-certificates", _open_slots(client, "kep-certificates", 1)[0])]
     held += [_book(client, token, "kep-signature", start) for start in signature[1:3]]
     assert [r.status_code for r in held] == [201, 201, 201], [r.json_body for r in held]
     # WHEN A books a fourth
@@ -1166,7 +1155,7 @@ def test_a_citizen_holds_at_most_the_upcoming_limit_across_services_and_days(quo
 
 
 def test_the_limit_is_per_citizen_and_a_repeated_booking_is_not_refused(quota, client, make_citizen):
-    starts = _open_slots("kep-signature", 4)
+    starts = _open_slots(client, "kep-signature", 4)
     a, b = make_citizen(A), make_citizen(B)
     # GIVEN A at the limit
     first = [_book(client, a, "kep-signature", start, key=f"k{i}") for i, start in enumerate(starts[:3])]
@@ -1190,7 +1179,7 @@ def test_started_or_finished_appointments_free_their_place(quota, cognito, make_
     from chalicelib.models.citizen_bookings import CitizenBookings
 
     token, clerk = make_citizen(A), make_staff("clerk", "kep")
-    starts = _open_slots("kep-signature", 5)
+    starts = _open_slots(client, "kep-signature", 5)
     held = [_book(client, token, "kep-signature", start).json_body["appointment_id"] for start in starts[:3]]
     # GIVEN the first one's time has passed and nobody marked it
     Appointment(held[0]).update(actions=[Appointment.slot_start.set(utcnow() - timedelta(hours=1))])
