@@ -163,13 +163,34 @@ def _counter_expiry(day: str) -> datetime:
 
 
 def _take_slot(tx: Any, service: Service, key: str) -> None:
+    """Take a place: fewer booked than the configured capacity and than the staffed one, if the
+    slot has one (absences; see ``set_staffed_capacity``), compared inside the item."""
     capacity = int(service.capacity)
+    configured = Slot.booked.does_not_exist() | (Slot.booked < capacity)
+    staffed = (
+        Slot.staffed.does_not_exist()
+        | (Slot.booked < Slot.staffed)
+        | (Slot.booked.does_not_exist() & (Slot.staffed > 0))
+    )
     tx.update(
         "slot",
         Slot(service.service_id, key),
         actions=[Slot.booked.add(1), Slot.capacity.set(capacity)],
-        condition=Slot.booked.does_not_exist() | (Slot.booked < capacity),
+        condition=configured & staffed,
     )
+
+
+def set_staffed_capacity(service: Service, day: str, capacity: int | None) -> None:
+    """Write the capacity for the staff present on every slot of ``service`` on ``day`` (``None``:
+    the configured one again). Bookings already made stay; staffing flags those beyond it.
+    Limitation: a slot added to that day later (hours changed) has the configured capacity until
+    the day's staffing is next recomputed."""
+    for slot in schedule.day_slots(service, date.fromisoformat(day)):
+        item = Slot(service.service_id, slot.key)
+        if capacity is None or capacity >= int(service.capacity):
+            item.update(actions=[Slot.staffed.remove()])
+        else:
+            item.update(actions=[Slot.staffed.set(capacity)])
 
 
 def _release_slot(tx: Any, service_id: str, key: str) -> None:
@@ -335,20 +356,22 @@ def availability(
     end = min(end, last_day, _plus(start, MAX_RANGE_DAYS - 1))
     days: list[dict[str, Any]] = []
     if start <= end:
-        booked = {
-            s.start: int(s.booked or 0)
-            for s in Slot.query(
-                service_id,
-                Slot.start.between(f"{start.isoformat()}T00:00", f"{end.isoformat()}T23:59"),
-            )
-        }
-        capacity = int(service.capacity)
+        booked: dict[str, int] = {}
+        staffed: dict[str, int] = {}
+        for s in Slot.query(
+            service_id, Slot.start.between(f"{start.isoformat()}T00:00", f"{end.isoformat()}T23:59")
+        ):
+            booked[s.start] = int(s.booked or 0)
+            if s.staffed is not None:
+                staffed[s.start] = int(s.staffed)
+        configured = int(service.capacity)
         day = start
         while day <= end:
             slots = []
             for slot in schedule.day_slots(service, day):
                 if slot.start < earliest:
                     continue
+                capacity = min(configured, staffed.get(slot.key, configured))
                 slots.append(
                     {
                         "start": slot.key,

@@ -1,10 +1,11 @@
 """Absences, staff assigned to services, and the slot capacity that follows the staff present.
 
-- ``capacity_for(service, day)`` / ``capacities(service, from, to)``: the effective capacity of a
-  service's slots on a day: ``service.capacity`` unless some of the staff assigned to the service are
-  absent that day, then ``min(service.capacity, present + covering colleagues)``. One GetItem /
-  one Query on ``StaffingDay`` (only days that differ have an item). **The hook for the
-  appointments code** (see the report of the back-office issue): booking and availability call it.
+- ``capacity_for(service, day)``: the effective capacity of a service's slots on a day:
+  ``service.capacity`` unless some of the staff assigned to the service are absent that day, then
+  ``min(service.capacity, present + covering colleagues)`` (one GetItem on ``StaffingDay``; only days
+  that differ have an item). ``publish`` writes it on that day's slot items (``Slot.staffed``) each
+  time it changes, so booking (a condition inside the slot item) and availability (the same one
+  Query) follow the staff present without reading anything more.
 - ``add_absence`` / ``remove_absence`` / ``import_absences``: whole days of leave or sickness; each
   recomputes ``StaffingDay`` for the employee's services on those days and flags appointments
   beyond the new capacity (``CapacityFlag``, the latest booked first). Flagging notifies nobody.
@@ -108,39 +109,26 @@ def capacity_for(service: Any, day: str) -> int:
     return _effective(service, row)
 
 
-def capacities(service: Any, from_day: str, to_day: str) -> dict[str, int]:
-    """``{day: capacity}`` for the days between ``from_day`` and ``to_day`` that differ from the
-    configured capacity (one Query); other days have ``service.capacity``."""
-    rows = StaffingDay.query(service.service_id, StaffingDay.day.between(from_day, to_day))
-    return {row.day: _effective(service, row) for row in rows}
-
-
 def availability(
     service_id: str, from_day: str | None, to_day: str | None, now: datetime | None = None
 ) -> dict:
-    """The appointments' availability with each day's capacity following the staff present: its
-    one Query of the slots and one of the staffing days (the booked counts are read once).
-
-    A slot's ``remaining`` there is ``max(0, configured - booked)``; the staff present never raise
-    the capacity above the configured one, so lowering it by the difference gives
-    ``max(0, capacity - booked)`` for the new capacity too, a full slot staying full."""
+    """The appointments' availability: each slot's capacity already follows the staff present
+    (``publish`` writes it on the slots), so this is the citizens' view, one Query."""
     from chalicelib.services import appointments
 
-    result = appointments.availability(service_id, from_day, to_day, now=now)
-    if not result["days"]:
-        return result
-    service = appointments.get_service(service_id)
-    caps = capacities(service, result["from"], result["to"])
-    for day in result["days"]:
-        if day["date"] in caps:
-            for slot in day["slots"]:
-                capacity = min(slot["capacity"], caps[day["date"]])
-                slot["remaining"] = max(0, slot["remaining"] - (slot["capacity"] - capacity))
-                slot["capacity"] = capacity
-    return result
+    return appointments.availability(service_id, from_day, to_day, now=now)
 
 
-# -- assignments ---------------------------------------------------------------------------------------
+def publish(service: Any, day: str) -> int:
+    """Write ``day``'s capacity for the staff present on the service's slots, where booking and
+    availability read it; returns it."""
+    from chalicelib.services import appointments
+
+    capacity = capacity_for(service, day)
+    appointments.set_staffed_capacity(service, day, capacity if capacity < int(service.capacity) else None)
+    return capacity
+
+
 def _service(staff: Any, service_id: str) -> Any:
     from chalicelib.services import appointments
 
@@ -217,6 +205,7 @@ def recompute(service: Any, day: str) -> StaffingDay | None:
     if not absent and not covers:
         if row:
             row.delete()
+            publish(service, day)
         return None
     row = StaffingDay(
         service.service_id,
@@ -228,6 +217,7 @@ def recompute(service: Any, day: str) -> StaffingDay | None:
         updated_at=utcnow(),
     )
     row.save()
+    publish(service, day)
     return row
 
 
@@ -539,7 +529,7 @@ def cover(staff: Any, appointment_id: str, employee_number: str) -> dict[str, An
         row.covers = [*(row.covers or []), employee_number]
         row.updated_at = utcnow()
         row.save()
-    capacity = capacity_for(service, flag.day)
+    capacity = publish(service, flag.day)
     fits = int(flag.booked) <= capacity
     _resolve(flag, "covered", staff.username, f"covered by {employee_number}")
     if fits:

@@ -189,3 +189,44 @@ def test_flags_of_one_day_read_their_suggestions_once(client, make_staff, kep, m
     offered = flags[0]["suggestions"]["slots"]
     assert offered and not {f"{day}T09:00", f"{day}T10:00"} & set(offered)
     assert len(computed) == 1 and len(slot_queries) == 1
+
+
+def test_citizens_see_and_can_book_only_the_capacity_of_the_staff_present(client, make_staff, kep):
+    """The public availability and booking follow absences too, not only the staff views: after
+    an absence nobody can book past the lowered capacity (which would only make a new flag)."""
+    from chalicelib.errors import Conflict
+    from chalicelib.services import appointments
+
+    service, day, _ = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    assert _served_by_e1_e2(client, manager, service).status_code == 200
+    # GIVEN 10:00 has one of two places booked
+    public = client.http.get(f"/api/services/{service.service_id}/availability?from={day}&to={day}")
+    assert _slots(public.json_body, day)["10:00"] == (2, 1)
+    # WHEN E1 is on leave that day
+    assert _absence(client, manager, "E1", day).status_code == 200
+    # THEN citizens see 10:00 full and 10:30 with one place
+    public = client.http.get(f"/api/services/{service.service_id}/availability?from={day}&to={day}")
+    assert public.status_code == 200
+    assert _slots(public.json_body, day)["10:00"] == (1, 0) and _slots(public.json_body, day)["10:30"] == (
+        1,
+        1,
+    )
+    # AND booking 10:00 is refused as full, 10:30 once and then full
+    with pytest.raises(Conflict) as refused:
+        appointments.book(Session("100000009"), service.service_id, f"{day}T10:00")
+    assert refused.value.code == "slot_full"
+    appointments.book(Session("100000010"), service.service_id, f"{day}T10:30")
+    with pytest.raises(Conflict) as refused:
+        appointments.book(Session("100000011"), service.service_id, f"{day}T10:30")
+    assert refused.value.code == "slot_full"
+    # AND another day keeps the configured capacity
+    next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    later = client.http.get(f"/api/services/{service.service_id}/availability?from={next_day}&to={next_day}")
+    assert {cap for cap, _ in _slots(later.json_body, next_day).values()} == {2}
+    # WHEN E1 is back (the absence removed) THEN 10:30 has its second place again
+    [absence] = client.http.get("/api/staff/absences", headers=manager).json_body["absences"]
+    assert (
+        client.http.delete(f"/api/staff/absences/{absence['absence_id']}", headers=manager).status_code == 200
+    )
+    appointments.book(Session("100000011"), service.service_id, f"{day}T10:30")
