@@ -152,7 +152,8 @@ export function clearError(container) {
 }
 
 /** Mark a form field invalid with `message` next to it (gov.gr field error); the input gets
- * aria-invalid and aria-describedby. `input` is the element or its id. */
+ * aria-invalid and aria-describedby, and the first field in error of its form gets the focus (so
+ * the message is read out and the field is ready to correct). `input` is the element or its id. */
 export function showFieldError(input, message) {
   const field = typeof input === "string" ? document.getElementById(input) : input;
   if (!field) return;
@@ -169,6 +170,9 @@ export function showFieldError(input, message) {
   const wrapper = field.closest(".govgr-field");
   if (wrapper) wrapper.classList.add("govgr-field__error");
   field.classList.add("govgr-error-input");
+  const form = field.form || field.closest("form");
+  const first = (form && form.querySelector('[aria-invalid="true"]')) || field;
+  if (document.activeElement !== first) first.focus();
 }
 
 /** Remove every field error inside `form`. */
@@ -188,6 +192,18 @@ export function clearFieldErrors(form) {
     note.remove();
   }
   for (const wrapper of form.querySelectorAll(".govgr-field__error")) wrapper.classList.remove("govgr-field__error");
+}
+
+/** First thing in a submit handler: mark every empty `required` field of `form` (an unticked
+ * required checkbox too) as a field error and return false; true when none is missing. Fields
+ * inside something hidden are skipped. */
+export function checkRequired(form) {
+  clearFieldErrors(form);
+  const missing = [...form.querySelectorAll("[required]")].filter(
+    (field) => !field.disabled && !field.closest("[hidden]") && (field.type === "checkbox" ? !field.checked : !field.value.trim()),
+  );
+  for (const field of missing) showFieldError(field, t("common.field_required"));
+  return missing.length === 0;
 }
 
 // -- who is signed in ------------------------------------------------------------------------------

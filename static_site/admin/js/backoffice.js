@@ -3,7 +3,7 @@
 // Tabs follow the role: managers see statistics, audit, staff; admins also org import and alerts.
 import { api } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
-import { clearError, el, mountLayout, replaceChildren, requireStaff, showError } from "/shared/layout.js";
+import { checkRequired, clearError, el, mountLayout, replaceChildren, requireStaff, showError } from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
 const TABS = [
@@ -401,6 +401,7 @@ if (staff) {
   $("staff-department").addEventListener("change", () => act(loadStaff));
   $("absence-form").addEventListener("submit", (e) => {
     e.preventDefault();
+    if (!checkRequired(e.target)) return;
     act(async () => {
       await api("/api/staff/absences", {
         method: "POST",
@@ -419,7 +420,10 @@ if (staff) {
     await loadStaff();
   }));
   $("org-form").addEventListener("submit", (e) => { e.preventDefault(); act(importOrg); });
-  $("alert-form").addEventListener("submit", (e) => { e.preventDefault(); act(sendAlert); });
+  $("alert-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (checkRequired(e.target)) act(sendAlert);
+  });
   onLangChange(() => { if (lastFigures) renderStats(lastFigures); });
 
   await act(loadStats);

@@ -3,7 +3,7 @@
 // order; check-in of an appointment at the counter. Refreshes every 3 s.
 import { api } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
-import { clearError, el, formatTime, mountLayout, replaceChildren, requireStaff, showError }
+import { checkRequired, clearError, el, formatTime, mountLayout, replaceChildren, requireStaff, showError }
   from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
@@ -156,6 +156,7 @@ if (staff) {
 
   $("open-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!checkRequired(event.target)) return;
     const label = $("label").value.trim();
     const queues = [...$("queue-choices").querySelectorAll("input:checked")].map((input) => input.value);
     act(async () => {
@@ -176,6 +177,7 @@ if (staff) {
   $("close").addEventListener("click", () => counterAction("close"));
   $("check-in-form").addEventListener("submit", (event) => {
     event.preventDefault();
+    if (!checkRequired(event.target)) return;
     act(async () => {
       const ticket = await api(`/api/staff/queue/points/${encodeURIComponent($("point").value)}/check-in`, {
         method: "POST",

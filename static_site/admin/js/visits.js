@@ -3,8 +3,9 @@
 // (any staff), buildings and entrances (admins).
 import { api } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
-import { clearError, el, formatDateTime, mountLayout, replaceChildren, requireStaff, showError }
-  from "/shared/layout.js";
+import {
+  checkRequired, clearError, el, formatDateTime, mountLayout, replaceChildren, requireStaff, showError, showFieldError,
+} from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 3000;
@@ -104,6 +105,7 @@ function isoFromLocal(value) {
 
 $("incident-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  if (!checkRequired(event.target)) return;
   const body = {
     building_id: $("incident-building").value,
     window_start: isoFromLocal($("window-start").value),
@@ -123,6 +125,9 @@ $("register-form").addEventListener("submit", async (event) => {
   const body = { name: $("visitor-name").value.trim(), consent: $("visitor-consent").checked, language: lang() };
   const mobile = $("visitor-mobile").value.replace(/[\s-]/g, "");
   const email = $("visitor-email").value.trim();
+  const filled = checkRequired(event.target);
+  if (!mobile && !email) showFieldError($("visitor-mobile"), t("errors.contact_required"));
+  if (!filled || (!mobile && !email)) return;
   if (mobile) body.mobile = mobile;
   if (email) body.email = email;
   const pass = await act(() => api("/api/staff/visits/registrations", { method: "POST", body }));
@@ -139,6 +144,7 @@ $("register-form").addEventListener("submit", async (event) => {
 
 $("building-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  if (!checkRequired(event.target)) return;
   const entrances = $("entrances").value.split("\n").map((line) => line.split("|").map((x) => x.trim()))
     .filter((parts) => parts[0])
     .map(([id, el_, en]) => ({ entrance_id: id, name_el: el_ || id, ...(en ? { name_en: en } : {}) }));

@@ -302,7 +302,7 @@ async function lookUp(event) {
   clearError($("error"));
   const protocol = $("protocol").value.trim();
   if (!/^[0-9]{4}[/-][0-9]{1,9}$/.test(protocol)) {
-    showFieldError("protocol", t("requests.not_found"));
+    showFieldError("protocol", t(protocol ? "requests.not_found" : "requests.required_field"));
     return;
   }
   clearFieldErrors($("follow-form"));

@@ -37,7 +37,7 @@ $("register").addEventListener("submit", async (event) => {
   const email = $("email").value.trim();
   let bad = false;
   if (!name) {
-    showFieldError($("name"), t("visits.name"));
+    showFieldError($("name"), t("common.field_required"));
     bad = true;
   }
   if (!mobile && !email) {
