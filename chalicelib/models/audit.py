@@ -2,7 +2,7 @@
 
 No route updates or deletes an entry; ``infra/`` denies UpdateItem and DeleteItem on this table to
 the Lambda role (``append_only = True`` below tells it so). Indexes: by entity, by staff member,
-by day, each ordered by time.
+by day, by department and day, each ordered by time.
 """
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
@@ -38,6 +38,18 @@ class AuditByDay(GlobalSecondaryIndex):
     at_key = UnicodeAttribute(range_key=True)
 
 
+class AuditByDepartmentDay(GlobalSecondaryIndex):
+    """A department's entries of one day (sparse: entries of staff without a department are not
+    in it), so a manager's search reads only their department's entries."""
+
+    class Meta:
+        index_name = "by_department_day"
+        projection = AllProjection()
+
+    department_day = UnicodeAttribute(hash_key=True)
+    at_key = UnicodeAttribute(range_key=True)
+
+
 class AuditEntry(Model):
     Meta = meta("audit")
     Meta.append_only = True
@@ -48,6 +60,7 @@ class AuditEntry(Model):
     actor = UnicodeAttribute()
     role = UnicodeAttribute()
     department_id = UnicodeAttribute(null=True)
+    department_day = UnicodeAttribute(null=True)  # department_id#day, when there is a department
     action = UnicodeAttribute()
     entity_type = UnicodeAttribute()
     entity_id = UnicodeAttribute()
@@ -62,3 +75,4 @@ class AuditEntry(Model):
     by_entity = AuditByEntity()
     by_actor = AuditByActor()
     by_day = AuditByDay()
+    by_department_day = AuditByDepartmentDay()

@@ -59,8 +59,9 @@ def set_actor(staff: Any) -> None:
         state.staff = staff
 
 
-def note(entity_type: str, entity_id: str, *, action: str | None = None, before: Any = None,
-         after: Any = None) -> None:
+def note(
+    entity_type: str, entity_id: str, *, action: str | None = None, before: Any = None, after: Any = None
+) -> None:
     """Record what a staff write changed (call it from the service, at the change)."""
     state = _current.get()
     if state is not None:
@@ -86,8 +87,15 @@ def _trim(value: Any) -> Any:
     return {"truncated": True, "preview": text[:MAX_SNAPSHOT_CHARS]}
 
 
-def flush(*, method: str, route: str, path_params: dict[str, str] | None, status: int,
-          source_ip: str | None, correlation_id: str | None) -> int:
+def flush(
+    *,
+    method: str,
+    route: str,
+    path_params: dict[str, str] | None,
+    status: int,
+    source_ip: str | None,
+    correlation_id: str | None,
+) -> int:
     """Write the entries for a finished request; returns how many were written."""
     state = _current.get()
     _current.set(None)
@@ -105,15 +113,32 @@ def flush(*, method: str, route: str, path_params: dict[str, str] | None, status
         )
     ]
     for item in notes:
-        write(state.staff, action=item.action or f"{method} {route}", entity_type=item.entity_type,
-              entity_id=item.entity_id, before=item.before, after=item.after, source_ip=source_ip,
-              status=status, correlation_id=correlation_id)
+        write(
+            state.staff,
+            action=item.action or f"{method} {route}",
+            entity_type=item.entity_type,
+            entity_id=item.entity_id,
+            before=item.before,
+            after=item.after,
+            source_ip=source_ip,
+            status=status,
+            correlation_id=correlation_id,
+        )
     return len(notes)
 
 
-def write(staff: Any, *, action: str, entity_type: str, entity_id: str, before: Any = None,
-          after: Any = None, source_ip: str | None = None, status: int | None = None,
-          correlation_id: str | None = None) -> str:
+def write(
+    staff: Any,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    before: Any = None,
+    after: Any = None,
+    source_ip: str | None = None,
+    status: int | None = None,
+    correlation_id: str | None = None,
+) -> str:
     """Append one entry (conditional put: an entry is never overwritten)."""
     from chalicelib.models.audit import AuditEntry
 
@@ -126,6 +151,7 @@ def write(staff: Any, *, action: str, entity_type: str, entity_id: str, before: 
         actor=staff.username,
         role=",".join(staff.roles),
         department_id=staff.department_id,
+        department_day=f"{staff.department_id}#{now:%Y-%m-%d}" if staff.department_id else None,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,

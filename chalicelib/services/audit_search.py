@@ -4,6 +4,8 @@ Every search is a Query on one of ``AuditEntry``'s indexes, newest first:
 
 - by entity (``entity_type`` + ``entity_id``): ``by_entity``;
 - by staff member (``actor``): ``by_actor``, within the period;
+- by department and date (every manager's search, an admin's with ``department_id``):
+  ``by_department_day``, one Query per day reading that department's entries only;
 - by date only: ``by_day``, one Query per day of the period.
 
 Admins see every entry; managers only entries whose department is theirs (the department of the
@@ -90,6 +92,11 @@ def search(
     elif actor:
         queries = [
             AuditEntry.by_actor.query(actor, AuditEntry.at_key.between(low, high), scan_index_forward=False)
+        ]
+    elif department_id:  # a manager, or an admin choosing a department: that department's days only
+        queries = [
+            AuditEntry.by_department_day.query(f"{department_id}#{day}", scan_index_forward=False)
+            for day in reversed(days)
         ]
     else:
         queries = [AuditEntry.by_day.query(day, scan_index_forward=False) for day in reversed(days)]

@@ -137,3 +137,34 @@ def test_infra_denies_updates_and_deletes_on_the_audit_table():
     assert AuditEntry.Meta.append_only is True
     stack = Path(ROOT / "infra" / "dimotis_infra" / "stack.py").read_text()
     assert "UpdateItem" in stack and "DeleteItem" in stack
+
+
+def test_a_managers_search_reads_only_their_departments_entries(aws):
+    """One Query per day on the department-and-day index: other departments' entries are not read
+    (before, every department's entries of each day were read and dropped)."""
+    from chalicelib.services import audit, audit_search
+    from tests.unit.test_appointments import count_calls
+
+    for n in range(20):
+        audit.write(ROADS_CLERK, action="request.note", entity_type="request", entity_id=f"R{n}")
+    audit.write(PARKS_MANAGER, action="service.hours", entity_type="service", entity_id="S9")
+    from chalicelib.models.audit import AuditEntry
+
+    read: list[int] = []
+
+    def items(parsed, **_):
+        read.append(parsed.get("ScannedCount", parsed.get("Count", 0)))
+
+    events = AuditEntry._get_connection().connection.client.meta.events
+    events.register("after-call.dynamodb.Query", items)
+    try:
+        with count_calls() as calls:
+            rows = audit_search.search(PARKS_MANAGER, date_from=None, date_to=None)
+    finally:
+        events.unregister("after-call.dynamodb.Query", items)
+    assert [r["entity_id"] for r in rows] == ["S9"]
+    assert calls == ["Query"] * 7  # one per day of the default week
+    assert sum(read) == 1  # parks' one entry: the twenty roads entries of the day were not read
+    # AND an admin choosing roads gets only roads, newest first
+    admin_rows = audit_search.search(ADMIN, department_id="roads")
+    assert len(admin_rows) == 20 and {r["department_id"] for r in admin_rows} == {"roads"}
