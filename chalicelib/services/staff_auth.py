@@ -26,6 +26,7 @@ COOKIE_ID = "dimotis_staff"
 COOKIE_ACCESS = "dimotis_staff_access"
 COOKIE_REFRESH = "dimotis_staff_refresh"
 JWKS_TTL_SECONDS = 3600
+JWKS_MIN_REFETCH_SECONDS = 60  # an unknown kid refetches at most this often (forged kids cost nothing)
 
 
 @dataclass(frozen=True)
@@ -61,18 +62,21 @@ class StaffMember:
 
 
 class Jwks:
-    """The pool's signing keys, fetched once and kept for an hour (refetched on an unknown kid)."""
+    """The pool's signing keys, fetched once and kept for an hour; an unknown kid refetches them,
+    at most once a minute. A ``document`` given without a ``url`` is fixed (tests)."""
 
     def __init__(self, url: str | None = None, document: dict[str, Any] | None = None):
         self._url = url
         self._document = document
+        self._fixed = document is not None and url is None
         self._fetched_at = time.time() if document else 0.0
         self._lock = threading.Lock()
 
     def _load(self, force: bool = False) -> dict[str, Any]:
         with self._lock:
-            stale = time.time() - self._fetched_at > JWKS_TTL_SECONDS
-            if self._document is None or (self._url and (force or stale)):
+            age = time.time() - self._fetched_at
+            due = age > JWKS_TTL_SECONDS or (force and age > JWKS_MIN_REFETCH_SECONDS)
+            if self._document is None or (due and not self._fixed):
                 url = self._url or get_settings().cognito_jwks_url
                 if not url:
                     raise RuntimeError("No Cognito JWKS URL: set COGNITO_USER_POOL_ID")
@@ -86,7 +90,7 @@ class Jwks:
             for jwk in self._load(force=attempt).get("keys", []):
                 if jwk.get("kid") == kid:
                     return jwt.PyJWK(jwk, algorithm=ALGORITHM).key
-            if not self._url and self._document is not None and attempt is False:
+            if self._fixed:
                 break
         raise Unauthorized("The staff token was signed by an unknown key.", code="invalid_token")
 

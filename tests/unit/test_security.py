@@ -900,6 +900,50 @@ def test_forged_staff_tokens_are_401(world, cognito):
     assert wrong == [], "\n".join(wrong)
 
 
+def test_forged_key_ids_do_not_make_every_request_fetch_the_pool_keys(cognito, monkeypatch):
+    """The pool's keys are fetched once, again after an hour, and on an unknown kid at most once
+    a minute: a stream of tokens with made-up kids costs no fetch each (and the keys do renew)."""
+    from chalicelib.errors import Unauthorized
+    from chalicelib.services import staff_auth
+    from tests.conftest import _moto_jwks
+
+    document, fetched = _moto_jwks("public"), []
+
+    class Answer:
+        def __init__(self, url):
+            fetched.append(url)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return json.dumps(document).encode()
+
+    monkeypatch.setattr(staff_auth.urllib.request, "urlopen", lambda url, timeout: Answer(url))
+    known = document["keys"][0]["kid"]
+    keys = staff_auth.Jwks()  # as in Lambda: the pool's URL from the settings
+    # WHEN 50 tokens with made-up kids arrive after the first fetch
+    assert keys.key_for(known) is not None
+    for n in range(50):
+        with pytest.raises(Unauthorized):
+            keys.key_for(f"made-up-{n}")
+    # THEN the keys were fetched once
+    assert len(fetched) == 1
+    # AND a minute later an unknown kid fetches them again (a new key of the pool), and after an
+    # hour a known kid does too
+    keys._fetched_at -= staff_auth.JWKS_MIN_REFETCH_SECONDS + 1
+    with pytest.raises(Unauthorized):
+        keys.key_for("made-up-again")
+    keys._fetched_at -= staff_auth.JWKS_TTL_SECONDS + 1
+    assert keys.key_for(known) is not None
+    assert len(fetched) == 3 and set(fetched) == {
+        f"{staff_auth.get_settings().cognito_issuer}/.well-known/jwks.json"
+    }
+
+
 def test_a_citizen_token_is_no_staff_token_and_the_other_way_round(world):
     wrong = []
     for carrier in ("header", "cookie"):
