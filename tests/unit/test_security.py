@@ -3,7 +3,9 @@ per-citizen quota.
 
 (a) Citizen matrix: citizen B calls every citizen route (OpenAPI security ``citizenCookie``) with
     citizen A's ids: refused (403/404) with nothing written, or answered with B's own data only;
-    A's objects are unchanged either way. ``CITIZEN`` must have an entry for every citizen route.
+    A's objects are unchanged either way. ``CITIZEN`` must have an entry for every citizen route;
+    ``CITIZEN_PUBLIC`` holds the public routes that take a citizen's id or reference, and queue
+    tickets and visit passes, reached by id alone, must have unguessable ids.
 (b) Staff matrix: a clerk and a manager of another department call every staff route with the ids
     of a department's objects: refused (403/404) with nothing written; a manager of the owning
     department and an admin are let through. ``STAFF`` must have an entry for every staff route
@@ -422,10 +424,32 @@ CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
         "/api/requests/unfollow", {"protocol": "{followed_protocol}"}
     ),
 }
+
+
 # public routes that take an id of a citizen's object (an optional session)
-CITIZEN_PUBLIC: dict[tuple[str, str], Refused] = {
+def _kiosk_check_in_tells_nothing_of_the_holder(world: World) -> list[str]:
+    """Anyone at the kiosk may check in with a reference (by design); the ticket it gives, and the
+    ticket's public page, carry nothing of the appointment holder."""
+    from devstack.demo.appointments import TODAY_HOLDER, todays_appointment
+
+    reference = todays_appointment().reference
+    resp = call(
+        world.client, "POST", "/api/queue/points/kep-dimarxeio/check-in", None, {"reference": reference}
+    )
+    if resp.status_code != 200:
+        return [f"kiosk check-in with the demo reference: {resp.status_code} {resp.body[:200]!r}"]
+    page = world.client.http.request("GET", f"/api/queue/tickets/{resp.json_body['ticket_id']}")
+    taxid, name = TODAY_HOLDER
+    leaked = [s for s in (taxid, name, *name.split()) if s.encode() in resp.body + page.body]
+    return [f"the kiosk ticket shows {leaked}"] if leaked else []
+
+
+CITIZEN_PUBLIC: dict[tuple[str, str], Refused | Probe] = {
     ("GET", "/api/requests/follow"): Refused(
         "/api/requests/follow?protocol={a_protocol}", anonymous_too=True
+    ),
+    ("POST", "/api/queue/points/{service_point_id}/check-in"): Probe(
+        _kiosk_check_in_tells_nothing_of_the_holder
     ),
 }
 
@@ -496,7 +520,7 @@ def test_public_capability_ids_are_unguessable():
     pass_ids = {visits.new_pass_id() for _ in range(200)}
     assert len(ticket_ids) == 200 and min(len(t) for t in ticket_ids) >= 16  # 96 random bits
     assert len(pass_ids) == 200
-    assert len(visits.PASS_ALPHABET) ** visits.PASS_LENGTH >= 2**40
+    assert len(visits.PASS_ALPHABET) ** visits.PASS_LENGTH >= 2**80
 
 
 # == (b) staff matrix =============================================================================
