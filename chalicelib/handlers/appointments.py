@@ -279,7 +279,7 @@ OPENAPI = {
     "/api/services/{service_id}/availability": {
         "get": op(
             "Each day's bookable slots with remaining capacity (Europe/Athens); the range is cut to "
-            "the booking window",
+            f"the booking window and {appointments.MAX_RANGE_DAYS} days (from/to say the days covered)",
             "appointments",
             params=[_SERVICE_ID, query_param("from", DAY), query_param("to", DAY)],
             responses={"200": json_response(AVAILABILITY)},

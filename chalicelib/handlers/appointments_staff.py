@@ -180,7 +180,8 @@ OPENAPI = {
     "/api/staff/appointments": {
         "get": op(
             "A department's appointments between two days (calendar day/week and list), by service and "
-            "status; a range longer than 62 days is cut, and the answer's from/to are the days covered",
+            f"status; a range longer than {appointments.MAX_RANGE_DAYS} days is cut, and the answer's "
+            "from/to are the days covered",
             "appointments",
             auth="staff",
             params=[*_FILTERS, query_param("from", DAY), query_param("to", DAY)],

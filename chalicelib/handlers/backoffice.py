@@ -142,7 +142,8 @@ STATS_PARAMS = [
 OPENAPI = {
     "/api/staff/stats/{dashboard}": {
         "get": op(
-            "A statistics dashboard (aggregates only) for a period and department",
+            "A statistics dashboard (aggregates only) for a period and department "
+            f"(at most {dashboards.MAX_DAYS} days, else 409 period_too_long)",
             "back office",
             auth="staff",
             params=STATS_PARAMS,
@@ -151,7 +152,8 @@ OPENAPI = {
     },
     "/api/staff/stats/{dashboard}/export": {
         "get": op(
-            "The same dashboard as CSV (UTF-8 with BOM)",
+            f"The same dashboard as CSV (UTF-8 with BOM; at most {dashboards.MAX_DAYS} days, else 409 "
+            "period_too_long)",
             "back office",
             auth="staff",
             params=STATS_PARAMS,
@@ -183,7 +185,8 @@ OPENAPI = {
     },
     "/api/staff/audit": {
         "get": op(
-            "Search the audit log by entity, staff member and date (managers: their department)",
+            "Search the audit log by entity, staff member and date (managers: their department); at most "
+            f"{audit_search.MAX_DAYS} days (else 409 period_too_long), the newest 200 entries",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,
@@ -192,7 +195,8 @@ OPENAPI = {
     },
     "/api/staff/audit/export": {
         "get": op(
-            "The audit search as CSV",
+            f"The audit search as CSV (at most {audit_search.MAX_DAYS} days, else 409 period_too_long; "
+            f"the newest {audit_search.MAX_ROWS} entries)",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,

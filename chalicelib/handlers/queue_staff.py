@@ -219,7 +219,8 @@ OPENAPI = {
     },
     "/api/staff/queue/stats": {
         "get": op(
-            "Waiting and service times per service, queue, counter, staff member and hour; no-shows",
+            "Waiting and service times per service, queue, counter, staff member and hour; no-shows "
+            f"(at most {queue_stats.MAX_DAYS} days, else 409 period_too_long)",
             "queue staff",
             auth="staff",
             params=[

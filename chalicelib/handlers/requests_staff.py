@@ -362,7 +362,7 @@ def _act(summary: str, body: dict) -> dict:
 OPENAPI = {
     "/api/staff/requests": {
         "get": op(
-            "The inbox of a department (default: mine), newest first",
+            f"The inbox of a department (default: mine), newest first (at most {requests.INBOX_LIMIT})",
             "requests staff",
             auth="staff",
             params=[

@@ -142,7 +142,8 @@ OPENAPI = {
     },
     "/api/staff/staffing/availability/{service_id}": {
         "get": op(
-            "Availability with each day's capacity following the staff present",
+            "Availability with each day's capacity following the staff present; the range is cut as the "
+            "citizens' availability cuts it (from/to say the days covered)",
             "staffing",
             auth="staff",
             params=[_SERVICE, query_param("from", DAY), query_param("to", DAY)],

@@ -1137,6 +1137,11 @@ def test_every_range_of_days_is_cut_visibly_or_refused(world):
         and not path.startswith("/open311/")
     }
     assert sorted(ranged - set(RANGES)) == [] and sorted(set(RANGES) - ranged) == []
+    words = {CUT: "cut", REFUSE: "409 period_too_long"}
+    undocumented = [
+        key for key, (policy, *_) in RANGES.items() if words[policy] not in paths[key[1]]["get"]["summary"]
+    ]
+    assert undocumented == [], "say in the operation's summary what a long range gets"
     today = world.values["today"]
     far = f"{int(today[:4]) + 5}{today[4:]}"
     wrong = []
