@@ -212,6 +212,17 @@ class RunningStack:
         )
         return out.stdout.strip()
 
+    def book_first_free(self, service_id: str, token: str, **fields: str) -> dict:
+        """Book, for the citizen of ``token``, the first time of ``service_id`` with a free place
+        (``fields``: subject, notes); the appointment as the API answers it."""
+        status, availability = self.request("GET", f"/api/services/{service_id}/availability")
+        assert status == 200, availability
+        start = next(s["start"] for d in availability["days"] for s in d["slots"] if s["remaining"] > 0)
+        body = {"service_id": service_id, "start": start, **fields}
+        status, booked = self.request("POST", "/api/appointments", body, {"Authorization": f"Bearer {token}"})
+        assert status == 201, booked
+        return booked
+
     def citizen_token(self, taxid: str = "123456789") -> str:
         return self.manage("dev-token", "--citizen", taxid)
 

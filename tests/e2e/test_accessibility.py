@@ -131,16 +131,7 @@ def visits() -> list:
 # -- demo data and browser contexts ------------------------------------------------------------------
 def book_and_report(stack, token: str, service: str) -> dict[str, str]:
     """An appointment (the first free time of ``service``) and a pothole report of the citizen."""
-    status, availability = stack.request("GET", f"/api/services/{service}/availability")
-    assert status == 200, availability
-    start = next(s["start"] for d in availability["days"] for s in d["slots"] if s["remaining"] > 0)
-    status, booked = stack.request(
-        "POST",
-        "/api/appointments",
-        {"service_id": service, "start": start, "subject": "Πιστοποιητικό"},
-        bearer(token),
-    )
-    assert status == 201, booked
+    booked = stack.book_first_free(service, token, subject="Πιστοποιητικό")
     status, report = stack.request(
         "POST",
         "/api/requests",
@@ -156,7 +147,7 @@ def book_and_report(stack, token: str, service: str) -> dict[str, str]:
     )
     assert status in (200, 201), report
     return {
-        "day": start[:10],
+        "day": booked["start"][:10],
         "reference": booked["reference"],
         "request_id": report["request"]["request_id"],
     }

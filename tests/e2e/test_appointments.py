@@ -123,15 +123,8 @@ def test_citizen_books_reschedules_downloads_and_cancels_and_a_clerk_completes(
 
     # GIVEN another citizen's appointment at the KEP
     other = local_stack.citizen_token(OTHER)
-    status, avail = local_stack.request("GET", f"/api/services/{SERVICE}/availability")
-    start = next(s["start"] for d in avail["days"] for s in d["slots"] if s["remaining"] > 0)
-    status, booked = local_stack.request(
-        "POST",
-        "/api/appointments",
-        {"service_id": SERVICE, "start": start, "subject": "Εξουσιοδότηση"},
-        bearer(other),
-    )
-    assert status == 201, booked
+    booked = local_stack.book_first_free(SERVICE, other, subject="Εξουσιοδότηση")
+    start = booked["start"]
     # WHEN a KEP clerk opens that day's calendar and completes it with a comment
     clerk = browser.new_context(locale="el-GR")
     clerk.add_cookies([{"name": "dimotis_staff", "value": local_stack.staff_token("clerk.kep"), "url": base}])

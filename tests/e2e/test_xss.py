@@ -111,20 +111,10 @@ def test_markup_in_citizen_text_is_shown_as_text_and_never_runs(local_stack, bro
     # AND an Open311 report with markup in the requester's name and e-mail too
     open311_id = _open311_report(local_stack, local_stack.staff_token("admin"))
     # AND an appointment with markup in its subject and notes
-    status, avail = local_stack.request("GET", "/api/services/kep-signature/availability")
-    start = next(s["start"] for d in avail["days"] for s in d["slots"] if s["remaining"] > 0)
-    status, booked = local_stack.request(
-        "POST",
-        "/api/appointments",
-        {
-            "service_id": "kep-signature",
-            "start": start,
-            "subject": marked("subject"),
-            "notes": marked("notes"),
-        },
-        citizen_auth,
+    booked = local_stack.book_first_free(
+        "kep-signature", token, subject=marked("subject"), notes=marked("notes")
     )
-    assert status == 201, booked
+    start = booked["start"]
 
     # WHEN a clerk of roads opens the inbox and each report
     roads, desk = _staff_page(browser, local_stack, "clerk.roads")
