@@ -8,7 +8,8 @@
   state: the test fails and says so.
 - Each address is checked once its data is on screen (network idle, the page's main content
   visible, no "loading" left): signed out, then signed in (a citizen on the citizens' site, the
-  ``admin`` staff user on the staff site), then in English after pressing the language switch.
+  ``admin`` staff user on the staff site), then in English (every page, its first state) after
+  pressing the language switch.
   Signed out, every staff page must send the visitor to the sign-in page.
 - The main forms are submitted empty: their errors must be shown, focused, and pass axe too.
 
