@@ -5,7 +5,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
 from chalicelib.services import audit_search, dashboards, org_chart, org_import
-from chalicelib.validation import json_body, query, validate
+from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
 
@@ -74,7 +74,7 @@ def csv_response(text: str, filename: str) -> Response:
 @bp.route("/api/admin/org/import", methods=["POST"])
 def admin_org_import():
     require_staff(bp.current_request, "admin")
-    body = validate(json_body(bp.current_request), ORG_IMPORT)
+    body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), ORG_IMPORT)
     return org_import.import_org(
         body["content"], fmt=body.get("format"), filename=body.get("filename"), dry_run=body["dry_run"]
     )

@@ -6,7 +6,7 @@ from chalice import Blueprint
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
 from chalicelib.services import staffing
-from chalicelib.validation import json_body, query, validate
+from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
 
@@ -30,7 +30,7 @@ def staff_add_absence():
 @bp.route("/api/staff/absences/import", methods=["POST"])
 def staff_import_absences():
     staff = require_staff(bp.current_request, *MANAGER)
-    body = validate(json_body(bp.current_request), staffing.ABSENCE_IMPORT)
+    body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), staffing.ABSENCE_IMPORT)
     return staffing.import_absences(staff, body["content"])
 
 
