@@ -159,3 +159,49 @@ def test_markup_in_citizen_text_is_shown_as_text_and_never_runs(local_stack, bro
     assert_inert(mine, marked("subject"))
     for context in (roads, kep, own):
         context.close()
+
+
+def test_a_request_type_name_with_markup_is_text_in_the_map_tooltip(local_stack, browser):
+    """Type names are set by admins, but the staff map's tooltip must still not parse them (Leaflet
+    reads a string tooltip as HTML)."""
+    expect = _expect()
+    base = local_stack.url
+    admin = bearer(local_stack.staff_token("admin"))
+    name = '<img src=x onerror="window.__xss=6">Λακκούβα'
+    status, body = local_stack.request(
+        "PUT",
+        "/api/admin/request-types/xss-pothole",
+        {
+            "code": "xss-pothole",
+            "name_el": name,
+            "name_en": name,
+            "group": "roads",
+            "group_el": "Οδοποιία",
+            "group_en": "Roads",
+            "department_id": "roads",
+            "location": "required",
+            "public": True,
+        },
+        admin,
+    )
+    assert status == 200, body
+    status, filed = local_stack.request(
+        "POST",
+        "/api/requests",
+        {"type_code": "xss-pothole", "description": "Λακκούβα στη γωνία.", "lat": 37.9301, "lon": 23.7002},
+        bearer(local_stack.citizen_token(TAXID)),
+    )
+    assert status == 200, filed
+    protocol = filed["request"]["protocol"]
+    context, desk = _staff_page(browser, local_stack, "clerk.roads")
+    desk.goto(f"{base}/admin/requests.html")
+    markers = desk.locator(".rq-marker")
+    expect(markers.first).to_be_attached()
+    for marker in markers.all():  # hover each until the tooltip of this report shows
+        marker.dispatch_event("mouseover")
+        if protocol in (desk.locator(".leaflet-tooltip").last.text_content() or ""):
+            break
+    tooltip = desk.locator(".leaflet-tooltip").last
+    expect(tooltip).to_contain_text(f"{protocol} — {name}")
+    assert_inert(desk)
+    context.close()

@@ -91,7 +91,8 @@ async function loadMap() {
   for (const r of data.reports) {
     const marker = L.circleMarker([r.lat, r.lon], { radius: 8, color: r.overdue ? "#d4351c" : "#1d70b8", weight: 3,
       className: "rq-marker" });
-    marker.bindTooltip(`${r.protocol} — ${typeName(r.type_code)}`);
+    // an element, not a string: Leaflet parses a string tooltip as HTML
+    marker.bindTooltip(el("span", {}, `${r.protocol} — ${typeName(r.type_code)}`));
     marker.on("click", () => openDetail(r.request_id));
     marker.addTo(layer);
     points.push([r.lat, r.lon]);
