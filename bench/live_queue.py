@@ -2,8 +2,8 @@
 and how long after a call the board shows it (the target: within 3 seconds, the board polling
 every 1.5 s).
 
-    .venv/bin/python bench/queue.py             # 100 tickets, 40 calls, 40 board reads
-    .venv/bin/python bench/queue.py --json
+    .venv/bin/python bench/live_queue.py             # 100 tickets, 40 calls, 40 board reads
+    .venv/bin/python bench/live_queue.py --json
 
 Runs a local stack of its own (moto). Note: moto copies a whole table, stream included, on every
 TransactWriteItems, so "call next" (one transaction) slows down as the tickets table grows; DynamoDB
