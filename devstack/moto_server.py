@@ -11,6 +11,9 @@ class MotoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+        from devstack import moto_patches
+
+        moto_patches.apply()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(host, port, app, threaded=False)
         self.port = self._server.server_port

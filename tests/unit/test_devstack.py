@@ -136,3 +136,35 @@ def test_scheduler_fire_passes_a_scheduled_event():
     assert scheduler.fire("send_reminders") == "done"
     assert got[0]["detail-type"] == "Scheduled Event"
     assert scheduler.fired["send_reminders"] == 1
+
+
+def test_moto_sqs_patch_answers_as_moto_does_and_reads_attributes_one_at_a_time(aws, monkeypatch):
+    """devstack/moto_patches.py: the same attributes as moto computes them, for a standard queue
+    with a redrive policy and a FIFO queue, with each value computed only when read."""
+    import json
+
+    import boto3
+    from moto.sqs.models import Queue, sqs_backends
+
+    from devstack import moto_patches
+
+    moto_patches.apply()
+    sqs = boto3.client("sqs", region_name="eu-central-1")
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})
+    sqs.create_queue(QueueName="q", Attributes={"RedrivePolicy": policy})
+    sqs.create_queue(QueueName="f.fifo", Attributes={"FifoQueue": "true"})
+    backend = sqs_backends["123456789012"]["eu-central-1"]
+    for name in ("q", "f.fifo", "dlq"):
+        queue = backend.get_queue(name)
+        lazy = queue.attributes
+        assert isinstance(lazy, moto_patches.LazyQueueAttributes)
+        assert dict(lazy) == moto_patches.original_attributes.fget(queue)
+    # AND reading one attribute does not count the messages (what made moto quadratic)
+    counted = []
+    monkeypatch.setattr(Queue, "approximate_number_of_messages", property(lambda self: counted.append(1) or 0))
+    assert backend.get_queue("q").attributes.get("MessageRetentionPeriod") == 345600 and counted == []
+    # AND the answers over the API are unchanged
+    got = sqs.get_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName="q")["QueueUrl"], AttributeNames=["All"])
+    assert json.loads(got["Attributes"]["RedrivePolicy"])["deadLetterTargetArn"] == dlq_arn
