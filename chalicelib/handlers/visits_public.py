@@ -153,7 +153,7 @@ def visits_building(building_id):
 @bp.route("/api/visits/buildings/{building_id}/scans", methods=["POST"])
 def visits_scan(building_id):
     body = validate(json_body(bp.current_request), SCAN)
-    return visits.scan(building_id, body["code"], body.get("entrance_id"))
+    return visits.scan_pass(building_id, body["code"], body.get("entrance_id"))
 
 
 _PASS = path_param(

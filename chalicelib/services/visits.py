@@ -320,7 +320,7 @@ def _visit_view(visit: Visit, building: Building) -> dict[str, Any]:
     }
 
 
-def scan(
+def scan_pass(
     building_id: str, code: str, entrance_id: str | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
     """A kiosk scan (camera or typed code): check in, or check out the open visit."""

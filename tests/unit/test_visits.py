@@ -164,8 +164,8 @@ def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
     t0 = _yesterday(10)
 
     # WHEN the pass is scanned, then read again by the camera a second later
-    first = visits.scan("dimarxeio", visits.display_code(pass_id), "main", now=t0)
-    again = visits.scan("dimarxeio", pass_id, "main", now=t0 + timedelta(seconds=1))
+    first = visits.scan_pass("dimarxeio", visits.display_code(pass_id), "main", now=t0)
+    again = visits.scan_pass("dimarxeio", pass_id, "main", now=t0 + timedelta(seconds=1))
     # THEN one visit is open
     assert first["action"] == "checked_in" and not first["repeated"]
     assert again["action"] == "checked_in" and again["repeated"]
@@ -173,7 +173,7 @@ def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
     assert len(list(Visit.query(day))) == 1
 
     # WHEN it is scanned again later at the side door
-    out = visits.scan("dimarxeio", pass_id, "side", now=t0 + timedelta(minutes=30))
+    out = visits.scan_pass("dimarxeio", pass_id, "side", now=t0 + timedelta(minutes=30))
     # THEN the visit is closed there and the presence is gone
     assert out["action"] == "checked_out"
     (visit,) = Visit.query(day)
@@ -181,7 +181,7 @@ def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
     assert list(VisitPresence.scan()) == []
 
     # AND the next scan is a new visit
-    assert visits.scan("dimarxeio", pass_id, now=t0 + timedelta(hours=1))["action"] == "checked_in"
+    assert visits.scan_pass("dimarxeio", pass_id, now=t0 + timedelta(hours=1))["action"] == "checked_in"
     assert len(list(Visit.query(day))) == 2
 
 
@@ -204,7 +204,7 @@ def test_two_kiosks_at_once_open_one_visit(visit_env, monkeypatch):
 
     monkeypatch.setattr(visits, "_presence", stale_then_real)
     # WHEN the first kiosk tries to check in
-    result = visits.scan("dimarxeio", pass_id, "main", now=t0)
+    result = visits.scan_pass("dimarxeio", pass_id, "main", now=t0)
     # THEN its conditional write fails, it sees the other kiosk's visit, and one visit exists
     assert result["action"] == "checked_in" and result["repeated"]
     assert len(list(Visit.query(visits.building_day("dimarxeio", visits.local_day(t0))))) == 1
@@ -228,7 +228,7 @@ def test_closing_time_closes_open_visits_and_a_late_check_in_ends_with_its_day(v
 
     # GIVEN a visit opened at 19:00 and never closed by a scan
     pass_id = _register()
-    visits.scan("dimarxeio", pass_id, now=_yesterday(19))
+    visits.scan_pass("dimarxeio", pass_id, now=_yesterday(19))
     # WHEN the schedule runs after 20:00
     closed = visits.close_due(now=_yesterday(20, 10))
     # THEN the visit ends at closing time and the pass is outside again
@@ -247,8 +247,8 @@ def test_a_scan_after_closing_time_closes_the_old_visit_and_opens_a_new_one(visi
     from chalicelib.services import visits
 
     pass_id = _register()
-    visits.scan("dimarxeio", pass_id, now=_yesterday(19))
-    result = visits.scan("dimarxeio", pass_id, now=_yesterday(20, 30))
+    visits.scan_pass("dimarxeio", pass_id, now=_yesterday(19))
+    result = visits.scan_pass("dimarxeio", pass_id, now=_yesterday(20, 30))
     assert result["action"] == "checked_in"
     old, new = Visit.query(visits.building_day("dimarxeio", visits.local_day(_yesterday(19))))
     assert old.check_out == _yesterday(20) and old.closed_by == "next_scan" and new.check_out is None
@@ -292,13 +292,13 @@ def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_bui
         {"name_el": "ΚΕΠ", "closing_time": "15:00", "entrances": [{"entrance_id": "a", "name_el": "Α"}]},
     )
     a, b, c, d, e, f = (_register(email=f"v{i}@example.org") for i in range(6))
-    visits.scan("dimarxeio", a, now=_yesterday(9))  # still open: ends at 20:00 -> overlaps
-    visits.scan("dimarxeio", b, now=_yesterday(9))
-    visits.scan("dimarxeio", b, now=_yesterday(10))  # left at 10:00 -> does not
-    visits.scan("dimarxeio", c, now=_yesterday(11, 59))  # came in before 12:00 -> overlaps
-    visits.scan("kep", d, now=_yesterday(11))  # other building -> does not
-    visits.scan("dimarxeio", e, now=_yesterday(11))  # expired item not yet deleted -> does not
-    visits.scan("dimarxeio", f, now=_yesterday(12))  # came in when the window ended -> not even read
+    visits.scan_pass("dimarxeio", a, now=_yesterday(9))  # still open: ends at 20:00 -> overlaps
+    visits.scan_pass("dimarxeio", b, now=_yesterday(9))
+    visits.scan_pass("dimarxeio", b, now=_yesterday(10))  # left at 10:00 -> does not
+    visits.scan_pass("dimarxeio", c, now=_yesterday(11, 59))  # came in before 12:00 -> overlaps
+    visits.scan_pass("kep", d, now=_yesterday(11))  # other building -> does not
+    visits.scan_pass("dimarxeio", e, now=_yesterday(11))  # expired item not yet deleted -> does not
+    visits.scan_pass("dimarxeio", f, now=_yesterday(12))  # came in when the window ended -> not even read
     day = visits.building_day("dimarxeio", visits.local_day(_yesterday(11)))
     expired = Visit.get(day, f"{visits.iso(_yesterday(11))}#{e}")
     expired.update(actions=[Visit.expires_at.set(datetime.now(UTC) - timedelta(minutes=1))])
@@ -335,9 +335,9 @@ def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visi
     # GIVEN a visitor inside during the window (email and SMS) and one who came after it
     inside = _register()
     after = _register(name="Άλλος Επισκέπτης", email=OTHER_EMAIL, mobile=None)
-    visits.scan("dimarxeio", inside, now=_yesterday(9, 30))
-    visits.scan("dimarxeio", inside, now=_yesterday(10, 30))
-    visits.scan("dimarxeio", after, now=_yesterday(13))
+    visits.scan_pass("dimarxeio", inside, now=_yesterday(9, 30))
+    visits.scan_pass("dimarxeio", inside, now=_yesterday(10, 30))
+    visits.scan_pass("dimarxeio", after, now=_yesterday(13))
     officer = make_staff("health_officer", None)
 
     # WHEN a health officer declares an exposure from 10:00 to 12:00
@@ -385,7 +385,7 @@ def test_an_erased_visitor_is_not_told_and_counts_as_failed(visit_env, client, m
 
     # GIVEN an overlapping visitor who then deletes the registration
     pass_id = _register()
-    visits.scan("dimarxeio", pass_id, now=_yesterday(11))
+    visits.scan_pass("dimarxeio", pass_id, now=_yesterday(11))
     resp = client.http.delete(f"/api/visits/passes/{pass_id}")
     assert resp.status_code == 200
     assert client.http.get(f"/api/visits/passes/{pass_id}").status_code == 404
@@ -414,7 +414,7 @@ def test_a_failed_message_is_reported_and_retried_without_a_second_send(
     from chalicelib.services import crypto, exposure, visits
 
     pass_id = _register(mobile=None)
-    visits.scan("dimarxeio", pass_id, now=_yesterday(11))
+    visits.scan_pass("dimarxeio", pass_id, now=_yesterday(11))
     incident_id = json.loads(_declare(client, make_staff("health_officer", None)).body)["incident_id"]
     exposure.fan_out(incident_id)
     messages = _drain(visit_env["queue_url"])
@@ -537,7 +537,7 @@ def test_the_closing_schedule_entry_point_closes_due_visits(visit_env, client):
     from tests.events import scheduled_event
 
     # GIVEN a visit opened yesterday morning and never closed (its closing time has passed)
-    visits.scan("dimarxeio", _register(), now=_yesterday(9))
+    visits.scan_pass("dimarxeio", _register(), now=_yesterday(9))
     # WHEN EventBridge fires the schedule
     out = client.lambda_.invoke("visits_close_open", scheduled_event("visits_close_open"))
     # THEN it was closed
