@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import secrets
-import statistics
 import sys
 import tempfile
 import threading
@@ -33,17 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.latency import summary  # noqa: E402
+
 SERVICES = ("kep-certificates", "kep-signature", "revenue-settlement", "cleaning-bulky")
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "n": len(values),
-        "median_ms": round(statistics.median(values) * 1000, 1),
-        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
 
 
 def token_for(taxid: str, key: str) -> str:
@@ -221,9 +212,9 @@ def throughput(bookings: int, threads: int) -> dict:
             "threads": threads,
             "wall_s": round(wall, 2),
             "bookings_per_s": round(len(work) / wall, 1),
-            "latency": _summary(latencies),
+            "latency": summary(latencies),
             "outcomes": dict(outcomes),
-            "availability_30_days": _summary(avail_times),
+            "availability_30_days": summary(avail_times),
         }
     finally:
         stop_stack(stack)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -23,19 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.latency import summary  # noqa: E402
+
 POINT = "dimotologio"
 QUEUE = "dimotologio-A"
 POLL_SECONDS = 1.5
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "n": len(values),
-        "median_ms": round(statistics.median(values) * 1000, 1),
-        "p95_ms": round(ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
 
 
 def main() -> None:
@@ -80,9 +71,9 @@ def main() -> None:
             assert any(c["code"] == body["ticket"]["code"] for c in data["calls"])
             visible.append(POLL_SECONDS + read)
         report = {
-            "ticket": _summary(issue),
-            "call_next": _summary(call),
-            "board_read": _summary(board),
+            "ticket": summary(issue),
+            "call_next": summary(call),
+            "board_read": summary(board),
             "call_to_board_worst_s": round(max(visible), 2),
             "tickets_in_table": args.tickets,
         }
