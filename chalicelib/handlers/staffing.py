@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import staffing
+from chalicelib.services import appointments, staffing
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -60,7 +60,8 @@ def staff_staffed_availability(service_id):
     staff = require_staff(bp.current_request, *CLERK)
     staffing._service(staff, service_id)
     params = query(bp.current_request)
-    return staffing.availability(service_id, params.get("from"), params.get("to"))
+    # the citizens' availability: each slot's capacity already follows the staff present
+    return appointments.availability(service_id, params.get("from"), params.get("to"))
 
 
 @bp.route("/api/staff/capacity-flags", methods=["GET"])

@@ -180,14 +180,14 @@ def _take_slot(tx: Any, service: Service, key: str) -> None:
     )
 
 
-def set_staffed_capacity(service: Service, day: str, capacity: int | None) -> None:
-    """Write the capacity for the staff present on every slot of ``service`` on ``day`` (``None``:
-    the configured one again). Bookings already made stay; staffing flags those beyond it.
+def set_staffed_capacity(service: Service, day: str, capacity: int) -> None:
+    """Write the capacity for the staff present on every slot of ``service`` on ``day`` (removed
+    when it is the configured one again). Bookings already made stay; staffing flags those beyond it.
     Limitation: a slot added to that day later (hours changed) has the configured capacity until
     the day's staffing is next recomputed."""
     for slot in schedule.day_slots(service, date.fromisoformat(day)):
         item = Slot(service.service_id, slot.key)
-        if capacity is None or capacity >= int(service.capacity):
+        if capacity >= int(service.capacity):
             item.update(actions=[Slot.staffed.remove()])
         else:
             item.update(actions=[Slot.staffed.set(capacity)])

@@ -109,23 +109,13 @@ def capacity_for(service: Any, day: str) -> int:
     return _effective(service, row)
 
 
-def availability(
-    service_id: str, from_day: str | None, to_day: str | None, now: datetime | None = None
-) -> dict:
-    """The appointments' availability: each slot's capacity already follows the staff present
-    (``publish`` writes it on the slots), so this is the citizens' view, one Query."""
-    from chalicelib.services import appointments
-
-    return appointments.availability(service_id, from_day, to_day, now=now)
-
-
 def publish(service: Any, day: str) -> int:
     """Write ``day``'s capacity for the staff present on the service's slots, where booking and
     availability read it; returns it."""
     from chalicelib.services import appointments
 
     capacity = capacity_for(service, day)
-    appointments.set_staffed_capacity(service, day, capacity if capacity < int(service.capacity) else None)
+    appointments.set_staffed_capacity(service, day, capacity)
     return capacity
 
 
@@ -460,10 +450,11 @@ def flags(
 def suggestions(flag: CapacityFlag, limit: int = 8) -> dict[str, Any]:
     """Other slots with room (that day and the next week) and colleagues present that day."""
     from chalicelib.models.org import Employee as Emp
+    from chalicelib.services import appointments
 
     end = (date.fromisoformat(flag.day) + timedelta(days=7)).isoformat()
     try:
-        result = availability(flag.service_id, flag.day, end)
+        result = appointments.availability(flag.service_id, flag.day, end)
     except Exception:  # noqa: BLE001 - a service gone or closed: no slot to offer
         result = {"days": []}
     slots = [s["start"] for d in result["days"] for s in d["slots"] if s["remaining"] > 0][:limit]

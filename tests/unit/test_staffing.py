@@ -71,20 +71,20 @@ def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff,
     from chalicelib.models.appointments import Appointment
     from chalicelib.models.outbox import OutboxMessage
     from chalicelib.models.staffing import CapacityFlag
-    from chalicelib.services import staffing
+    from chalicelib.services import appointments, staffing
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
     # GIVEN two staff serve the service (capacity 2) and 09:00 is full
     resp = _served_by_e1_e2(client, manager, service)
     assert resp.status_code == 200, resp.json_body
-    before = _slots(staffing.availability(service.service_id, day, day), day)
+    before = _slots(appointments.availability(service.service_id, day, day), day)
     assert before["09:00"] == (2, 0) and before["10:00"] == (2, 1) and before["10:30"] == (2, 2)
     # WHEN one of them is on leave that day
     resp = _absence(client, manager, "E1", day)
     assert resp.status_code == 200, resp.json_body
     # THEN that day's capacity is 1 and availability shows it
-    after = _slots(staffing.availability(service.service_id, day, day), day)
+    after = _slots(appointments.availability(service.service_id, day, day), day)
     assert after["09:00"] == (1, 0) and after["10:00"] == (1, 0) and after["10:30"] == (1, 1)
     assert staffing.capacity_for(service, day) == 1
     next_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
