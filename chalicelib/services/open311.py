@@ -207,29 +207,30 @@ def _kind(code: str) -> RequestType:
 
 
 class _Names:
-    """Type and department names, each read once per call."""
+    """Type and department names for the requests of one answer: read together (BatchGetItem, up
+    to 100 keys a call), each once, before the answer is built."""
 
     def __init__(self, lang: str):
         self.lang = lang
         self.types: dict[str, RequestType | None] = {}
         self.departments: dict[str, str] = {}
 
+    def load(self, reqs: list[CitizenRequest]) -> _Names:
+        codes = {r.type_code for r in reqs} - self.types.keys()
+        departments = {r.department_id for r in reqs} - self.departments.keys()
+        self.types.update(dict.fromkeys(codes))
+        self.departments.update({d: d for d in departments})
+        for kind in RequestType.batch_get(codes) if codes else ():
+            self.types[kind.code] = kind
+        for dep in Department.batch_get(departments) if departments else ():
+            self.departments[dep.department_id] = (dep.name_en if self.lang == "en" else None) or dep.name_el
+        return self
+
     def kind(self, code: str) -> RequestType | None:
-        if code not in self.types:
-            try:
-                self.types[code] = RequestType.get(code)
-            except RequestType.DoesNotExist:
-                self.types[code] = None
-        return self.types[code]
+        return self.types.get(code)
 
     def department(self, department_id: str) -> str:
-        if department_id not in self.departments:
-            try:
-                dep = Department.get(department_id)
-                self.departments[department_id] = (dep.name_en if self.lang == "en" else None) or dep.name_el
-            except Department.DoesNotExist:
-                self.departments[department_id] = department_id
-        return self.departments[department_id]
+        return self.departments.get(department_id, department_id)
 
 
 def open_or_closed(status: str) -> str:
@@ -281,24 +282,27 @@ def get_one(request_id: str, lang: str, extensions: bool = False) -> list[dict[s
         raise Open311Error(404, f"service_request_id {request_id} was not found.") from None
     if not req.public:
         raise Open311Error(404, f"service_request_id {request_id} was not found.")
-    return [service_request(req, _Names(lang), extensions)]
+    return [service_request(req, _Names(lang).load([req]), extensions)]
+
+
+def _by_ids(ids: list[str]) -> list[CitizenRequest]:
+    """The public requests among ``ids``, in the order asked, read with BatchGetItem; unknown and
+    private ones are left out (the spec lists what it finds)."""
+    wanted = list(dict.fromkeys(requests.request_id_of(i) for i in ids))[:MAX_RESULTS]
+    found = {req.request_id: req for req in CitizenRequest.batch_get(wanted)}
+    return [found[i] for i in wanted if i in found and found[i].public]
 
 
 def search(params: dict[str, str], lang: str) -> list[dict[str, Any]]:
-    names = _Names(lang)
     for name, pattern in SEARCH_PATTERNS.items():
         if params.get(name) and not re.fullmatch(pattern, params[name]):
             raise Open311Error(400, f"{name} is not valid.")
     extensions = params.get("extensions") == "true"
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        out = []
-        for request_id in ids[:MAX_RESULTS]:
-            try:
-                out.extend(get_one(request_id, lang, extensions))
-            except Open311Error:
-                continue
-        return out
+        found = _by_ids(ids)
+        names = _Names(lang).load(found)
+        return [service_request(req, names, extensions) for req in found]
     codes = {c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()}
     statuses = {s.strip() for s in (params.get("status") or "").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
@@ -313,7 +317,7 @@ def search(params: dict[str, str], lang: str) -> list[dict[str, Any]]:
     condition = None
     if codes:
         condition = CitizenRequest.type_code.is_in(*codes)
-    out: list[dict[str, Any]] = []
+    found: list[CitizenRequest] = []
     for month in _months(start, end)[:MAX_MONTHS]:
         for req in CitizenRequest.by_feed.query(
             month,
@@ -323,10 +327,13 @@ def search(params: dict[str, str], lang: str) -> list[dict[str, Any]]:
         ):
             if statuses and open_or_closed(req.status) not in statuses:
                 continue
-            out.append(service_request(req, names, extensions))
-            if len(out) >= MAX_RESULTS:
-                return out
-    return out
+            found.append(req)
+            if len(found) >= MAX_RESULTS:
+                break
+        if len(found) >= MAX_RESULTS:
+            break
+    names = _Names(lang).load(found)
+    return [service_request(req, names, extensions) for req in found]
 
 
 def _months(start: datetime, end: datetime) -> list[str]:

@@ -105,6 +105,43 @@ def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue)
     assert rid not in [r["service_request_id"] for r in geo.requests(status="open")]
 
 
+def test_search_reads_requests_and_their_names_in_batches(client, api_key, catalogue):  # noqa: F811
+    from chalicelib.models.requests import RequestType
+    from tests.unit.test_appointments import count_calls
+
+    # GIVEN public reports of two types in two departments, a private request, an unknown id
+    pothole = _file(description="Λακκούβα 1")
+    light = _file(code="streetlight", attributes={"LIGHT_STATE": "off"}, description="Σβηστός")
+    bin_ = _file(code="overflowing-bin", attributes={"BIN": "recycling"}, description="Κάδος")
+    private = _file(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
+    pothole_kind, light_kind = RequestType.get("pothole"), RequestType.get("streetlight")
+    pothole_name, light_name = pothole_kind.name_el, light_kind.name_el
+    geo = GeoReportClient(_transport(client), api_key=api_key)
+    asked = [light.request_id, private.request_id, "2026-999999", pothole.request_id, light.request_id]
+    # WHEN a client asks for them by id, counting DynamoDB calls
+    with count_calls() as calls:
+        found = geo.requests(service_request_id=",".join(asked))
+    # THEN the public ones come back once each, in the order asked, with their names
+    assert [r["service_request_id"] for r in found] == [light.request_id, pothole.request_id]
+    assert [r["service_name"] for r in found] == [light_name, pothole_name]
+    assert [r["agency_responsible"] for r in found] == [
+        f"Τμήμα {light_kind.department_id}",
+        f"Τμήμα {pothole_kind.department_id}",
+    ]
+    # AND three batch reads did it: the requests, the types, the departments
+    assert calls == ["BatchGetItem"] * 3
+    # WHEN it searches the feed
+    with count_calls() as calls:
+        listed = geo.requests()
+    # THEN one Query per month, then one batch each for the names, however many requests
+    assert {pothole.request_id, light.request_id, bin_.request_id} <= {
+        r["service_request_id"] for r in listed
+    }
+    assert private.request_id not in {r["service_request_id"] for r in listed}
+    assert calls.count("BatchGetItem") == 2 and set(calls) == {"Query", "BatchGetItem"}
+    assert all(r["agency_responsible"].startswith("Τμήμα") for r in listed)
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_errors_use_the_georeport_format(client, api_key, fmt):
     geo = GeoReportClient(_transport(client), fmt=fmt, api_key="0000000000000000.wrong")
