@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from chalicelib.aws import client
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.settings import get_settings
 
 CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
@@ -65,7 +65,10 @@ def presign(prefix: str, content_type: str) -> dict[str, Any]:
 
 
 def check_keys(prefix: str, keys: list[str] | None) -> list[str]:
-    """The uploaded photos' keys, each under ``prefix``, present, JPEG/PNG and within the size."""
+    """The uploaded photos' keys, each under ``prefix``, present, JPEG/PNG and within the size.
+
+    A key outside ``prefix`` (someone else's photo) and a key with nothing uploaded get the same
+    404 ``photo_not_found``: another person's photo must not even seem to exist."""
     keys = list(dict.fromkeys(keys or []))
     if len(keys) > MAX_PHOTOS:
         raise ValidationFailed(
@@ -75,14 +78,12 @@ def check_keys(prefix: str, keys: list[str] | None) -> list[str]:
     bucket = get_settings().uploads_bucket
     for key in keys:
         if not isinstance(key, str) or not key.startswith(prefix) or ".." in key:
-            raise ValidationFailed(
-                "A photo is not yours.", code="photo_not_found", details={"field": "photos"}
-            )
+            raise NotFound("No such photo.", code="photo_not_found", details={"field": "photos"})
         try:
             head = s3.head_object(Bucket=bucket, Key=key)
         except Exception:  # noqa: BLE001 - missing object, or S3 refused
-            raise ValidationFailed(
-                "A photo was not uploaded.", code="photo_not_found", details={"field": "photos"}
+            raise NotFound(
+                "No such photo: it was not uploaded.", code="photo_not_found", details={"field": "photos"}
             ) from None
         if head.get("ContentType") not in CONTENT_TYPES or not (
             MIN_BYTES <= int(head.get("ContentLength", 0)) <= MAX_BYTES

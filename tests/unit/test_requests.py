@@ -536,10 +536,11 @@ def test_photo_upload_form_limits_type_and_size_and_submission_checks_the_object
         "photos": [form["key"]],
     }
     missing = client.http.post("/api/requests", body=json.dumps(body), headers=headers)
-    assert missing.status_code == 400 and missing.json_body["error"]["code"] == "photo_not_found"
+    assert missing.status_code == 404 and missing.json_body["error"]["code"] == "photo_not_found"
     s3.put_object(Bucket=bucket, Key=form["key"], Body=b"\xff\xd8" + b"0" * 500, ContentType="image/jpeg")
     ok = client.http.post("/api/requests", body=json.dumps(body), headers=headers)
     assert ok.status_code == 200 and ok.json_body["request"]["photos"] == [form["key"]]
-    # AND someone else's key is refused
+    # AND someone else's key is refused exactly as a key never uploaded (it does not seem to exist)
     stolen = dict(body, photos=["requests/c/someoneelse/x.jpg"])
-    assert client.http.post("/api/requests", body=json.dumps(stolen), headers=headers).status_code == 400
+    refused = client.http.post("/api/requests", body=json.dumps(stolen), headers=headers)
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (404, "photo_not_found")
