@@ -1,8 +1,10 @@
 """Booking an appointment with the keyboard only (the mouse version is in test_appointments.py):
 a signed-in citizen goes from the services list to a service, picks a day and a time in the
-live-availability picker, types a subject and confirms, pressing only Tab, Enter, Space and typing.
-At every stop the focus must be visible: the focused element's outline or box-shadow differs
-from that of an unfocused twin. No mouse event may reach the page."""
+live-availability picker, types a subject and confirms, pressing only Tab, the arrow keys, Home,
+End, Enter, Space and typing. The days and the times are each one stop for Tab, the arrow keys
+moving inside a group over the free buttons. At every stop the focus must be visible: the focused
+element's outline or box-shadow differs from that of an unfocused twin. No mouse event may reach
+the page."""
 
 from __future__ import annotations
 
@@ -56,6 +58,18 @@ def assert_focus_visible(page) -> None:
     assert look["focused"] != look["plain"], f"focus not visible on {look}"
 
 
+def press_and_check(page, key: str, expected) -> None:
+    """Press ``key``; the focus must then be on ``expected`` (a locator), and visible."""
+    page.keyboard.press(key)
+    assert_focus_visible(page)
+    want = expected.get_attribute("data-testid")
+    assert focused_is(page, f"[data-testid='{want}']"), (
+        key,
+        want,
+        page.evaluate("document.activeElement.dataset.testid"),
+    )
+
+
 def focused_is(page, selector: str) -> bool:
     return page.evaluate("(sel) => document.activeElement.matches(sel)", selector)
 
@@ -81,8 +95,18 @@ def test_citizen_books_an_appointment_with_the_keyboard_only(local_stack, browse
     page.keyboard.press("Enter")
     expect(page.locator("button.ap-day:not([disabled])").first).to_be_visible()
 
-    # AND tabs to the first day with free places and chooses it with Enter
-    tab_to(page, "button.ap-day:not([disabled])")
+    # AND tabs into the days: the focus lands on the first day with free places
+    free_days = page.locator("button.ap-day:not([disabled])")
+    tab_to(page, "button.ap-day")
+    assert focused_is(page, f"[data-testid='{free_days.first.get_attribute('data-testid')}']")
+    # AND the arrow keys move over the free days only, End and Home to the last and the first
+    press_and_check(page, "End", free_days.last)
+    press_and_check(page, "Home", free_days.first)
+    press_and_check(page, "ArrowLeft", free_days.first)  # stays at the first
+    press_and_check(page, "ArrowRight", free_days.nth(1))
+    press_and_check(page, "ArrowLeft", free_days.first)
+    # AND she chooses the second free day with Enter
+    press_and_check(page, "ArrowRight", free_days.nth(1))
     day = page.evaluate("document.activeElement.dataset.testid")
     page.keyboard.press("Enter")
     expect(page.locator(f"[data-testid='{day}']")).to_have_attribute("aria-pressed", "true")
@@ -90,8 +114,13 @@ def test_citizen_books_an_appointment_with_the_keyboard_only(local_stack, browse
     # THEN the focus stayed on the day she chose (the picker was drawn again around it)
     assert focused_is(page, f"[data-testid='{day}']")
 
-    # WHEN she tabs to the first free time and chooses it with Space
-    tab_to(page, "button.ap-slot:not([disabled])")
+    # WHEN she presses Tab once: the days were one stop, she is on the first free time
+    free_times = page.locator("button.ap-slot:not([disabled])")
+    page.keyboard.press("Tab")
+    assert_focus_visible(page)
+    assert focused_is(page, f"[data-testid='{free_times.first.get_attribute('data-testid')}']")
+    # AND she moves to the second free time with the down arrow and chooses it with Space
+    press_and_check(page, "ArrowDown", free_times.nth(1))
     slot = page.evaluate("document.activeElement.dataset.testid")
     page.keyboard.press("Space")
     expect(page.locator(f"[data-testid='{slot}']")).to_have_attribute("aria-pressed", "true")

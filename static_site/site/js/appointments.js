@@ -120,6 +120,27 @@ function showMap(service) {
   L.marker([point.lat, point.lng], { icon, title: pick(point, "name"), alt: pick(point, "name") }).addTo(map);
 }
 
+// A group of choice buttons (the days, the times) is one stop for Tab: it enters on the chosen
+// button (or the first free one) and leaves the group; the arrow keys move between the free
+// buttons, Home and End to the first and the last (WAI-ARIA's roving tabindex).
+function rovingGroup(list) {
+  const free = () => [...list.querySelectorAll("button:not([disabled])")];
+  const buttons = free();
+  const entry = buttons.find((b) => b.getAttribute("aria-pressed") === "true") || buttons[0];
+  for (const b of buttons) b.tabIndex = b === entry ? 0 : -1;
+  list.addEventListener("keydown", (event) => {
+    const items = free();
+    const at = items.indexOf(document.activeElement);
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[event.key];
+    if (at < 0 || to === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    const target = items[Math.max(0, Math.min(items.length - 1, to))];
+    items[at].tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  });
+}
+
 async function showPicker({ service, appointment = null }) {
   const today = isoDay(new Date());
   let from = today;
@@ -166,6 +187,7 @@ async function showPicker({ service, appointment = null }) {
     replaceChildren(
       picker,
       el("h2", { class: "govgr-heading-m", id: "pick-day-title", tabindex: "-1" }, t("appointments.pick_day")),
+      el("p", { class: "govgr-hint", id: "arrows-hint", "data-testid": "arrows-hint" }, t("appointments.arrows_hint")),
       el("p", {},
         from > today ? el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", "data-testid": "earlier-days", onclick: () => { from = addDays(from, -DAYS_PER_PAGE); render().catch(fail); } }, t("appointments.earlier")) : null,
         " ",
@@ -175,6 +197,7 @@ async function showPicker({ service, appointment = null }) {
              slotButtons.length ? el("ul", { class: "ap-slots" }, slotButtons) : el("p", { class: "govgr-body" }, t("appointments.no_slots"))] : null,
       chosenSlot ? confirmForm() : null,
     );
+    picker.querySelectorAll(".ap-days, .ap-slots").forEach(rovingGroup);
     if (focused) (picker.querySelector(`[data-testid="${focused}"]:not([disabled])`) || $("pick-day-title")).focus();
   }
 
