@@ -100,21 +100,28 @@ def _effective(service: Any, row: StaffingDay | None) -> int:
     return max(0, min(configured, int(row.present) + len(row.covers or [])))
 
 
+def _staffing_day(service: Any, day: str) -> StaffingDay | None:
+    try:
+        return StaffingDay.get(service.service_id, day)
+    except StaffingDay.DoesNotExist:
+        return None
+
+
 def capacity_for(service: Any, day: str) -> int:
     """The capacity of each slot of ``service`` on ``day`` (YYYY-MM-DD) given the staff present."""
-    try:
-        row = StaffingDay.get(service.service_id, day)
-    except StaffingDay.DoesNotExist:
-        row = None
-    return _effective(service, row)
+    return _effective(service, _staffing_day(service, day))
 
 
 def publish(service: Any, day: str) -> int:
     """Write ``day``'s capacity for the staff present on the service's slots, where booking and
     availability read it; returns it."""
+    return _publish(service, day, _staffing_day(service, day))
+
+
+def _publish(service: Any, day: str, row: StaffingDay | None) -> int:
     from chalicelib.services import appointments
 
-    capacity = capacity_for(service, day)
+    capacity = _effective(service, row)
     appointments.set_staffed_capacity(service, day, capacity)
     return capacity
 
@@ -154,8 +161,7 @@ def set_assignments(staff: Any, service_id: str, numbers: list[str]) -> list[dic
     days: set[str] = set()
     for n in current | set(numbers):
         days |= _absent_days(n, _today())
-    for day in sorted(days):
-        recompute(service, day)
+    recompute_days(service, sorted(days))
     return assigned(staff, service_id)
 
 
@@ -167,48 +173,76 @@ def _employee(number: str) -> Employee:
         raise NotFound(f"No employee {number}.", code="employee_not_found") from None
 
 
-def _absences_of(number: str, until_day: str) -> list[Absence]:
-    return list(Absence.by_employee.query(number, Absence.start_day <= until_day))
+def _absences_between(number: str, first_day: str, last_day: str) -> list[Absence]:
+    """The employee's absences touching ``first_day`` .. ``last_day``: one Query, bounded (an
+    absence lasts at most ``MAX_ABSENCE_DAYS``, so none starting earlier can reach the range)
+    however long the employee's history."""
+    earliest = (date.fromisoformat(first_day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
+    rows = Absence.by_employee.query(number, Absence.start_day.between(earliest, last_day))
+    return [a for a in rows if a.end_day >= first_day]
 
 
 def _absent_on(number: str, day: str) -> bool:
-    return any(a.end_day >= day for a in _absences_of(number, day))
+    return bool(_absences_between(number, day, day))
 
 
 def _absent_days(number: str, from_day: str) -> set[str]:
+    """The days from ``from_day`` on when the employee is absent (one Query, past absences that
+    cannot reach ``from_day`` left unread)."""
+    earliest = (date.fromisoformat(from_day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
     days: set[str] = set()
-    for a in Absence.by_employee.query(number):
+    for a in Absence.by_employee.query(number, Absence.start_day >= earliest):
         if a.end_day >= from_day:
-            days.update(d for d in _days(max(a.start_day, from_day), a.end_day))
+            days.update(_days(max(a.start_day, from_day), a.end_day))
     return days
+
+
+def _absent_in_department(department_id: str, day: str) -> set[str]:
+    """Who of the department is absent on ``day``: one Query, bounded like ``_absences_between``."""
+    earliest = (date.fromisoformat(day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
+    rows = Absence.by_department.query(department_id, Absence.start_day.between(earliest, day))
+    return {a.employee_number for a in rows if a.end_day >= day}
 
 
 def recompute(service: Any, day: str) -> StaffingDay | None:
     """Count the staff of ``service`` present on ``day``; keep a ``StaffingDay`` only if it differs."""
+    return recompute_days(service, [day])[day]
+
+
+def recompute_days(service: Any, days: list[str]) -> dict[str, StaffingDay | None]:
+    """``recompute`` for several days with the reads of one: the service's staff (1 Query), each
+    one's absences over the whole range (1 Query each) and the range's ``StaffingDay`` items
+    (1 Query); then per day only the writes that change something, and the publishing."""
+    if not days:
+        return {}
+    first, last = min(days), max(days)
     staff_numbers = [a.employee_number for a in ServiceAssignment.query(service.service_id)]
-    absent = sorted(n for n in staff_numbers if _absent_on(n, day))
-    try:
-        row = StaffingDay.get(service.service_id, day)
-    except StaffingDay.DoesNotExist:
-        row = None
-    covers = list(row.covers or []) if row else []
-    if not absent and not covers:
-        if row:
-            row.delete()
-            publish(service, day)
-        return None
-    row = StaffingDay(
-        service.service_id,
-        day,
-        assigned=len(staff_numbers),
-        present=len(staff_numbers) - len(absent),
-        absent=absent,
-        covers=covers,
-        updated_at=utcnow(),
-    )
-    row.save()
-    publish(service, day)
-    return row
+    absences = {n: _absences_between(n, first, last) for n in staff_numbers}
+    rows = {r.day: r for r in StaffingDay.query(service.service_id, StaffingDay.day.between(first, last))}
+    out: dict[str, StaffingDay | None] = {}
+    for day in sorted(set(days)):
+        absent = sorted(n for n in staff_numbers if any(a.start_day <= day <= a.end_day for a in absences[n]))
+        row = rows.get(day)
+        covers = list(row.covers or []) if row else []
+        if not absent and not covers:
+            if row:
+                row.delete()
+                _publish(service, day, None)
+            out[day] = None
+            continue
+        row = StaffingDay(
+            service.service_id,
+            day,
+            assigned=len(staff_numbers),
+            present=len(staff_numbers) - len(absent),
+            absent=absent,
+            covers=covers,
+            updated_at=utcnow(),
+        )
+        row.save()
+        _publish(service, day, row)
+        out[day] = row
+    return out
 
 
 def _day(value: str, field: str) -> date:
@@ -282,23 +316,22 @@ def _follow(number: str, days: list[str]) -> list[dict[str, Any]]:
 
     today = _today()
     flagged: list[dict[str, Any]] = []
+    coming = [day for day in days if day >= today]
     for assignment in ServiceAssignment.by_employee.query(number):
         service = appointments.get_service(assignment.service_id, fresh=True, include_inactive=True)
-        for day in days:
-            if day < today:
-                continue
-            recompute(service, day)
-            flagged += [public_flag(f) for f in flag_excess(service, day)]
+        rows = recompute_days(service, coming)
+        for day in coming:
+            capacity = _effective(service, rows[day])
+            flagged += [public_flag(f) for f in flag_excess(service, day, capacity)]
     return flagged
 
 
-def flag_excess(service: Any, day: str) -> list[CapacityFlag]:
-    """Flag the appointments beyond each slot's capacity on ``day`` (latest booked first); clear
-    open flags of slots that fit again. Returns the new flags."""
+def flag_excess(service: Any, day: str, capacity: int) -> list[CapacityFlag]:
+    """Flag the appointments beyond ``capacity`` in each slot on ``day`` (latest booked first);
+    clear open flags of slots that fit again. Returns the new flags."""
     from chalicelib.models.appointment_slots import Slot
     from chalicelib.models.appointments import Appointment
 
-    capacity = capacity_for(service, day)
     new: list[CapacityFlag] = []
     slots = Slot.query(service.service_id, Slot.start.between(f"{day}T00:00", f"{day}T23:59"))
     for slot in slots:
@@ -459,10 +492,11 @@ def suggestions(flag: CapacityFlag, limit: int = 8) -> dict[str, Any]:
         result = {"days": []}
     slots = [s["start"] for d in result["days"] for s in d["slots"] if s["remaining"] > 0][:limit]
     serving = {a.employee_number for a in ServiceAssignment.query(flag.service_id)}
+    away = _absent_in_department(flag.department_id, flag.day)
     colleagues = [
         {"employee_number": e.employee_number, "full_name": e.full_name}
         for e in Emp.by_department.query(flag.department_id)
-        if e.active and e.employee_number not in serving and not _absent_on(e.employee_number, flag.day)
+        if e.active and e.employee_number not in serving and e.employee_number not in away
     ][:limit]
     return {"slots": slots, "colleagues": colleagues}
 

@@ -146,6 +146,57 @@ def test_removing_the_absence_brings_capacity_back_and_clears_flags(client, make
     assert CapacityFlag.get(booked[1].appointment_id).status == "cleared"
 
 
+def test_a_long_absence_reads_each_colleagues_absences_once_and_no_old_ones(
+    client, make_staff, kep, monkeypatch
+):
+    from chalicelib.models.staffing import Absence, StaffingDay
+    from chalicelib.services import staffing
+
+    service, day, _ = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    _served_by_e1_e2(client, manager, service)
+    # GIVEN E1 has years of past leave on file
+    first = date.fromisoformat(day)
+    for n in range(30):
+        start = (first - timedelta(days=400 + 40 * n)).isoformat()
+        Absence(
+            f"old{n}",
+            employee_number="E1",
+            department_id="kep",
+            kind="leave",
+            start_day=start,
+            end_day=start,
+            created_by="hr",
+        ).save()
+    queried, items, staffing_gets = [], [], []
+    real_query, real_get = Absence.by_employee.query, StaffingDay.get
+
+    def spy(number, *args, **kwargs):
+        queried.append(number)
+        for row in real_query(number, *args, **kwargs):
+            items.append(row.absence_id)
+            yield row
+
+    monkeypatch.setattr(Absence.by_employee, "query", spy)
+    monkeypatch.setattr(
+        StaffingDay, "get", classmethod(lambda cls, *a, **k: staffing_gets.append(a) or real_get(*a, **k))
+    )
+    # WHEN E1 is away for two weeks
+    last = (first + timedelta(days=13)).isoformat()
+    body = {"employee_number": "E1", "kind": "leave", "start_day": day, "end_day": last}
+    resp = client.http.post("/api/staff/absences", headers=manager, body=json.dumps(body))
+    assert resp.status_code == 200, resp.json_body
+    # THEN each of the service's staff had their absences read once for all fourteen days,
+    # none of the old ones, and no day's staffing was read one by one
+    assert sorted(queried) == ["E1", "E2"]
+    assert [i for i in items if i.startswith("old")] == []
+    assert staffing_gets == []
+    # AND every one of those days has the capacity of one person, the day after two
+    monkeypatch.undo()
+    assert {staffing.capacity_for(service, d) for d in staffing._days(day, last)} == {1}
+    assert staffing.capacity_for(service, (first + timedelta(days=14)).isoformat()) == 2
+
+
 def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, make_staff, kep):
     from chalicelib.models.staffing import Absence
 
