@@ -180,17 +180,29 @@ def _take_slot(tx: Any, service: Service, key: str) -> None:
     )
 
 
-def set_staffed_capacity(service: Service, day: str, capacity: int) -> None:
+def set_staffed_capacity(service: Service, day: str, capacity: int) -> int:
     """Write the capacity for the staff present on every slot of ``service`` on ``day`` (removed
     when it is the configured one again). Bookings already made stay; staffing flags those beyond it.
+    One Query reads the day's slot items; only those whose value changes are written (a day that
+    does not change writes nothing, and no empty item is made to remove a value it never had).
+    Returns the number of items written.
     Limitation: a slot added to that day later (hours changed) has the configured capacity until
     the day's staffing is next recomputed."""
-    for slot in schedule.day_slots(service, date.fromisoformat(day)):
-        item = Slot(service.service_id, slot.key)
-        if capacity >= int(service.capacity):
-            item.update(actions=[Slot.staffed.remove()])
-        else:
-            item.update(actions=[Slot.staffed.set(capacity)])
+    wanted = None if capacity >= int(service.capacity) else capacity
+    existing = {
+        item.start: (int(item.staffed) if item.staffed is not None else None)
+        for item in Slot.query(service.service_id, Slot.start.between(f"{day}T00:00", f"{day}T23:59"))
+    }
+    keys = [slot.key for slot in schedule.day_slots(service, date.fromisoformat(day))]
+    keys += sorted(set(existing) - set(keys))  # slots of hours since changed keep no stale value
+    written = 0
+    for key in keys:
+        if existing.get(key) == wanted:
+            continue
+        action = Slot.staffed.remove() if wanted is None else Slot.staffed.set(wanted)
+        Slot(service.service_id, key).update(actions=[action])
+        written += 1
+    return written
 
 
 def _release_slot(tx: Any, service_id: str, key: str) -> None:

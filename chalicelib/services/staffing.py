@@ -333,10 +333,16 @@ def flag_excess(service: Any, day: str, capacity: int) -> list[CapacityFlag]:
     from chalicelib.models.appointments import Appointment
 
     new: list[CapacityFlag] = []
-    slots = Slot.query(service.service_id, Slot.start.between(f"{day}T00:00", f"{day}T23:59"))
-    for slot in slots:
+    day_range = (f"{day}T00:00", f"{day}T23:59")
+    open_flags: dict[str, list[CapacityFlag]] = {}
+    for flag in _open_flags(
+        service.department_id, service.service_id, CapacityFlag.start.between(*day_range)
+    ):
+        open_flags.setdefault(flag.start, []).append(flag)
+    for slot in Slot.query(service.service_id, Slot.start.between(*day_range)):
         if int(slot.booked or 0) <= capacity:
-            _clear(service.department_id, service.service_id, slot.start)
+            for flag in open_flags.get(slot.start, []):
+                _resolve(flag, "cleared", None, "capacity restored")
             continue
         active = [
             a
@@ -371,13 +377,17 @@ def flag_excess(service: Any, day: str, capacity: int) -> list[CapacityFlag]:
     return new
 
 
-def _clear(department_id: str, service_id: str, start: str) -> None:
-    rows = CapacityFlag.by_department_status.query(
-        f"{department_id}#open",
-        CapacityFlag.start == start,
-        filter_condition=CapacityFlag.service_id == service_id,
+def _open_flags(department_id: str, service_id: str, start_condition: Any) -> list[CapacityFlag]:
+    """The service's open flags whose slot start meets ``start_condition`` (one Query)."""
+    return list(
+        CapacityFlag.by_department_status.query(
+            f"{department_id}#open", start_condition, filter_condition=CapacityFlag.service_id == service_id
+        )
     )
-    for flag in rows:
+
+
+def _clear(department_id: str, service_id: str, start: str) -> None:
+    for flag in _open_flags(department_id, service_id, CapacityFlag.start == start):
         _resolve(flag, "cleared", None, "capacity restored")
 
 

@@ -149,7 +149,7 @@ def test_removing_the_absence_brings_capacity_back_and_clears_flags(client, make
 def test_a_long_absence_reads_each_colleagues_absences_once_and_no_old_ones(
     client, make_staff, kep, monkeypatch
 ):
-    from chalicelib.models.staffing import Absence, StaffingDay
+    from chalicelib.models.staffing import Absence, CapacityFlag, StaffingDay
     from chalicelib.services import staffing
 
     service, day, _ = kep
@@ -178,6 +178,13 @@ def test_a_long_absence_reads_each_colleagues_absences_once_and_no_old_ones(
             yield row
 
     monkeypatch.setattr(Absence.by_employee, "query", spy)
+    flag_queries = []
+    real_flags = CapacityFlag.by_department_status.query
+    monkeypatch.setattr(
+        CapacityFlag.by_department_status,
+        "query",
+        lambda *a, **k: flag_queries.append(a) or real_flags(*a, **k),
+    )
     monkeypatch.setattr(
         StaffingDay, "get", classmethod(lambda cls, *a, **k: staffing_gets.append(a) or real_get(*a, **k))
     )
@@ -191,10 +198,47 @@ def test_a_long_absence_reads_each_colleagues_absences_once_and_no_old_ones(
     assert sorted(queried) == ["E1", "E2"]
     assert [i for i in items if i.startswith("old")] == []
     assert staffing_gets == []
+    # AND the open flags were read once per day, not once per slot
+    assert len(flag_queries) == 14
     # AND every one of those days has the capacity of one person, the day after two
     monkeypatch.undo()
     assert {staffing.capacity_for(service, d) for d in staffing._days(day, last)} == {1}
     assert staffing.capacity_for(service, (first + timedelta(days=14)).isoformat()) == 2
+
+
+def test_staffed_capacity_writes_only_the_slots_that_change_and_leaves_no_empty_items(
+    client, make_staff, kep
+):
+    from chalicelib.models.appointment_slots import Slot
+    from chalicelib.services import appointments, staffing
+
+    service, day, _ = kep
+    manager = {**bearer(make_staff("manager", "kep")), **JSON}
+    _served_by_e1_e2(client, manager, service)
+
+    def items():
+        rows = Slot.query(service.service_id, Slot.start.between(f"{day}T00:00", f"{day}T23:59"))
+        return {r.start[11:]: (int(r.booked or 0), r.staffed) for r in rows}
+
+    booked_only = items()
+    assert booked_only == {"09:00": (2, None), "10:00": (1, None)}
+    # WHEN E1 is away: every slot of the day carries the lowered capacity
+    added = _absence(client, manager, "E1", day).json_body
+    lowered = items()
+    assert len(lowered) == len(appointments.schedule.day_slots(service, date.fromisoformat(day)))
+    assert {staffed for _, staffed in lowered.values()} == {1}
+    # AND publishing the same day again writes nothing
+    assert appointments.set_staffed_capacity(service, day, staffing.capacity_for(service, day)) == 0
+    # WHEN E1 is back THEN the value is gone from every slot, and the slots nobody booked that
+    # were made only to hold it are left empty of everything but their keys and zero bookings
+    absence_id = added["absence"]["absence_id"]
+    assert client.http.delete(f"/api/staff/absences/{absence_id}", headers=manager).status_code == 200
+    back = items()
+    assert {staffed for _, staffed in back.values()} == {None}
+    assert {k: v for k, v in back.items() if v[0]} == booked_only
+    # AND a day that never changed writes nothing at all
+    other = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    assert appointments.set_staffed_capacity(service, other, int(service.capacity)) == 0
 
 
 def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, make_staff, kep):
