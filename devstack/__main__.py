@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,23 +18,34 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    # Ctrl-C and SIGTERM while starting interrupt the start (what started is stopped below); once
+    # serving, they only set ``stopping``, so a signal can never land in the middle of stopping.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
 
     from devstack.stack import LocalStack
 
-    stack = LocalStack(port=args.port, host=args.host, seed=not args.no_seed).start()
-    print(
-        f"\nDimotis local stack on {stack.url}\n"
-        f"  citizens' site   {stack.url}/\n"
-        f"  staff site       {stack.url}/admin/\n"
-        f"  API              {stack.url}/api/health   {stack.url}/api/openapi.json\n"
-        f"  dev outbox       {stack.url}/dev/outbox   streams {stack.url}/dev/streams\n"
-        "Ctrl-C stops everything.\n",
-        flush=True,
-    )
+    stack = LocalStack(port=args.port, host=args.host, seed=not args.no_seed)
+    stopping = threading.Event()
     try:
-        stack.serve_forever()
+        stack.start()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+        print(
+            f"\nDimotis local stack on {stack.url}\n"
+            f"  citizens' site   {stack.url}/\n"
+            f"  staff site       {stack.url}/admin/\n"
+            f"  API              {stack.url}/api/health   {stack.url}/api/openapi.json\n"
+            f"  dev outbox       {stack.url}/dev/outbox   streams {stack.url}/dev/streams\n"
+            "Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        stack.serve_forever(stopping)
+    except KeyboardInterrupt:
+        pass
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+        print("stopping...", flush=True)
         stack.stop()
         print("stopped", flush=True)
     return 0

@@ -29,9 +29,20 @@ class BackgroundLoop:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5) -> None:
+        self.request_stop()
+        self.join(timeout)
+
+    def request_stop(self) -> None:
+        """Ask the loop to end after its current step (returns at once)."""
         self._stop.set()
-        self._thread.join(timeout=5)
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the loop to end; whether it did (a daemon thread
+        still in a long step does not keep the process alive)."""
+        if self._thread.is_alive():
+            self._thread.join(timeout=max(timeout, 0))
+        return not self._thread.is_alive()
 
     def alive(self) -> bool:
         """Running, and it went round within the last ten seconds."""

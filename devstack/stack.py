@@ -236,23 +236,34 @@ class LocalStack:
             "set_aside": list(self.pump.set_aside),
         }
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, stopping: threading.Event | None = None) -> None:
+        """Serve until ``stopping`` is set (or Ctrl-C, when no event is given)."""
+        stopping = stopping or threading.Event()
         try:
-            while self._http_thread and self._http_thread.is_alive():
-                self._http_thread.join(timeout=0.5)
+            while self._http_thread and self._http_thread.is_alive() and not stopping.is_set():
+                stopping.wait(0.5)
         except KeyboardInterrupt:
             pass
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """Stop every part: the loops are all asked at once and given ``timeout`` seconds together
+        (each ends after its current step; one still busy is a daemon thread and does not keep the
+        process alive), then the HTTP server and moto."""
         from chalicelib.services import health
 
+        started = time.monotonic()
         for name in ("stream_pump", "queue_poller", "scheduler"):
             health.unregister(name)
-        for part in (self.scheduler, self.poller, self.pump):
-            if part is not None:
-                part.stop()
+        loops = [part for part in (self.scheduler, self.poller, self.pump) if part is not None]
+        for part in loops:
+            part.request_stop()
+        for part in loops:
+            if not part.join(timeout - (time.monotonic() - started)):
+                log.warning("%s still busy after %.0fs; it ends with the process", part.thread_name, timeout)
         if self.http is not None:
-            self.http.shutdown()
+            if self._http_thread is not None and self._http_thread.is_alive():
+                self.http.shutdown()
+            self.http.server_close()
         if self.moto is not None:
             self.moto.stop()
         for path in (state_file(self.port), state_file()):

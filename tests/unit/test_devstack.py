@@ -168,3 +168,46 @@ def test_moto_sqs_patch_answers_as_moto_does_and_reads_attributes_one_at_a_time(
     # AND the answers over the API are unchanged
     got = sqs.get_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName="q")["QueueUrl"], AttributeNames=["All"])
     assert json.loads(got["Attributes"]["RedrivePolicy"])["deadLetterTargetArn"] == dlq_arn
+
+
+def test_stopping_the_stack_asks_every_loop_at_once_and_does_not_wait_on_a_stuck_step():
+    import threading
+
+    from devstack.loop import BackgroundLoop
+    from devstack.stack import LocalStack
+
+    release = threading.Event()
+    entered = []
+
+    class Stuck(BackgroundLoop):
+        thread_name = "stuck"
+
+        def step(self):
+            entered.append(self)
+            release.wait()  # a step that does not end by itself (a long handler, a slow moto)
+            return False
+
+    class Idle(BackgroundLoop):
+        thread_name = "idle"
+
+        def step(self):
+            return False
+
+    stack = LocalStack(seed=False)
+    stack.scheduler, stack.pump = Stuck(0.01).start(), Stuck(0.01).start()
+    stack.poller = Idle(0.01).start()
+    while len(entered) < 2:
+        threading.Event().wait(0.01)
+    try:
+        # WHEN the stack stops while two loops are in the middle of a step
+        stack.stop(timeout=0.2)
+        # THEN it returned: every loop was asked, the idle one ended, the stuck ones were left
+        # as the daemon threads they are (they end with the process)
+        assert all(part._stop.is_set() for part in (stack.scheduler, stack.pump, stack.poller))
+        assert not stack.poller._thread.is_alive()
+        assert stack.scheduler._thread.is_alive() and stack.scheduler._thread.daemon
+    finally:
+        release.set()
+    # AND once their step ends they do not start another
+    assert stack.scheduler.join(5) and stack.pump.join(5)
+    assert len(entered) == 2
