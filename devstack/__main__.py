@@ -18,18 +18,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    # Ctrl-C and SIGTERM while starting interrupt the start (what started is stopped below); once
-    # serving, they only set ``stopping``, so a signal can never land in the middle of stopping.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C (or SIGTERM) sets ``stopping``: the start ends at its next step, serving ends at once,
+    # and the stop is never cut short by it. A second Ctrl-C interrupts whatever runs.
+    stopping = threading.Event()
+
+    def on_signal(*_: object) -> None:
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        stopping.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
 
     from devstack.stack import LocalStack
 
     stack = LocalStack(port=args.port, host=args.host, seed=not args.no_seed)
-    stopping = threading.Event()
     try:
-        stack.start()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stopping.set())
+        stack.start(stopping)
         print(
             f"\nDimotis local stack on {stack.url}\n"
             f"  citizens' site   {stack.url}/\n"
@@ -43,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stopping.set())
-        print("stopping...", flush=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):  # the stop is bounded; another Ctrl-C forces it
+            signal.signal(sig, lambda *_: os._exit(130))
+        print("stopping... (Ctrl-C again to force)", flush=True)
         stack.stop()
         print("stopped", flush=True)
     return 0

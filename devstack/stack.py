@@ -152,10 +152,19 @@ class LocalStack:
         self._http_thread: threading.Thread | None = None
         self.url = ""
 
-    def start(self) -> LocalStack:
+    def start(self, stopping: threading.Event | None = None) -> LocalStack:
+        """Start every part. When ``stopping`` is set meanwhile (Ctrl-C), the start ends at the
+        next step with ``KeyboardInterrupt``; ``stop()`` then stops what had started."""
         from werkzeug.serving import make_server
 
+        stopping = stopping or threading.Event()
+
+        def checkpoint() -> None:
+            if stopping.is_set():
+                raise KeyboardInterrupt
+
         started = time.time()
+        checkpoint()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         if not self.endpoint:
             from devstack.moto_server import MotoServer
@@ -175,13 +184,16 @@ class LocalStack:
 
         from chalicelib.models import all_models, create_all_tables
 
+        checkpoint()
         create_all_tables()
+        checkpoint()
         apply_environment(provision(self.endpoint))
         self._write_state()
         if self.seed:
             from devstack.demo import seed_all
 
-            seed_all()
+            seed_all(between=checkpoint)
+        checkpoint()
 
         from app import app as chalice_app
         from chalicelib.queues import QUEUES
@@ -217,6 +229,7 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._http_thread = threading.Thread(target=self.http.serve_forever, name="http", daemon=True)
         self._http_thread.start()
+        checkpoint()
         log.info("local stack ready in %.1fs at %s", time.time() - started, self.url)
         return self
 
