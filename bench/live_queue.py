@@ -13,7 +13,6 @@ does not.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.latency import summary  # noqa: E402
+from bench.latency import print_report, summary  # noqa: E402
 
 POINT = "dimotologio"
 QUEUE = "dimotologio-A"
@@ -79,11 +78,7 @@ def main() -> None:
         }
     finally:
         stop_stack(stack)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for name, value in report.items():
-            print(f"{name:24} {value}")
+    print_report(report, args.json)
 
 
 if __name__ == "__main__":
