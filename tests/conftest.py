@@ -290,8 +290,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Every expect() waits up to 15 s (Playwright's default is 5 s), as pages and actions do: a
+    # browser test checks what shows, never how soon (two workers and two browsers share 2 cores).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
