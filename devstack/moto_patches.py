@@ -7,14 +7,31 @@ three times per name). A fan-out of 10,000 messages was then quadratic: a ``rece
 over a second at 9,500 waiting messages (``bench/exposure.py``). SQS has no such cost.
 
 The patches keep moto's behaviour and answers: attributes are computed when read, one at a time,
-and the retention check reads the one attribute it needs. Applied once, by ``MotoServer``.
+and the retention check reads the one attribute it needs.
+
+DynamoDB: ``TransactWriteItems`` honours ``ClientRequestToken`` as DynamoDB does (moto ignores it).
+botocore fills the token in on every call and resends the same one when it retries, e.g. after a
+read timeout; DynamoDB answers a resend of a transaction that went through with success and
+changes nothing. Without it, on a loaded local stack a booking whose first send had gone through
+failed its own resend on its conditions ("already booked", "slot full"). Kept: successes, ten
+minutes, the same items (a different request with a used token gets
+``IdempotentParameterMismatchException``).
+
+Applied once, by ``MotoServer``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+TOKEN_SECONDS = 600  # how long DynamoDB keeps a ClientRequestToken
+_tokens: dict[str, tuple[str, float]] = {}  # token -> (digest of the items, when it went through)
+_tokens_lock = threading.Lock()
 
 _applied = False
 original_attributes: Any = None  # moto's own ``Queue.attributes`` property, for comparison
@@ -64,4 +81,41 @@ def apply() -> None:
 
     Queue.attributes = property(LazyQueueAttributes)  # type: ignore[assignment]
     SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
+    _patch_transaction_tokens()
     _applied = True
+
+
+def _patch_transaction_tokens() -> None:
+    from moto.core.responses import ActionResult
+    from moto.dynamodb.exceptions import DynamodbException
+    from moto.dynamodb.responses import DynamoHandler
+
+    class IdempotentParameterMismatch(DynamodbException):
+        def __init__(self) -> None:
+            super().__init__(
+                "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                message="The ClientRequestToken was used before with a different request.",
+            )
+
+    original = DynamoHandler.transact_write_items
+
+    def transact_write_items(self: Any) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return original(self)
+        digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
+        now = time.time()
+        with _tokens_lock:
+            for old in [t for t, (_, at) in _tokens.items() if now - at > TOKEN_SECONDS]:
+                del _tokens[old]
+            seen = _tokens.get(token)
+        if seen is not None:
+            if seen[0] != digest:
+                raise IdempotentParameterMismatch()
+            return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})  # changes nothing
+        result = original(self)  # raises when cancelled: a resend of a failure runs again
+        with _tokens_lock:
+            _tokens[token] = (digest, now)
+        return result
+
+    DynamoHandler.transact_write_items = transact_write_items

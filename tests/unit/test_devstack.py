@@ -31,14 +31,20 @@ class FakeStreams:
 
     def get_records(self, ShardIterator, Limit):
         start = int(ShardIterator)
-        page = self.records[start:start + Limit]
+        page = self.records[start : start + Limit]
         return {"Records": page, "NextShardIterator": str(start + len(page))}
 
 
 def _pump_with(handler, table, records):
     fake = FakeStreams(table, records)
-    pump = StreamPump([table], lambda _t: handler, region="eu-central-1", backoff_seconds=0,
-                      max_attempts=3, clients=(fake, fake))
+    pump = StreamPump(
+        [table],
+        lambda _t: handler,
+        region="eu-central-1",
+        backoff_seconds=0,
+        max_attempts=3,
+        clients=(fake, fake),
+    )
     pump._discover()
     return pump
 
@@ -53,15 +59,27 @@ def test_pump_delivers_lambda_shaped_records():
     from chalicelib.models.citizens import Citizen
 
     batches = []
-    pump = _pump_with(lambda event, ctx: batches.append(event) or {"batchItemFailures": []},
-                      Citizen.Meta.table_name, _citizen_records("123456789"))
+    pump = _pump_with(
+        lambda event, ctx: batches.append(event) or {"batchItemFailures": []},
+        Citizen.Meta.table_name,
+        _citizen_records("123456789"),
+    )
     pump.pump_once()
     record = batches[0]["Records"][0]
-    assert set(record) >= {"eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb",
-                           "eventSourceARN"}
+    assert set(record) >= {
+        "eventID",
+        "eventName",
+        "eventVersion",
+        "eventSource",
+        "awsRegion",
+        "dynamodb",
+        "eventSourceARN",
+    }
     assert record["eventSource"] == "aws:dynamodb"
     assert record["dynamodb"]["Keys"] == {"taxid": {"S": "123456789"}}
-    assert {"SequenceNumber", "SizeBytes", "StreamViewType", "ApproximateCreationDateTime"} <= set(record["dynamodb"])
+    assert {"SequenceNumber", "SizeBytes", "StreamViewType", "ApproximateCreationDateTime"} <= set(
+        record["dynamodb"]
+    )
     assert pump.stats[Citizen.Meta.table_name].delivered == 1
 
 
@@ -81,7 +99,9 @@ def test_poison_record_is_set_aside_and_does_not_block_the_rest():
                 processed.append(taxid)
         return {"batchItemFailures": failures}
 
-    pump = _pump_with(handler, Citizen.Meta.table_name, _citizen_records("111111111", "222222222", "333333333"))
+    pump = _pump_with(
+        handler, Citizen.Meta.table_name, _citizen_records("111111111", "222222222", "333333333")
+    )
     # WHEN the pump runs a few rounds
     for _ in range(6):
         pump.pump_once()
@@ -111,7 +131,9 @@ def test_poller_deletes_done_messages_and_leaves_failed_ones(aws):
                 failures.append({"itemIdentifier": rec["messageId"]})
         return {"batchItemFailures": failures}
 
-    poller = QueuePoller({"q": (url, "arn:aws:sqs:eu-central-1:123456789012:q", handler)}, region="eu-central-1")
+    poller = QueuePoller(
+        {"q": (url, "arn:aws:sqs:eu-central-1:123456789012:q", handler)}, region="eu-central-1"
+    )
     poller.poll_once()
     left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
     assert sorted(seen) == [0, 1, 2]
@@ -163,10 +185,14 @@ def test_moto_sqs_patch_answers_as_moto_does_and_reads_attributes_one_at_a_time(
         assert dict(lazy) == moto_patches.original_attributes.fget(queue)
     # AND reading one attribute does not count the messages (what made moto quadratic)
     counted = []
-    monkeypatch.setattr(Queue, "approximate_number_of_messages", property(lambda self: counted.append(1) or 0))
+    monkeypatch.setattr(
+        Queue, "approximate_number_of_messages", property(lambda self: counted.append(1) or 0)
+    )
     assert backend.get_queue("q").attributes.get("MessageRetentionPeriod") == 345600 and counted == []
     # AND the answers over the API are unchanged
-    got = sqs.get_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName="q")["QueueUrl"], AttributeNames=["All"])
+    got = sqs.get_queue_attributes(
+        QueueUrl=sqs.get_queue_url(QueueName="q")["QueueUrl"], AttributeNames=["All"]
+    )
     assert json.loads(got["Attributes"]["RedrivePolicy"])["deadLetterTargetArn"] == dlq_arn
 
 
@@ -211,3 +237,107 @@ def test_stopping_the_stack_asks_every_loop_at_once_and_does_not_wait_on_a_stuck
     # AND once their step ends they do not start another
     assert stack.scheduler.join(5) and stack.pump.join(5)
     assert len(entered) == 2
+
+
+def test_moto_transactions_honour_the_client_request_token_as_dynamodb_does(aws):
+    """A resend of a transaction that went through (botocore resends with the same token after a
+    read timeout) succeeds and changes nothing; the token with other items is refused; a
+    transaction that failed runs again when resent; without a token nothing changes."""
+    import boto3
+    import pytest
+    from botocore.exceptions import ClientError
+
+    from devstack import moto_patches
+
+    moto_patches.apply()
+    ddb = boto3.client("dynamodb", region_name="eu-central-1")
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    def book(token, who):
+        items = [
+            {
+                "Update": {
+                    "TableName": "t",
+                    "Key": {"k": {"S": "slot"}},
+                    "UpdateExpression": "ADD booked :one",
+                    "ConditionExpression": "attribute_not_exists(booked) OR booked < :cap",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":cap": {"N": "2"}},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": "t",
+                    "Item": {"k": {"S": who}},
+                    "ConditionExpression": "attribute_not_exists(k)",
+                }
+            },
+        ]
+        kwargs = {"ClientRequestToken": token} if token else {}
+        return ddb.transact_write_items(TransactItems=items, **kwargs)
+
+    def booked():
+        return int(ddb.get_item(TableName="t", Key={"k": {"S": "slot"}})["Item"]["booked"]["N"])
+
+    # WHEN a booking goes through and is resent with its token THEN the resend succeeds, once booked
+    book("token-a", "anna")
+    book("token-a", "anna")
+    assert booked() == 1
+    # AND the same token for another booking is refused, nothing written
+    with pytest.raises(ClientError) as mismatch:
+        book("token-a", "babis")
+    assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    assert booked() == 1 and "Item" not in ddb.get_item(TableName="t", Key={"k": {"S": "babis"}})
+    # AND without a token, the same booking again fails on its conditions, as before
+    with pytest.raises(ClientError) as again:
+        book(None, "anna")
+    assert again.value.response["Error"]["Code"] == "TransactionCanceledException"
+    # AND a transaction that failed is run again when resent (here: after room was made)
+    book("token-b", "babis")
+    with pytest.raises(ClientError):
+        book("token-c", "chris")  # full: 2 of 2
+    ddb.update_item(
+        TableName="t",
+        Key={"k": {"S": "slot"}},
+        UpdateExpression="ADD booked :m",
+        ExpressionAttributeValues={":m": {"N": "-1"}},
+    )
+    book("token-c", "chris")
+    assert booked() == 2
+
+
+def test_a_loop_in_a_long_step_is_alive_and_one_stuck_or_silent_is_not():
+    import threading
+    import time
+
+    from devstack.loop import BackgroundLoop
+
+    release, entered = threading.Event(), threading.Event()
+
+    class Busy(BackgroundLoop):
+        def step(self):
+            entered.set()
+            release.wait()  # e.g. the pump delivering many records on a loaded machine
+            return False
+
+    loop = Busy(0.01).start()
+    entered.wait(5)
+    try:
+        # GIVEN the step began a minute ago (the last round as long ago)
+        loop.step_started = loop.last_loop = time.time() - 60
+        # THEN the loop is alive: a long step is work, health must not call it down
+        assert loop.alive()
+        # WHEN the step has run for longer than a loop may be stuck THEN it is not
+        loop.step_started = time.time() - 400
+        assert not loop.alive()
+    finally:
+        release.set()
+        loop.stop()
+    # AND between steps, a loop that has not gone round for ten seconds is not alive either
+    loop.step_started, loop.last_loop = None, time.time() - 11
+    loop._thread = threading.current_thread()  # as if still running
+    assert not loop.alive()
