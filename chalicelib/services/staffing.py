@@ -173,12 +173,16 @@ def _employee(number: str) -> Employee:
         raise NotFound(f"No employee {number}.", code="employee_not_found") from None
 
 
+def _earliest_start(day: str) -> str:
+    """The earliest start of an absence that can reach ``day`` (one lasts at most
+    ``MAX_ABSENCE_DAYS``): the bound that keeps absence Queries from reading years of history."""
+    return (date.fromisoformat(day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
+
+
 def _absences_between(number: str, first_day: str, last_day: str) -> list[Absence]:
-    """The employee's absences touching ``first_day`` .. ``last_day``: one Query, bounded (an
-    absence lasts at most ``MAX_ABSENCE_DAYS``, so none starting earlier can reach the range)
-    however long the employee's history."""
-    earliest = (date.fromisoformat(first_day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
-    rows = Absence.by_employee.query(number, Absence.start_day.between(earliest, last_day))
+    """The employee's absences touching ``first_day`` .. ``last_day``: one Query, bounded however
+    long the employee's history."""
+    rows = Absence.by_employee.query(number, Absence.start_day.between(_earliest_start(first_day), last_day))
     return [a for a in rows if a.end_day >= first_day]
 
 
@@ -189,9 +193,8 @@ def _absent_on(number: str, day: str) -> bool:
 def _absent_days(number: str, from_day: str) -> set[str]:
     """The days from ``from_day`` on when the employee is absent (one Query, past absences that
     cannot reach ``from_day`` left unread)."""
-    earliest = (date.fromisoformat(from_day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
     days: set[str] = set()
-    for a in Absence.by_employee.query(number, Absence.start_day >= earliest):
+    for a in Absence.by_employee.query(number, Absence.start_day >= _earliest_start(from_day)):
         if a.end_day >= from_day:
             days.update(_days(max(a.start_day, from_day), a.end_day))
     return days
@@ -199,8 +202,7 @@ def _absent_days(number: str, from_day: str) -> set[str]:
 
 def _absent_in_department(department_id: str, day: str) -> set[str]:
     """Who of the department is absent on ``day``: one Query, bounded like ``_absences_between``."""
-    earliest = (date.fromisoformat(day) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat()
-    rows = Absence.by_department.query(department_id, Absence.start_day.between(earliest, day))
+    rows = Absence.by_department.query(department_id, Absence.start_day.between(_earliest_start(day), day))
     return {a.employee_number for a in rows if a.end_day >= day}
 
 
@@ -437,10 +439,7 @@ def absences(staff: Any, department_id: str | None, from_day: str | None) -> lis
     department_id = department_id or staff.department_id
     ensure_department(staff, department_id)
     start = (_day(from_day, "from") if from_day else datetime.now(TZ).date() - timedelta(days=30)).isoformat()
-    rows = Absence.by_department.query(
-        department_id,
-        Absence.start_day >= (date.fromisoformat(start) - timedelta(days=MAX_ABSENCE_DAYS)).isoformat(),
-    )
+    rows = Absence.by_department.query(department_id, Absence.start_day >= _earliest_start(start))
     return [public_absence(a) for a in rows if a.end_day >= start]
 
 
