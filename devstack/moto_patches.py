@@ -106,8 +106,9 @@ def _patch_transaction_tokens() -> None:
         digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
         now = time.time()
         with _tokens_lock:
-            for old in [t for t, (_, at) in _tokens.items() if now - at > TOKEN_SECONDS]:
-                del _tokens[old]
+            # tokens are kept in the order they went through: the expired ones are at the front
+            while _tokens and now - next(iter(_tokens.values()))[1] > TOKEN_SECONDS:
+                del _tokens[next(iter(_tokens))]
             seen = _tokens.get(token)
         if seen is not None:
             if seen[0] != digest:
