@@ -2,16 +2,27 @@
 
 from chalice import Chalice
 
+import chalicelib.handlers.alerts as alerts
 import chalicelib.handlers.appointment_events as appointment_events
 import chalicelib.handlers.appointments as appointments
 import chalicelib.handlers.appointments_staff as appointments_staff
-import chalicelib.handlers.alerts as alerts
 import chalicelib.handlers.backoffice as backoffice
 import chalicelib.handlers.staffing as staffing
-from chalicelib.handlers import visits_events, visits_public, visits_staff
 from chalicelib import middleware
-from chalicelib.handlers import open311, requests_citizen, requests_staff
-from chalicelib.handlers import citizen_auth, events, health, queue_public, queue_staff, staff_auth
+from chalicelib.handlers import (
+    citizen_auth,
+    health,
+    open311,
+    queue_public,
+    queue_staff,
+    requests_citizen,
+    requests_staff,
+    staff_auth,
+    table_streams,
+    visits_events,
+    visits_public,
+    visits_staff,
+)
 
 app = Chalice(app_name="dimotis")
 app.experimental_feature_flags.update(["BLUEPRINTS"])
@@ -20,7 +31,7 @@ app.register_middleware(middleware.http, "http")
 app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
 app.register_blueprint(staff_auth.bp)
-app.register_blueprint(events.bp)
+app.register_blueprint(table_streams.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(backoffice.bp)

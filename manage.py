@@ -56,7 +56,7 @@ def cmd_seed(_args) -> int:
 def cmd_create_staff(args) -> int:
     _load_stack_state(required=False)
     from chalicelib.models.org import Employee
-    from chalicelib.services import staff_directory
+    from chalicelib.services.backoffice import staff_directory
 
     created = staff_directory.ensure_user(
         username=args.username, email=args.email, name=args.name,
@@ -71,7 +71,7 @@ def cmd_create_staff(args) -> int:
 def cmd_import_org(args) -> int:
     _load_stack_state(required=False)
     from chalicelib.errors import ApiError
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.backoffice.org_import import import_org
 
     try:
         report = import_org(Path(args.file).read_text(encoding="utf-8-sig"), filename=args.file,
@@ -111,7 +111,7 @@ def cmd_dev_token(args) -> int:
 
 def _citizen_token(taxid: str) -> str:
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import sessions
+    from chalicelib.services.platform import sessions
     from devstack.taxisnet import TEST_TAXPAYERS
 
     try:

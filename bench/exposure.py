@@ -118,7 +118,8 @@ def setup() -> tuple[object, str]:
 
 def seed(total: int, overlap: int, day_d) -> dict:
     from chalicelib.models.visits import Building, Entrance, Visit, Visitor
-    from chalicelib.services import crypto, visits
+    from chalicelib.services.platform import crypto
+    from chalicelib.services.visits import passes as visits
 
     for bid, name in (("bench-a", "Δημαρχείο"), ("bench-b", "ΚΕΠ")):
         Building(
@@ -266,7 +267,7 @@ def main() -> None:
     moto, _ = setup()
     from app import app
     from chalicelib.models.visits import ExposureIncident
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
     from chalicelib.settings import get_settings
     from devstack.lambda_context import LambdaContext
     from tests.events import stream_event, stream_record

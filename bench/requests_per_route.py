@@ -87,7 +87,7 @@ def _cookies(resp: Any) -> dict[str, str]:
 def _book(service_id: str, start: str, taxid: str) -> str:
     from types import SimpleNamespace
 
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     appointment, _ = appointments.book(SimpleNamespace(taxid=taxid, name="BENCH"), service_id, start)
     return appointment.appointment_id
@@ -107,7 +107,7 @@ def _overbook(v: Values) -> None:
 
 def _todays_reference(v: Values, name: str) -> None:
     """An appointment today at the KEP (as the demo's), its reference for a queue check-in."""
-    from chalicelib.services.appointments import reference_for
+    from chalicelib.services.appointments.booking import reference_for
     from devstack.demo.appointments import todays_appointment
 
     appointment = todays_appointment()
@@ -118,7 +118,7 @@ def _todays_reference(v: Values, name: str) -> None:
 
 
 def _walk_ins(v: Values) -> None:
-    from chalicelib.services import queue
+    from chalicelib.services.live_queue import tickets as queue
 
     for prefix in "ABC":
         queue.issue_walk_in("kep-dimarxeio", f"kep-dimarxeio-{prefix}")
@@ -126,7 +126,8 @@ def _walk_ins(v: Values) -> None:
 
 def _call_next(v: Values) -> None:
     """The counter's next ticket, called without being counted (for no-show and transfer)."""
-    from chalicelib.services import queue, staff_auth
+    from chalicelib.services.live_queue import tickets as queue
+    from chalicelib.services.platform import staff_auth
 
     ticket = queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
     v["other_queue"] = next(q for q in v["counter_queues"] if q != ticket.queue_id)
@@ -134,7 +135,7 @@ def _call_next(v: Values) -> None:
 
 def _taxisnet_code(v: Values) -> None:
     """The stand-in Taxisnet's answer to the citizen choosing a test taxpayer."""
-    from chalicelib.services import taxisnet
+    from chalicelib.services.platform import taxisnet
 
     _, headers, _ = STAND_IN.handle(
         "POST",
@@ -639,7 +640,8 @@ def setup() -> tuple[Requests, dict[str, str]]:
 
     mock_aws().start()
     from chalicelib.models import create_all_tables
-    from chalicelib.services import appointments, health, staff_auth
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.platform import health, staff_auth
 
     create_all_tables()
     apply_environment(provision("http://unused"))
@@ -658,7 +660,8 @@ def setup() -> tuple[Requests, dict[str, str]]:
 def round_values(r: int, tokens: dict[str, str]) -> Values:
     """This round's citizens (sessions), day and slots (the r-th open day after the next)."""
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import appointments, sessions
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.platform import sessions
 
     v: Values = {"round": r, "tokens": dict(tokens)}
     for who, taxid in (("citizen", f"90000000{r}"), ("follower", f"91000000{r}")):

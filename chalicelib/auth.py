@@ -12,9 +12,9 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalicelib.errors import Forbidden, Unauthorized
-from chalicelib.services import audit, sessions, staff_auth
-from chalicelib.services.sessions import CitizenSession
-from chalicelib.services.staff_auth import StaffMember
+from chalicelib.services.platform import audit, sessions, staff_auth
+from chalicelib.services.platform.sessions import CitizenSession
+from chalicelib.services.platform.staff_auth import StaffMember
 
 
 def cookies(request: Any) -> dict[str, str]:

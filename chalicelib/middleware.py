@@ -10,7 +10,7 @@ from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger
-from chalicelib.services import audit
+from chalicelib.services.platform import audit
 from chalicelib.validation import check_query
 
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -76,7 +76,7 @@ def _too_large(path: str, is_open311: bool) -> Response:
         return Response(body=error_body("payload_too_large", message), status_code=413)
     import json
 
-    from chalicelib.services import open311
+    from chalicelib.services.requests import open311
 
     fmt = "xml" if path.endswith(".xml") else "json"
     body = open311.error_body([(413, message)], fmt)
@@ -88,7 +88,7 @@ def _too_large(path: str, is_open311: bool) -> Response:
 
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
-    """Every successful staff write goes to the audit log (see ``services/audit.py``)."""
+    """Every successful staff write goes to the audit log (see ``services/platform/audit.py``)."""
     try:
         audit.flush(
             method=event.method,

@@ -136,7 +136,7 @@ class Gateway:
     def _dev(self, method: str, path: str, query_string: str):
         stack = self._stack
         if path in ("/dev/outbox", "/dev/outbox.json"):
-            from chalicelib.services.notifications import recent
+            from chalicelib.services.platform.notifications import recent
 
             rows = recent()
             if path.endswith(".json"):

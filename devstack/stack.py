@@ -61,8 +61,8 @@ def provision(endpoint: str) -> dict[str, str]:
     """Create (or find) what is not a table: Cognito pool, client and groups, SES identity, SQS
     queues with dead-letter queues, KMS key, uploads bucket. Returns the settings they give."""
     from chalicelib.aws import client
-    from chalicelib.queues import QUEUES
     from chalicelib.settings import get_settings
+    from chalicelib.sqs_queues import QUEUES
 
     settings = get_settings()
     env: dict[str, str] = {}
@@ -196,8 +196,8 @@ class LocalStack:
         checkpoint()
 
         from app import app as chalice_app
-        from chalicelib.queues import QUEUES
-        from chalicelib.services import health
+        from chalicelib.services.platform import health
+        from chalicelib.sqs_queues import QUEUES
         from devstack.gateway import Gateway
         from devstack.poller import QueuePoller
         from devstack.pump import StreamPump
@@ -235,7 +235,7 @@ class LocalStack:
 
     def _write_state(self) -> None:
         STATE_DIR.mkdir(exist_ok=True)
-        from chalicelib.queues import QUEUES
+        from chalicelib.sqs_queues import QUEUES
 
         keys = ["AWS_ENDPOINT_URL", "COGNITO_USER_POOL_ID", "COGNITO_CLIENT_ID", "COGNITO_JWKS_URL",
                 "DIMOTIS_PUBLIC_BASE_URL", "DIMOTIS_KMS_KEY_ID", *(q.url_env for q in QUEUES.values())]
@@ -262,7 +262,7 @@ class LocalStack:
         """Stop every part: the loops are all asked at once and given ``timeout`` seconds together
         (each ends after its current step; one still busy is a daemon thread and does not keep the
         process alive), then the HTTP server and moto."""
-        from chalicelib.services import health
+        from chalicelib.services.platform import health
 
         started = time.monotonic()
         for name in ("stream_pump", "queue_poller", "scheduler"):

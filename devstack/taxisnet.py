@@ -1,6 +1,6 @@
 """A stand-in Taxisnet (GSIS OAuth 2.0) for the local stage: authorize (a page to pick a test
 taxpayer), token, and the XML ``userinfo``. It speaks the same protocol as GSIS, so the real
-client code in ``chalicelib/services/taxisnet.py`` runs unchanged against it."""
+client code in ``chalicelib/services/platform/taxisnet.py`` runs unchanged against it."""
 
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ def _moto_jwks(kind: str) -> dict:
 def cognito(aws, monkeypatch):
     """A moto user pool with the staff groups; staff tokens verify against its JWKS."""
     from chalicelib.aws import client
-    from chalicelib.services import staff_auth
+    from chalicelib.services.platform import staff_auth
     from chalicelib.settings import reset_settings
 
     idp = client("cognito-idp")
@@ -126,7 +126,8 @@ STAFF_PASSWORD = "Test-Password-2026!"
 @pytest.fixture
 def make_staff(cognito):
     """``make_staff("clerk", "roads")`` -> a bearer ID token for a new staff member."""
-    from chalicelib.services import staff_auth, staff_directory
+    from chalicelib.services.backoffice import staff_directory
+    from chalicelib.services.platform import staff_auth
 
     counter = {"n": 0}
 
@@ -144,7 +145,7 @@ def make_staff(cognito):
 def make_citizen(aws):
     """``make_citizen("123456789", email=..., mobile=...)`` -> a bearer session token."""
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import sessions
+    from chalicelib.services.platform import sessions
 
     def make(taxid: str = "123456789", **fields) -> str:
         fields.setdefault("first_name", "ΜΑΡΙΑ")

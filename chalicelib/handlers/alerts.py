@@ -4,7 +4,7 @@ from chalice import Blueprint, Rate
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services import alerts
+from chalicelib.services.backoffice import alerts
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)

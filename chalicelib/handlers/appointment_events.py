@@ -1,9 +1,9 @@
 """Appointments, scheduled: reminders 24 hours and 2 hours before (settings), every 15 minutes.
-(The appointments stream reaches ``services/appointment_notices.py`` through the stream router.)"""
+(The appointments stream reaches ``services/appointments/notices.py`` through the stream router.)"""
 
 from chalice import Blueprint, Rate
 
-from chalicelib.services import appointment_notices
+from chalicelib.services.appointments import notices as appointment_notices
 
 bp = Blueprint(__name__)
 

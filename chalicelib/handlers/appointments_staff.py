@@ -7,8 +7,8 @@ from chalice import Blueprint, Response
 from chalicelib.auth import require_staff
 from chalicelib.handlers.appointments import APPOINTMENT, DAY, SERVICE, SERVICES_QUERY, SHORT_ID
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import appointment_documents as documents
-from chalicelib.services import appointments
+from chalicelib.services.appointments import booking as appointments
+from chalicelib.services.appointments import documents
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)

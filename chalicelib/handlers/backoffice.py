@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import audit_search, dashboards, org_chart, org_import
+from chalicelib.services.backoffice import audit_search, dashboards, org_chart, org_import
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)

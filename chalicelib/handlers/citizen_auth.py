@@ -9,7 +9,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import clear_cookie, cookie, cookies, require_citizen
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.openapi import json_response, op, query_param
-from chalicelib.services import citizens, sessions, taxisnet
+from chalicelib.services.platform import citizens, sessions, taxisnet
 from chalicelib.settings import get_settings
 from chalicelib.validation import json_body, validate
 

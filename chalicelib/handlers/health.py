@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import openapi
 from chalicelib.openapi import json_response, op
-from chalicelib.services import health
+from chalicelib.services.platform import health
 
 bp = Blueprint(__name__)
 

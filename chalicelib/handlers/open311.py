@@ -14,7 +14,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.errors import ApiError
 from chalicelib.log import logger
-from chalicelib.services import open311
+from chalicelib.services.requests import open311
 from chalicelib.settings import get_settings
 from chalicelib.validation import query
 

@@ -3,7 +3,8 @@
 from chalice import Blueprint
 
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services import queue, queue_checkin
+from chalicelib.services.live_queue import checkin as queue_checkin
+from chalicelib.services.live_queue import tickets as queue
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)

@@ -6,7 +6,9 @@ from chalice import Blueprint
 from chalicelib.auth import require_staff
 from chalicelib.handlers.queue_public import CHECK_IN, ID
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import queue, queue_checkin, queue_stats
+from chalicelib.services.live_queue import checkin as queue_checkin
+from chalicelib.services.live_queue import stats as queue_stats
+from chalicelib.services.live_queue import tickets as queue
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)

@@ -8,7 +8,9 @@ from chalice import Blueprint
 from chalicelib.auth import optional_citizen, require_citizen
 from chalicelib.errors import ValidationFailed
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import request_photos, request_types, requests
+from chalicelib.services.requests import catalogue as request_types
+from chalicelib.services.requests import photos as request_photos
+from chalicelib.services.requests import workflow as requests
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)

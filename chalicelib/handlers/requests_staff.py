@@ -9,7 +9,10 @@ from chalicelib.errors import Conflict
 from chalicelib.handlers.requests_citizen import ATTRIBUTES, LOCATION, PHOTO_KEYS, PRESIGN, REQUEST_ID
 from chalicelib.models.org import Employee
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import open311, request_photos, request_types, requests
+from chalicelib.services.requests import catalogue as request_types
+from chalicelib.services.requests import open311
+from chalicelib.services.requests import photos as request_photos
+from chalicelib.services.requests import workflow as requests
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)

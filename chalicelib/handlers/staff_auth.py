@@ -5,7 +5,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import clear_cookie, cookie, cookies, require_staff
 from chalicelib.errors import Unauthorized
 from chalicelib.openapi import json_response, op
-from chalicelib.services import staff_auth
+from chalicelib.services.platform import staff_auth
 from chalicelib.settings import get_settings
 from chalicelib.validation import json_body, validate
 

@@ -2,7 +2,8 @@
 
 from chalice import Blueprint, Rate
 
-from chalicelib.services import exposure, visits
+from chalicelib.services.visits import exposure
+from chalicelib.services.visits import passes as visits
 
 bp = Blueprint(__name__)
 

@@ -6,7 +6,8 @@ from chalice import Blueprint, Response
 from chalicelib.auth import require_staff
 from chalicelib.handlers.visits_public import _BUILDING, BUILDING, PASS, REGISTRATION, _register
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services import exposure, visits
+from chalicelib.services.visits import exposure
+from chalicelib.services.visits import passes as visits
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)

@@ -6,7 +6,7 @@ Items are created lazily by the booking transaction (``booked`` ADD 1 on an item
 exist) on the condition ``booked < capacity``; cancellation releases with ADD -1 on ``booked > 0``.
 
 ``staffed``: the slot's capacity lowered by absences of the staff who serve the service, written on
-every slot of a day by ``services/staffing.py`` when that day's staff present change (removed when
+every slot of a day by ``services/backoffice/staffing.py`` when that day's staff present change (removed when
 everyone is back). The booking condition compares ``booked`` with it in the same item, so absences
 cost booking no read and availability stays one Query.
 """

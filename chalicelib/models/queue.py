@@ -106,7 +106,7 @@ class QueueTicket(Model):
 
     ``status``: waiting -> called (-> serving) -> served | no_show; a called ticket may be
     transferred (back to waiting, in another queue). ``order_key`` orders the waiting ones (see
-    ``services/queue.py`` for the rule).
+    ``services/live_queue/tickets.py`` for the rule).
     """
 
     Meta = meta("queue_tickets")

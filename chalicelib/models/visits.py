@@ -14,7 +14,7 @@ Every read the visit log makes is a GetItem or a Query on these keys:
 | was this visitor told about this incident | ``ExposureRecipient`` (incident_id, pass_id) |
 
 Personal data lives only in ``Visitor.contact_*``: the name, mobile and email sealed together with
-envelope encryption (``services/crypto.py``). Everything that concerns a visitor carries a
+envelope encryption (``services/platform/crypto.py``). Everything that concerns a visitor carries a
 DynamoDB TTL (``DIMOTIS_VISIT_TTL_DAYS``, 14 by default); TTL deletes late, so reads skip items
 whose ``expires_at`` has passed (``alive``). Buildings are configuration and do not expire.
 """

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from chalicelib.models.alerts import BOARD, Alert
 from chalicelib.models.staffing import Absence, ServiceAssignment
-from chalicelib.services import org_import, staffing
-from chalicelib.services.holidays import is_holiday
-from chalicelib.services.stats import TZ
+from chalicelib.services.backoffice import org_import, staffing
+from chalicelib.services.backoffice.stats import TZ
+from chalicelib.services.platform.holidays import is_holiday
 from devstack.demo.org import STAFF_PASSWORD
 
 HR_EXPORT = Path(__file__).with_name("hr_export.csv")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.models.org import Department, Directorate, Employee
-from chalicelib.services import staff_directory
+from chalicelib.services.backoffice import staff_directory
 
 STAFF_PASSWORD = "Demo-Dimotis-2026!"
 

@@ -1,7 +1,7 @@
 """The AWS deployment of Dimotis: one CDK stack per municipality and stage.
 
 Everything is derived from the code: tables from ``chalicelib.models.all_models()``, SQS queues
-from ``chalicelib.queues.QUEUES``, Lambda functions and schedules from the Chalice app, packaged
+from ``chalicelib.sqs_queues.QUEUES``, Lambda functions and schedules from the Chalice app, packaged
 by the Chalice CDK construct. See ``docs``/README "Deployment" for the operator's steps.
 """
 

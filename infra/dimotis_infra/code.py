@@ -119,9 +119,9 @@ def chalice_app() -> Any:
 
 
 def queue_specs() -> list[Any]:
-    """``chalicelib.queues.QUEUES`` after the app (and so every queue's module) is imported."""
+    """``chalicelib.sqs_queues.QUEUES`` after the app (and so every queue's module) is imported."""
     chalice_app()
-    from chalicelib.queues import QUEUES
+    from chalicelib.sqs_queues import QUEUES
 
     return sorted(QUEUES.values(), key=lambda q: q.name)
 

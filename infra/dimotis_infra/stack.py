@@ -5,7 +5,7 @@
   (X-Ray on from ``.chalice/config.json``), on an execution role defined here (least privilege).
 - Every table's stream -> ``table_stream`` with partial batch failure, bisect on error, a retry
   limit, a maximum record age and an on-failure SQS queue with an alarm on its depth.
-- Every ``chalicelib.queues.QUEUES`` entry: a queue, its dead-letter queue, an alarm on the DLQ
+- Every ``chalicelib.sqs_queues.QUEUES`` entry: a queue, its dead-letter queue, an alarm on the DLQ
   and a mapping to its function with partial batch failure.
 - KMS key (rotation on) for the visit log, Cognito user pool for staff, SES identity, SMS sender
   id, Secrets Manager secrets (session key, Taxisnet client), uploads bucket, static site bucket

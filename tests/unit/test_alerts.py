@@ -19,7 +19,7 @@ ALERT = {
 
 
 def _run(records):
-    from chalicelib.services import streams
+    from chalicelib.services.platform import stream_router as streams
 
     assert streams.handle_batch(stream_event(records)) == {"batchItemFailures": []}
 

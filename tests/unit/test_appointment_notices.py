@@ -16,7 +16,7 @@ from tests.unit.test_appointments import ALL_WEEK, NOW, Session, make_service, n
 @pytest.fixture
 def booked(aws):
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     make_service()
     Citizen(
@@ -42,7 +42,7 @@ def _outbox():
 
 
 def _deliver(record):
-    from chalicelib.services import streams
+    from chalicelib.services.platform import stream_router as streams
 
     return streams.handle_batch(stream_event([record]))
 
@@ -65,7 +65,8 @@ def test_confirmation_email_and_sms_with_ics_once_even_when_delivered_twice(book
 
 
 def test_reschedule_and_staff_cancellation_notices_carry_the_change(booked, make_staff):
-    from chalicelib.services import appointments, staff_auth
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.platform import staff_auth
 
     old = booked
     # WHEN the citizen reschedules THEN a reschedule notice for the new version
@@ -89,7 +90,8 @@ def test_reschedule_and_staff_cancellation_notices_carry_the_change(booked, make
 
 def test_completion_sends_nothing(booked, make_staff):
     from chalicelib.models.appointments import Appointment
-    from chalicelib.services import appointments, staff_auth
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.platform import staff_auth
 
     staff = staff_auth.verify(make_staff("clerk", "kep"))
     done = appointments.complete(staff, booked.appointment_id, "ok", now=NOW)
@@ -99,7 +101,8 @@ def test_completion_sends_nothing(booked, make_staff):
 
 # -- reminders ------------------------------------------------------------------------------------
 def test_reminders_are_sent_when_due_once_each_and_skip_cancelled(booked):
-    from chalicelib.services import appointment_notices, appointments
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.appointments import notices as appointment_notices
 
     # GIVEN an appointment on 25/11 09:00 Athens (07:00 UTC): reminders due 24/11 07:00 and 25/11 05:00 UTC
     # WHEN the schedule runs before anything is due THEN nothing is sent
@@ -129,7 +132,8 @@ def test_reminder_schedule_is_registered_every_15_minutes():
 def test_ics_is_valid_with_athens_timezone_location_and_alarm(booked):
     from icalendar import Calendar
 
-    from chalicelib.services import appointment_documents, appointments
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.appointments import documents as appointment_documents
 
     text = appointment_documents.ics(booked, appointments.get_service("svc-test"), "el")
     cal = Calendar.from_ical(text)

@@ -26,7 +26,7 @@ class Session:
 
 def make_service(service_id="svc-test", department_id="kep", **fields):
     from chalicelib.models.service_catalog import Service
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     values = dict(
         department_id=department_id,
@@ -67,7 +67,7 @@ def svc(aws):
 
 # -- holidays and schedule ------------------------------------------------------------------------
 def test_orthodox_easter_and_movable_holidays_are_computed():
-    from chalicelib.services.holidays import holiday_name, is_holiday, orthodox_easter
+    from chalicelib.services.platform.holidays import holiday_name, is_holiday, orthodox_easter
 
     # GIVEN known Orthodox Easter dates  WHEN computed  THEN they match
     assert orthodox_easter(2024) == date(2024, 5, 5)
@@ -84,7 +84,7 @@ def test_orthodox_easter_and_movable_holidays_are_computed():
 
 
 def test_slots_follow_hours_breaks_holidays_and_exceptions(svc):
-    from chalicelib.services import schedule
+    from chalicelib.services.appointments import opening_hours as schedule
 
     # WHEN the slots of a Tuesday are listed
     keys = [s.key for s in schedule.day_slots(svc, date(2026, 11, 24))]
@@ -101,7 +101,7 @@ def test_slots_follow_hours_breaks_holidays_and_exceptions(svc):
 
 
 def test_slots_are_correct_across_daylight_saving(svc):
-    from chalicelib.services import schedule
+    from chalicelib.services.appointments import opening_hours as schedule
 
     # GIVEN a service open around the clock on Sundays (DST changes happen on Sunday at 03:00/04:00)
     svc.hours = {"7": [["00:00", "06:00"]]}
@@ -122,7 +122,7 @@ def test_slots_are_correct_across_daylight_saving(svc):
 
 # -- availability ---------------------------------------------------------------------------------
 def test_availability_honours_notice_window_and_booked_counts(svc):
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     # GIVEN one booking at 09:00 tomorrow
     appointments.book(Session("111111111"), svc.service_id, "2026-11-24T09:00", now=NOW)
@@ -142,7 +142,7 @@ def test_availability_honours_notice_window_and_booked_counts(svc):
 
 
 def test_availability_is_one_query(svc):
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     # GIVEN the service is cached
     appointments.availability(svc.service_id, "2026-11-24", "2026-11-24", now=NOW)
@@ -155,7 +155,7 @@ def test_availability_is_one_query(svc):
 
 # -- booking --------------------------------------------------------------------------------------
 def test_booking_is_one_write_request_and_returns_a_reference(svc):
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     appointments.get_service(svc.service_id)
     # WHEN a citizen books
@@ -174,7 +174,7 @@ def test_booking_is_one_write_request_and_returns_a_reference(svc):
 
 def test_same_idempotency_key_books_once(svc):
     from chalicelib.models.appointment_slots import Slot
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     # WHEN the same request is sent twice with one key
     first, created1 = appointments.book(
@@ -191,7 +191,7 @@ def test_same_idempotency_key_books_once(svc):
 
 def test_full_slot_daily_limit_and_not_bookable_have_distinct_codes(svc):
     from chalicelib.errors import Conflict
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     # GIVEN a slot of capacity 2, filled by two citizens
     appointments.book(Session("111111111"), svc.service_id, "2026-11-24T09:00", now=NOW)
@@ -221,7 +221,7 @@ def test_full_slot_daily_limit_and_not_bookable_have_distinct_codes(svc):
 def test_cancel_releases_slot_and_day_and_reschedule_moves_both(svc):
     from chalicelib.models.appointment_slots import Slot
     from chalicelib.models.citizen_days import CitizenDay, day_key
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     citizen = Session("111111111")
     appointment, _ = appointments.book(citizen, svc.service_id, "2026-11-24T09:00", now=NOW)
@@ -244,7 +244,7 @@ def test_reschedule_within_the_day_and_to_a_full_slot(svc):
     from chalicelib.errors import Conflict
     from chalicelib.models.appointment_slots import Slot
     from chalicelib.models.appointments import Appointment
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     citizen = Session("111111111")
     appointment, _ = appointments.book(citizen, svc.service_id, "2026-11-24T09:00", now=NOW)
@@ -263,7 +263,7 @@ def test_reschedule_within_the_day_and_to_a_full_slot(svc):
 
 def test_cutoff_and_inactive_rules(svc):
     from chalicelib.errors import Conflict
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     citizen = Session("111111111")
     appointment, _ = appointments.book(citizen, svc.service_id, "2026-11-24T09:00", now=NOW)
@@ -281,7 +281,7 @@ def test_cutoff_and_inactive_rules(svc):
 
 def test_citizens_never_see_each_others_appointments(svc):
     from chalicelib.errors import NotFound
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     appointment, _ = appointments.book(Session("111111111"), svc.service_id, "2026-11-24T09:00", now=NOW)
     # WHEN another citizen asks for it, cancels or reschedules it THEN 404
@@ -300,7 +300,7 @@ def test_citizens_never_see_each_others_appointments(svc):
 
 def test_reminders_are_written_with_the_booking_and_replaced_on_reschedule(svc):
     from chalicelib.models.appointment_reminders import Reminder
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     citizen = Session("111111111")
     appointment, _ = appointments.book(citizen, svc.service_id, "2026-11-25T09:00", now=NOW)
@@ -317,7 +317,8 @@ def test_reminders_are_written_with_the_booking_and_replaced_on_reschedule(svc):
 
 
 def test_reference_index_serves_the_live_queue(svc):
-    from chalicelib.services import appointments, queue_appointments
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.live_queue import appointments as queue_appointments
 
     appointment, _ = appointments.book(Session("111111111"), svc.service_id, "2026-11-24T09:00", now=NOW)
     # WHEN the queue looks the reference up
@@ -336,7 +337,7 @@ class count_calls:  # noqa: N801 - used as a context manager
 
     def __enter__(self):
         from chalicelib.models import all_models
-        from chalicelib.services import appointments
+        from chalicelib.services.appointments import booking as appointments
 
         self.calls: list[str] = []
         clients = {id(c): c for c in [m._get_connection().connection.client for m in all_models()]}
@@ -466,7 +467,7 @@ def test_api_catalogue_lists_services_by_department(client, api_service):
 def test_demo_services_are_bookable_with_points_and_documents(aws):
     from datetime import date
 
-    from chalicelib.services import schedule
+    from chalicelib.services.appointments import opening_hours as schedule
     from devstack.demo import appointments as demo
     from devstack.demo import org, queue
 
@@ -474,7 +475,7 @@ def test_demo_services_are_bookable_with_points_and_documents(aws):
     demo.seed()
     report = demo.seed()
     # THEN at least 8 services, across several departments of the demo org chart
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     services = appointments.catalogue()
     assert report["services"] == len(services) >= 8

@@ -56,7 +56,7 @@ def _check(service_id: str) -> None:
 
 def test_booking_never_overbooks_whatever_the_sequence(aws):
     from chalicelib.errors import ApiError
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(st.lists(operation, min_size=1, max_size=14))

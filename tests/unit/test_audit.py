@@ -9,7 +9,7 @@ from chalice.test import Client
 from chalicelib import middleware
 from chalicelib.auth import require_staff
 from chalicelib.errors import ValidationFailed
-from chalicelib.services import audit
+from chalicelib.services.platform import audit
 from tests.conftest import bearer
 
 
@@ -82,7 +82,7 @@ def test_an_entry_is_never_overwritten(aws, monkeypatch):
     from pynamodb.exceptions import PutError
 
     from chalicelib.models.audit import AuditEntry
-    from chalicelib.services.staff_auth import StaffMember
+    from chalicelib.services.platform.staff_auth import StaffMember
 
     class SameId:
         hex = "same-id"

@@ -7,7 +7,7 @@ import ast
 import json
 from pathlib import Path
 
-from chalicelib.services.staff_auth import StaffMember
+from chalicelib.services.platform.staff_auth import StaffMember
 from tests.conftest import ROOT, bearer
 
 ADMIN = StaffMember(username="admin", sub="a", roles=("admin",), department_id="kep")
@@ -16,7 +16,7 @@ PARKS_MANAGER = StaffMember(username="manager.parks", sub="m", roles=("manager",
 
 
 def _seed():
-    from chalicelib.services import audit
+    from chalicelib.services.platform import audit
 
     audit.write(
         ROADS_CLERK,
@@ -142,7 +142,8 @@ def test_infra_denies_updates_and_deletes_on_the_audit_table():
 def test_a_managers_search_reads_only_their_departments_entries(aws):
     """One Query per day on the department-and-day index: other departments' entries are not read
     (before, every department's entries of each day were read and dropped)."""
-    from chalicelib.services import audit, audit_search
+    from chalicelib.services.backoffice import audit_search
+    from chalicelib.services.platform import audit
     from tests.unit.test_appointments import count_calls
 
     for n in range(20):

@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_backoffice_demo_seeds_twice_without_changes(cognito):
     from chalicelib.models.alerts import Alert
     from chalicelib.models.org import Employee
-    from chalicelib.services import alerts
+    from chalicelib.services.backoffice import alerts
     from devstack.demo import appointments, backoffice, org
 
     org.seed()

@@ -42,7 +42,7 @@ def test_callback_without_state_cookie_is_refused(client):
 
 def test_callback_exchanges_code_creates_citizen_and_sets_session(client, monkeypatch):
     # GIVEN Taxisnet answers the token and userinfo calls
-    from chalicelib.services import taxisnet
+    from chalicelib.services.platform import taxisnet
 
     calls = {}
 
@@ -76,7 +76,7 @@ def test_callback_exchanges_code_creates_citizen_and_sets_session(client, monkey
 
 
 def test_parse_userinfo_reads_gsis_xml():
-    from chalicelib.services.taxisnet import parse_userinfo
+    from chalicelib.services.platform.taxisnet import parse_userinfo
 
     user = parse_userinfo(
         '<root><userinfo userid="U" taxid="068933130" lastname="ΒΑΣΙΛΕΙΟΥ" firstname="ΧΡΥΣΑ" '
@@ -90,7 +90,7 @@ def test_parse_userinfo_reads_gsis_xml():
 @pytest.mark.parametrize("xml", [b"not xml", b"<root/>", b'<root><userinfo taxid="12"/></root>'])
 def test_parse_userinfo_refuses_bad_answers(xml):
     from chalicelib.errors import ApiError
-    from chalicelib.services.taxisnet import parse_userinfo
+    from chalicelib.services.platform.taxisnet import parse_userinfo
 
     with pytest.raises(ApiError) as info:
         parse_userinfo(xml)

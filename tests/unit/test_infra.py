@@ -46,7 +46,7 @@ def synth(tmp_path_factory):
     from dimotis_infra.code import chalice_app
     from dimotis_infra.packaging import ensure_wheelhouse
 
-    from chalicelib.queues import QUEUES, QueueSpec, register
+    from chalicelib.sqs_queues import QUEUES, QueueSpec, register
 
     ensure_wheelhouse()  # fetched once per machine from the package index; synth itself is offline
     chalice_app()

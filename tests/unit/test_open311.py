@@ -15,7 +15,7 @@ from tests.unit.test_requests import ATHENS, _file, _staff, catalogue  # noqa: F
 
 @pytest.fixture
 def api_key(catalogue):  # noqa: F811
-    from chalicelib.services import open311
+    from chalicelib.services.requests import open311
 
     return open311.issue_key(_staff("kep", roles=("admin",), username="admin"), "Test app")[1]
 
@@ -69,7 +69,7 @@ def test_a_spec_client_lists_reads_posts_and_reads_back(client, api_key, fmt):
     assert service_request_id in [r["service_request_id"] for r in found]
     assert geo.token(created[0]["token"])[0]["service_request_id"] == service_request_id
     # AND the attribute was stored, and no personal data is served
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     stored = svc.get_request(service_request_id)
     assert stored.attributes == {"SIZE": "large"} and stored.channel == "open311"
@@ -96,7 +96,7 @@ def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue)
         long=ATHENS[1],
         address_string="Ερμού 1",
     )
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     rid = created[0]["service_request_id"]
     assert svc.get_request(rid).attributes == {"SIZE": "small", "EXTRA": ["a", "b"]}

@@ -32,7 +32,7 @@ def _cognito_user(username):
 
 def test_importing_the_same_chart_twice_changes_nothing_the_second_time(cognito):
     from chalicelib.models.org import Department, Employee
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN a first import
     first = import_org(CHART, fmt="csv")
@@ -55,7 +55,7 @@ def test_importing_the_same_chart_twice_changes_nothing_the_second_time(cognito)
 
 def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_user(cognito):
     from chalicelib.models.org import Employee
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN an imported chart
     import_org(CHART, fmt="csv")
@@ -78,7 +78,7 @@ def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_use
 
 
 def test_a_changed_role_and_department_are_reported_and_follow_in_cognito(cognito):
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.backoffice.org_import import import_org
 
     import_org(CHART, fmt="csv")
     changed = CHART.replace(
@@ -93,7 +93,7 @@ def test_a_changed_role_and_department_are_reported_and_follow_in_cognito(cognit
 
 
 def test_json_export_is_read_like_csv(cognito):
-    from chalicelib.services.org_import import import_org
+    from chalicelib.services.backoffice.org_import import import_org
 
     doc = {
         "directorates": [
@@ -146,7 +146,7 @@ def test_json_export_is_read_like_csv(cognito):
 
 def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
     from chalicelib.models.org import Department, Employee
-    from chalicelib.services.org_import import InvalidOrgFile, import_org
+    from chalicelib.services.backoffice.org_import import InvalidOrgFile, import_org
 
     bad = CHART + (
         "employee,H103,Νέος,,,not-an-email,,roads,clerk,\n"

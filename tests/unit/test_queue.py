@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 11:00 in Athens
 
 
 def _staff(department="kep", roles=("clerk",), username="clerk.kep"):
-    from chalicelib.services.staff_auth import StaffMember
+    from chalicelib.services.platform.staff_auth import StaffMember
 
     return StaffMember(username, "sub-" + username, tuple(roles), department)
 
@@ -50,13 +50,13 @@ def point(aws):
 
 
 def _walk_in(queue_id="kep-1-A", at=NOW, mobile=None):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     return q.issue_walk_in(queue_id.rsplit("-", 1)[0], queue_id, mobile=mobile, now=at)
 
 
 def _appointment_ticket(slot_start, at=NOW, queue_id="kep-1-A", mobile=None):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     return q.new_ticket(
         q.get_queue(queue_id),
@@ -68,7 +68,7 @@ def _appointment_ticket(slot_start, at=NOW, queue_id="kep-1-A", mobile=None):
 
 
 def _open(label="1", queues=("kep-1-A",), staff=None):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     return q.open_counter(staff or _staff(), "kep-1", label, list(queues), now=NOW)
 
@@ -89,7 +89,7 @@ def test_numbers_are_per_queue_and_day(point):
 
 def test_walk_in_unknown_queue_or_other_point_is_404(point):
     from chalicelib.errors import NotFound
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     with pytest.raises(NotFound):
         q.issue_walk_in("kep-1", "nope", now=NOW)
@@ -99,7 +99,7 @@ def test_walk_in_unknown_queue_or_other_point_is_404(point):
 
 # -- the order rule ------------------------------------------------------------------------------
 def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     # GIVEN walk-ins W1, W2, an appointment whose slot started (D) and one whose slot is later (E)
     w1 = _walk_in(at=NOW - timedelta(minutes=30))
@@ -124,7 +124,7 @@ def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point
 
 
 def test_call_next_follows_the_order_rule_across_queues(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     # GIVEN a counter for A and B; a B walk-in older than an A walk-in; an early A appointment
     counter = _open(queues=("kep-1-A", "kep-1-B"))
@@ -141,7 +141,7 @@ def test_call_next_follows_the_order_rule_across_queues(point):
 
 # -- call next: one ticket to one counter --------------------------------------------------------
 def test_two_counters_with_the_same_stale_view_get_different_tickets(point, monkeypatch):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     # GIVEN two open counters and two tickets
     c1, c2 = _open("1"), _open("2")
@@ -160,7 +160,7 @@ def test_two_counters_with_the_same_stale_view_get_different_tickets(point, monk
 
 
 def test_a_taken_ticket_fails_the_condition_and_changes_nothing(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     c1, c2 = _open("1"), _open("2")
     ticket = _walk_in()
@@ -175,7 +175,7 @@ def test_a_taken_ticket_fails_the_condition_and_changes_nothing(point):
 
 
 def test_call_next_finishes_the_previous_ticket_as_served(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     first, _second = _walk_in(), _walk_in(at=NOW + timedelta(seconds=1))
@@ -190,7 +190,7 @@ def test_call_next_finishes_the_previous_ticket_as_served(point):
 
 def test_closed_counter_cannot_call_and_busy_counter_cannot_close(point):
     from chalicelib.errors import Conflict
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     _walk_in()
@@ -216,7 +216,7 @@ def test_counter_open_by_someone_else_is_taken(point):
 
 # -- recall, start, served, no-show, transfer ----------------------------------------------------
 def test_recall_start_served_keep_times(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     _walk_in()
@@ -236,7 +236,7 @@ def test_recall_start_served_keep_times(point):
 
 def test_no_show_only_after_the_configured_minutes(point, monkeypatch):
     from chalicelib.errors import Conflict
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
     from chalicelib.settings import reset_settings
 
     monkeypatch.setenv("DIMOTIS_QUEUE_NO_SHOW_MINUTES", "5")
@@ -254,7 +254,7 @@ def test_no_show_only_after_the_configured_minutes(point, monkeypatch):
 
 
 def test_transfer_puts_the_ticket_back_to_waiting_in_the_other_queue(point):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open(queues=("kep-1-A",))
     first = _walk_in("kep-1-A", at=NOW - timedelta(minutes=10))
@@ -272,7 +272,7 @@ def test_transfer_puts_the_ticket_back_to_waiting_in_the_other_queue(point):
 # -- invariant 4 ---------------------------------------------------------------------------------
 def test_staff_of_another_department_cannot_use_the_counter(point):
     from chalicelib.errors import Forbidden
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     _walk_in()
@@ -287,7 +287,7 @@ def test_staff_of_another_department_cannot_use_the_counter(point):
 
 # -- estimated wait ------------------------------------------------------------------------------
 def test_ticket_view_position_and_wait_from_default_and_counters(point, monkeypatch):
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     _open("1")
     _open("2", staff=_staff(username="clerk.kep2"))
@@ -300,8 +300,8 @@ def test_ticket_view_position_and_wait_from_default_and_counters(point, monkeypa
 
 
 def test_served_times_are_learned_once_and_drive_the_estimate(point):
-    from chalicelib.services import queue as q
-    from chalicelib.services import queue_events
+    from chalicelib.services.live_queue import events as queue_events
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     _walk_in()
@@ -322,14 +322,14 @@ def test_served_times_are_learned_once_and_drive_the_estimate(point):
 
 # -- SMS through the outbox ----------------------------------------------------------------------
 def _sms(kind):
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     return [r for r in notifications.recent() if r["kind"] == kind]
 
 
 def test_called_and_soon_sms_go_out_once_each(point):
     from app import app
-    from chalicelib.services import queue as q
+    from chalicelib.services.live_queue import tickets as q
 
     # GIVEN 4 walk-ins with mobiles and one counter
     counter = _open()
@@ -363,8 +363,8 @@ def test_called_and_soon_sms_go_out_once_each(point):
 
 # -- statistics ----------------------------------------------------------------------------------
 def test_statistics_per_service_counter_staff_hour_and_no_shows(point):
-    from chalicelib.services import queue as q
-    from chalicelib.services import queue_stats
+    from chalicelib.services.live_queue import stats as queue_stats
+    from chalicelib.services.live_queue import tickets as q
 
     counter = _open()
     _walk_in(at=NOW)
@@ -386,7 +386,7 @@ def test_statistics_per_service_counter_staff_hour_and_no_shows(point):
 
 def test_statistics_of_another_department_is_forbidden(point):
     from chalicelib.errors import Forbidden
-    from chalicelib.services import queue_stats
+    from chalicelib.services.live_queue import stats as queue_stats
 
     with pytest.raises(Forbidden):
         queue_stats.statistics(_staff(), "roads", "2026-11-23", "2026-11-23")
@@ -394,7 +394,7 @@ def test_statistics_of_another_department_is_forbidden(point):
 
 # -- check-in of an appointment holder -----------------------------------------------------------
 def _booked(**over):
-    from chalicelib.services.queue_checkin import BookedAppointment
+    from chalicelib.services.live_queue.checkin import BookedAppointment
 
     fields = dict(
         appointment_id="apt-1",
@@ -412,7 +412,7 @@ def _booked(**over):
 
 
 def test_check_in_creates_one_linked_ticket_in_the_service_queue(point):
-    from chalicelib.services import queue_checkin
+    from chalicelib.services.live_queue import checkin as queue_checkin
 
     appointment = _booked()
     lookup = {"KEP-7Q2X": appointment}.get
@@ -436,7 +436,7 @@ def test_check_in_creates_one_linked_ticket_in_the_service_queue(point):
 )
 def test_check_in_refuses_what_is_not_booked_today_here(point, over, point_id, code):
     from chalicelib.errors import Conflict
-    from chalicelib.services import queue_checkin
+    from chalicelib.services.live_queue import checkin as queue_checkin
 
     lookup = {"KEP-7Q2X": _booked(**over)}.get
     with pytest.raises(Conflict) as exc:
@@ -446,7 +446,7 @@ def test_check_in_refuses_what_is_not_booked_today_here(point, over, point_id, c
 
 def test_check_in_unknown_reference_is_404(point):
     from chalicelib.errors import NotFound
-    from chalicelib.services import queue_checkin
+    from chalicelib.services.live_queue import checkin as queue_checkin
 
     with pytest.raises(NotFound):
         queue_checkin.check_in("kep-1", "NOPE-0000", now=NOW, lookup=lambda _r: None)
@@ -518,7 +518,8 @@ def test_http_errors(point, client, make_staff):
 def test_check_in_finds_the_appointment_by_reference_with_the_citizens_mobile(point):
     from chalicelib.models.appointments import Appointment
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import queue_appointments, queue_checkin
+    from chalicelib.services.live_queue import appointments as queue_appointments
+    from chalicelib.services.live_queue import checkin as queue_checkin
 
     # GIVEN a booked appointment at kep-1 in five minutes, of a citizen with a mobile
     Citizen("111111111", first_name="Maria", last_name="Papa", mobile="+306900000001", language="en").save()

@@ -16,7 +16,7 @@ ATHENS = (37.97550, 23.73480)
 
 
 def _staff(department="roads", roles=("clerk",), username="clerk.roads", name="Παναγιώτης"):
-    from chalicelib.services.staff_auth import StaffMember
+    from chalicelib.services.platform.staff_auth import StaffMember
 
     return StaffMember(username, "sub-" + username, tuple(roles), department, name=name)
 
@@ -75,7 +75,7 @@ def catalogue(aws):
 
 def _file(taxid="123456789", code="pothole", at=ATHENS, attributes=None, **kw):
     from chalicelib.models.requests import RequestType
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     lat, lon = at if at else (None, None)
     return svc.submit(
@@ -94,7 +94,7 @@ def _file(taxid="123456789", code="pothole", at=ATHENS, attributes=None, **kw):
 # -- protocol numbers ----------------------------------------------------------------------------
 def test_protocol_numbers_are_per_year_consecutive_and_routed(catalogue):
     from chalicelib.models.base import utcnow
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     # WHEN three requests are filed
     filed = [_file() for _ in range(3)]
@@ -108,7 +108,7 @@ def test_protocol_numbers_are_per_year_consecutive_and_routed(catalogue):
 
 def test_a_lost_race_for_the_counter_retries_with_the_next_number_and_skips_none(catalogue, monkeypatch):
     from chalicelib.models.requests import ProtocolCounter
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     # GIVEN one request filed (counter at 1) and a reader that sees the counter stale once
     first = _file()
@@ -152,7 +152,7 @@ def test_bad_input_writes_nothing(catalogue):
 
 # -- staff work ----------------------------------------------------------------------------------
 def test_assign_progress_resolve_with_a_timeline_of_who_when_and_notes(catalogue):
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     clerk = _staff()
@@ -179,7 +179,7 @@ def test_assign_progress_resolve_with_a_timeline_of_who_when_and_notes(catalogue
 
 def test_reject_needs_a_reason_and_transitions_are_checked(catalogue):
     from chalicelib.errors import Conflict, ValidationFailed
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     clerk = _staff()
@@ -197,7 +197,7 @@ def test_reject_needs_a_reason_and_transitions_are_checked(catalogue):
 
 def test_a_stale_change_is_refused_and_leaves_nothing_half_written(catalogue):
     from chalicelib.errors import Conflict
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     stale = svc.get_request(req.request_id)
@@ -213,7 +213,7 @@ def test_a_stale_change_is_refused_and_leaves_nothing_half_written(catalogue):
 
 def test_staff_act_only_within_their_department_unless_admin(catalogue):
     from chalicelib.errors import Forbidden
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     other = _staff("cleaning", username="clerk.cleaning")
@@ -231,7 +231,7 @@ def test_staff_act_only_within_their_department_unless_admin(catalogue):
 
 
 def test_reroute_moves_it_to_the_other_inbox_with_an_internal_note(catalogue):
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     svc.assign(_staff(), req.request_id, "clerk.roads2")
@@ -248,7 +248,7 @@ def test_reroute_moves_it_to_the_other_inbox_with_an_internal_note(catalogue):
 
 def test_assign_only_to_colleagues_of_the_department_and_bulk_assign_reports_each(catalogue):
     from chalicelib.errors import NotFound
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     mine = [_file(), _file()]
     theirs = _file(code="overflowing-bin", attributes={"BIN": "general"})
@@ -264,7 +264,7 @@ def test_assign_only_to_colleagues_of_the_department_and_bulk_assign_reports_eac
 
 def test_inbox_filters_status_type_age_and_overdue(catalogue):
     from chalicelib.models.base import utcnow
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     old = _file(now=utcnow() - timedelta(days=20))  # pothole: 10 days expected -> overdue
     new = _file()
@@ -283,7 +283,7 @@ def test_inbox_filters_status_type_age_and_overdue(catalogue):
 
 # -- nearby reports ------------------------------------------------------------------------------
 def test_nearby_finds_open_reports_of_the_same_type_within_100_m(catalogue):
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     lat, lon = ATHENS
     near = _file(at=(lat + 0.0005, lon))  # ~55 m north
@@ -298,7 +298,7 @@ def test_nearby_finds_open_reports_of_the_same_type_within_100_m(catalogue):
 
 
 def test_geohash_neighbours_cover_a_cell_border():
-    from chalicelib.services import geohash
+    from chalicelib.services.platform import geohash
 
     # GIVEN two points 20 m apart on both sides of a 7-character cell border
     lat_lo, lat_hi, lon_lo, lon_hi = geohash.bounds(geohash.encode(*ATHENS, 7))
@@ -319,8 +319,8 @@ def _entry_records(request_id):
 
 def test_each_public_change_reaches_the_citizen_once(catalogue):
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import requests as svc
-    from chalicelib.services.streams import handle_batch
+    from chalicelib.services.platform.stream_router import handle_batch
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     svc.change_status(_staff(), req.request_id, "in_progress", note="internal", note_public=False)
@@ -341,8 +341,8 @@ def test_each_public_change_reaches_the_citizen_once(catalogue):
 
 def test_followers_of_a_public_report_hear_of_its_changes(catalogue):
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import requests as svc
-    from chalicelib.services.streams import handle_batch
+    from chalicelib.services.platform.stream_router import handle_batch
+    from chalicelib.services.requests import workflow as svc
 
     req = _file()
     svc.follow("987654321", req.protocol)
@@ -445,7 +445,7 @@ def test_staff_take_a_request_on_a_citizens_behalf_with_the_channel(client, cata
         "clerk.kep",
         "roads",
     )
-    from chalicelib.services import requests as svc
+    from chalicelib.services.requests import workflow as svc
 
     assert [r.request_id for r in svc.of_citizen("123456789")] == [request["request_id"]]
 

@@ -162,7 +162,8 @@ class World(People):
     """Demo data plus citizen A's objects; ``make(name)`` makes a fresh object of a department."""
 
     def __init__(self, people: People):
-        from chalicelib.services import appointments, schedule
+        from chalicelib.services.appointments import booking as appointments
+        from chalicelib.services.appointments import opening_hours as schedule
 
         self.__dict__.update(people.__dict__)
         client = self.client
@@ -249,14 +250,15 @@ class World(People):
         return f"7{self.n:08d}"
 
     def new_appointment(self, service_id: str = "kep-certificates"):
-        from chalicelib.services import appointments
+        from chalicelib.services.appointments import booking as appointments
 
         who = SimpleNamespace(taxid=self._taxid(), name="ΔΟΚΙΜΗ")
         appointment, _ = appointments.book(who, service_id, self.free_slot(service_id))
         return appointment
 
     def new_request(self, type_code: str = "pothole", taxid: str | None = None):
-        from chalicelib.services import request_types, requests
+        from chalicelib.services.requests import catalogue as request_types
+        from chalicelib.services.requests import workflow as requests
 
         return requests.submit(
             request_types.get_type(type_code),
@@ -317,7 +319,7 @@ class World(People):
         from chalicelib.models.appointments import Appointment
         from chalicelib.models.citizens import Citizen
         from chalicelib.models.requests import CitizenRequest, RequestFollower
-        from chalicelib.services import requests
+        from chalicelib.services.requests import workflow as requests
 
         return {
             "citizen": Citizen.get(A).attribute_values,
@@ -331,7 +333,7 @@ class World(People):
 
     def a_secrets(self) -> list[str]:
         """Strings that must never appear in an answer to B."""
-        from chalicelib.services import request_photos
+        from chalicelib.services.requests import photos as request_photos
 
         return [
             A,
@@ -397,7 +399,7 @@ def _idempotency_key_is_per_citizen(world: World) -> list[str]:
 
 
 def _logout_ends_only_the_callers_session(world: World) -> list[str]:
-    from chalicelib.services import sessions
+    from chalicelib.services.platform import sessions
 
     resp = call(world.client, "POST", "/api/auth/logout", sessions.issue(B)[0])  # a second session of B
     still = call(world.client, "GET", "/api/me", world.citizen[A])
@@ -522,7 +524,8 @@ def test_citizen_b_never_reaches_citizen_a_objects(world):
 
 def test_public_capability_ids_are_unguessable():
     """Queue tickets and visit passes are reached by id alone (kiosk, QR): the id is the secret."""
-    from chalicelib.services import queue, visits
+    from chalicelib.services.live_queue import tickets as queue
+    from chalicelib.services.visits import passes as visits
 
     ticket_ids = {queue.new_ticket_id() for _ in range(200)}
     pass_ids = {visits.new_pass_id() for _ in range(200)}
@@ -936,7 +939,7 @@ def test_forged_key_ids_do_not_make_every_request_fetch_the_pool_keys(cognito, m
     """The pool's keys are fetched once, again after an hour, and on an unknown kid at most once
     a minute: a stream of tokens with made-up kids costs no fetch each (and the keys do renew)."""
     from chalicelib.errors import Unauthorized
-    from chalicelib.services import staff_auth
+    from chalicelib.services.platform import staff_auth
     from tests.conftest import _moto_jwks
 
     document, fetched = _moto_jwks("public"), []
@@ -1208,7 +1211,7 @@ LIMIT = 3
 @pytest.fixture
 def quota(aws, monkeypatch):
     """The demo services, with a limit of 3 upcoming appointments per citizen."""
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
     from chalicelib.settings import reset_settings
     from devstack.demo import appointments as demo_appointments
 

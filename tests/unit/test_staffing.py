@@ -15,8 +15,8 @@ JSON = {"Content-Type": "application/json"}
 
 
 def _future_weekday(offset: int = 3) -> str:
-    from chalicelib.services.holidays import is_holiday
-    from chalicelib.services.stats import TZ
+    from chalicelib.services.backoffice.stats import TZ
+    from chalicelib.services.platform.holidays import is_holiday
 
     day = datetime.now(TZ).date() + timedelta(days=offset)
     while day.isoweekday() > 5 or is_holiday(day):
@@ -34,7 +34,7 @@ def kep(aws):
         ).save()
     service = make_service(capacity=2)
     day = _future_weekday()
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     booked = [
         appointments.book(Session("100000001"), service.service_id, f"{day}T09:00")[0],
@@ -71,7 +71,8 @@ def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff,
     from chalicelib.models.appointments import Appointment
     from chalicelib.models.outbox import OutboxMessage
     from chalicelib.models.staffing import CapacityFlag
-    from chalicelib.services import appointments, staffing
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.backoffice import staffing
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -116,7 +117,7 @@ def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff,
 
 
 def test_a_colleague_covering_restores_capacity(client, make_staff, kep):
-    from chalicelib.services import staffing
+    from chalicelib.services.backoffice import staffing
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -134,7 +135,7 @@ def test_a_colleague_covering_restores_capacity(client, make_staff, kep):
 
 def test_removing_the_absence_brings_capacity_back_and_clears_flags(client, make_staff, kep):
     from chalicelib.models.staffing import CapacityFlag
-    from chalicelib.services import staffing
+    from chalicelib.services.backoffice import staffing
 
     service, day, booked = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -150,7 +151,7 @@ def test_a_long_absence_reads_each_colleagues_absences_once_and_no_old_ones(
     client, make_staff, kep, monkeypatch
 ):
     from chalicelib.models.staffing import Absence, CapacityFlag, StaffingDay
-    from chalicelib.services import staffing
+    from chalicelib.services.backoffice import staffing
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -210,7 +211,8 @@ def test_staffed_capacity_writes_only_the_slots_that_change_and_leaves_no_empty_
     client, make_staff, kep
 ):
     from chalicelib.models.appointment_slots import Slot
-    from chalicelib.services import appointments, staffing
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.backoffice import staffing
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -261,7 +263,8 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
 
 def test_flags_of_one_day_read_their_suggestions_once(client, make_staff, kep, monkeypatch):
     from chalicelib.models.appointment_slots import Slot
-    from chalicelib.services import appointments, staffing
+    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.backoffice import staffing
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}
@@ -290,7 +293,7 @@ def test_citizens_see_and_can_book_only_the_capacity_of_the_staff_present(client
     """The public availability and booking follow absences too, not only the staff views: after
     an absence nobody can book past the lowered capacity (which would only make a new flag)."""
     from chalicelib.errors import Conflict
-    from chalicelib.services import appointments
+    from chalicelib.services.appointments import booking as appointments
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}

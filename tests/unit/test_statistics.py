@@ -21,19 +21,19 @@ DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"]
 def _run(records):
     """Each record through the statistics consumer registered for its table (the other consumers
     of those tables, e.g. queue SMS, are tested by their features)."""
-    from chalicelib.services import streams
+    from chalicelib.services.platform import stream_router as streams
 
     for record in records:
         key = streams.table_key_of(record["eventSourceARN"])
         [path] = [
-            p for p in streams.CONSUMERS.get(key, []) if p.startswith("chalicelib.services.stats_consumers:")
+            p for p in streams.CONSUMERS.get(key, []) if p.startswith("chalicelib.services.backoffice.stats_consumers:")
         ]
         streams._consumer(path)(record)
 
 
 # -- the engine ---------------------------------------------------------------------------------------
 def test_a_record_delivered_twice_is_counted_once(aws):
-    from chalicelib.services import stats
+    from chalicelib.services.backoffice import stats
 
     inc = [stats.Increment("x.count", "roads", "2026-11-02", "all", 1, 30)]
     assert stats.apply_once("event-1", inc) is True
@@ -181,14 +181,14 @@ def test_csv_export_has_the_same_figures_with_a_bom(client, make_staff):
 def test_median_from_histogram_is_the_median(values):
     from collections import Counter
 
-    from chalicelib.services.dashboards import median_from_histogram
+    from chalicelib.services.backoffice.dashboards import median_from_histogram
 
     rows = [("2026-11-02", f"m={v}", c, 0) for v, c in Counter(values).items()]
     assert median_from_histogram(rows) == median(values)
 
 
 def test_stream_images_parse_pynamodb_datetimes():
-    from chalicelib.services.stats import when
+    from chalicelib.services.backoffice.stats import when
 
     at = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
     from chalicelib.models.queue import QueueTicket
@@ -316,7 +316,7 @@ def _request_lives(rng):
 
 
 def test_requests_dashboard_equals_figures_from_the_raw_requests(client, make_staff):
-    from chalicelib.services.stats import TZ
+    from chalicelib.services.backoffice.stats import TZ
 
     lives = _request_lives(random.Random(5))
     _run(_records(lives))

@@ -34,7 +34,7 @@ def _outbox_row(**over):
 
 
 def test_enqueue_twice_writes_once(aws):
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     args = dict(source="appointments#A1#1", kind="appointment.booked", channel="email",
                 recipient="m@example.gr", subject="s", body="b")
@@ -46,7 +46,7 @@ def test_outbox_record_delivered_twice_sends_once(ses_sender):
     # GIVEN one pending email in the outbox
     from app import app
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     notifications.enqueue(source="s1", kind="k", channel="email", recipient="m@example.gr",
                           subject="Γεια", body="Κείμενο")
@@ -65,7 +65,7 @@ def test_outbox_record_delivered_twice_sends_once(ses_sender):
 
 def test_sms_goes_through_sns(aws):
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     notifications.enqueue(source="s2", kind="k", channel="sms", recipient="+306912345678", body="Σειρά σας")
     key = notifications.message_key("s2", "k", "sms", "+306912345678")
@@ -78,7 +78,7 @@ def test_sms_goes_through_sns(aws):
 def test_failed_send_is_recorded_not_retried(aws):
     # GIVEN an email from an unverified sender (SES refuses it)
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     notifications.enqueue(source="s3", kind="k", channel="email", recipient="x@example.gr", subject="s", body="b")
     key = notifications.message_key("s3", "k", "email", "x@example.gr")
@@ -93,7 +93,7 @@ def test_failed_send_is_recorded_not_retried(aws):
 def test_notify_citizen_follows_channels_and_language(aws):
     from chalicelib.models.citizens import Citizen
     from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     citizen = Citizen("123456789", first_name="A", last_name="B", email="a@b.gr", mobile="+306900000000",
                       language="en", notify_email=True, notify_sms=True)
@@ -106,7 +106,7 @@ def test_notify_citizen_follows_channels_and_language(aws):
 
 
 def test_email_with_attachment_is_sent_raw(ses_sender):
-    from chalicelib.services import notifications
+    from chalicelib.services.platform import notifications
 
     notifications.enqueue(source="s4", kind="k", channel="email", recipient="m@example.gr", subject="s",
                           body="b", attachments=[{"filename": "a.ics", "content_type": "text/calendar",
@@ -120,7 +120,7 @@ def test_a_failing_consumer_reports_only_its_record(aws, monkeypatch):
     # GIVEN a table whose consumer fails on one record
     from app import app
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services import streams
+    from chalicelib.services.platform import stream_router as streams
 
     seen = []
 
@@ -145,7 +145,7 @@ def test_a_failing_consumer_reports_only_its_record(aws, monkeypatch):
 
 
 def test_table_key_of_strips_the_stage_prefix():
-    from chalicelib.services.streams import table_key_of
+    from chalicelib.services.platform.stream_router import table_key_of
 
     arn = "arn:aws:dynamodb:eu-central-1:1:table/dimotis-test-outbox/stream/2026"
     assert table_key_of(arn) == "outbox"

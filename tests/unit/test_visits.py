@@ -19,7 +19,7 @@ CONTACTS = (NAME, EMAIL, MOBILE, "6912345678", OTHER_EMAIL, "Άλλος Επισ
 
 
 def _yesterday(hour: int, minute: int = 0) -> datetime:
-    from chalicelib.services.visits import TZ
+    from chalicelib.services.visits.passes import TZ
 
     day = datetime.now(TZ).date() - timedelta(days=1)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ).astimezone(UTC)
@@ -29,7 +29,7 @@ def _yesterday(hour: int, minute: int = 0) -> datetime:
 def visit_env(aws, monkeypatch):
     """A KMS key, the fan-out queue and a building (Δημαρχείο, closes 20:00, two entrances)."""
     from chalicelib.aws import client, reset_clients
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
     from chalicelib.settings import reset_settings
 
     key_id = client("kms").create_key(Description="test")["KeyMetadata"]["KeyId"]
@@ -55,7 +55,7 @@ def visit_env(aws, monkeypatch):
 
 
 def _register(name=NAME, email=EMAIL, mobile=MOBILE, **kw):
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
 
     return visits.register(name=name, email=email, mobile=mobile, consent=True, **kw)["pass_id"]
 
@@ -106,7 +106,8 @@ def _outbox(kind=None):
 # -- storage -------------------------------------------------------------------------------------
 def test_contact_is_stored_only_sealed_and_opens_only_with_its_pass_id(visit_env):
     from chalicelib.models.visits import Visitor
-    from chalicelib.services import crypto, visits
+    from chalicelib.services.platform import crypto
+    from chalicelib.services.visits import passes as visits
 
     # GIVEN a registered visitor
     pass_id = _register()
@@ -145,7 +146,7 @@ def test_registration_needs_consent_and_a_contact_and_writes_nothing_otherwise(v
 
 
 def test_pass_code_normalises_what_people_type():
-    from chalicelib.services.visits import display_code, new_pass_id, normalise_code
+    from chalicelib.services.visits.passes import display_code, new_pass_id, normalise_code
 
     pass_id = new_pass_id()
     assert normalise_code(display_code(pass_id).lower()) == pass_id
@@ -158,7 +159,7 @@ def test_pass_code_normalises_what_people_type():
 # -- kiosk ---------------------------------------------------------------------------------------
 def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
     from chalicelib.models.visits import Visit, VisitPresence
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
 
     pass_id = _register()
     t0 = _yesterday(10)
@@ -187,7 +188,7 @@ def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
 
 def test_two_kiosks_at_once_open_one_visit(visit_env, monkeypatch):
     from chalicelib.models.visits import Visit
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
 
     # GIVEN a scan that read "no open visit" while another kiosk checked the same pass in
     pass_id = _register()
@@ -224,7 +225,7 @@ def test_unknown_pass_building_and_entrance(visit_env, client):
 
 def test_closing_time_closes_open_visits_and_a_late_check_in_ends_with_its_day(visit_env):
     from chalicelib.models.visits import Visit, VisitPresence
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
 
     # GIVEN a visit opened at 19:00 and never closed by a scan
     pass_id = _register()
@@ -244,7 +245,7 @@ def test_closing_time_closes_open_visits_and_a_late_check_in_ends_with_its_day(v
 
 def test_a_scan_after_closing_time_closes_the_old_visit_and_opens_a_new_one(visit_env):
     from chalicelib.models.visits import Visit
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
 
     pass_id = _register()
     visits.scan_pass("dimarxeio", pass_id, now=_yesterday(19))
@@ -268,14 +269,14 @@ def test_a_scan_after_closing_time_closes_the_old_visit_and_opens_a_new_one(visi
     ],
 )
 def test_overlap_edges(check_in, end, expected):
-    from chalicelib.services.exposure import overlaps
+    from chalicelib.services.visits.exposure import overlaps
 
     start, stop = _yesterday(10), _yesterday(12)
     assert overlaps(_yesterday(*check_in), _yesterday(*end), start, stop) is expected
 
 
 def test_window_days_cover_every_local_day_touched():
-    from chalicelib.services.exposure import window_days
+    from chalicelib.services.visits.exposure import window_days
 
     # 23:30 to 00:30 Athens time spans two local days (and one UTC day)
     start = _yesterday(23, 30)
@@ -285,7 +286,8 @@ def test_window_days_cover_every_local_day_touched():
 
 def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_buildings(visit_env):
     from chalicelib.models.visits import Visit
-    from chalicelib.services import exposure, visits
+    from chalicelib.services.visits import exposure
+    from chalicelib.services.visits import passes as visits
 
     visits.save_building(
         "kep",
@@ -330,7 +332,8 @@ def _declare(client, token, start=None, end=None, building="dimarxeio"):
 
 def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visit_env, client, make_staff):
     from chalicelib.models.visits import ExposureIncident
-    from chalicelib.services import notifications, visits
+    from chalicelib.services.platform import notifications
+    from chalicelib.services.visits import passes as visits
 
     # GIVEN a visitor inside during the window (email and SMS) and one who came after it
     inside = _register()
@@ -381,7 +384,8 @@ def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visi
 
 def test_an_erased_visitor_is_not_told_and_counts_as_failed(visit_env, client, make_staff):
     from chalicelib.models.visits import ExposureIncident
-    from chalicelib.services import exposure, visits
+    from chalicelib.services.visits import exposure
+    from chalicelib.services.visits import passes as visits
 
     # GIVEN an overlapping visitor who then deletes the registration
     pass_id = _register()
@@ -401,7 +405,7 @@ def test_an_erased_visitor_is_not_told_and_counts_as_failed(visit_env, client, m
 
 
 def test_an_incident_with_no_visits_is_done_at_once(visit_env, client, make_staff):
-    from chalicelib.services import exposure
+    from chalicelib.services.visits import exposure
 
     incident_id = json.loads(_declare(client, make_staff("admin", None)).body)["incident_id"]
     assert exposure.fan_out(incident_id)["queued"] == 0
@@ -411,7 +415,9 @@ def test_an_incident_with_no_visits_is_done_at_once(visit_env, client, make_staf
 def test_a_failed_message_is_reported_and_retried_without_a_second_send(
     visit_env, client, make_staff, monkeypatch
 ):
-    from chalicelib.services import crypto, exposure, visits
+    from chalicelib.services.platform import crypto
+    from chalicelib.services.visits import exposure
+    from chalicelib.services.visits import passes as visits
 
     pass_id = _register(mobile=None)
     visits.scan_pass("dimarxeio", pass_id, now=_yesterday(11))
@@ -448,7 +454,7 @@ def test_declaring_needs_health_officer_or_admin_and_a_sane_window(visit_env, cl
 
 # -- no contact in any response ------------------------------------------------------------------
 def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_staff):
-    from chalicelib.services import exposure
+    from chalicelib.services.visits import exposure
 
     json_headers = {"Content-Type": "application/json", "Accept": "*/*"}
     admin = make_staff("admin", None)
@@ -533,7 +539,7 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
 
 def test_the_closing_schedule_entry_point_closes_due_visits(visit_env, client):
     from chalicelib.models.visits import VisitPresence
-    from chalicelib.services import visits
+    from chalicelib.services.visits import passes as visits
     from tests.events import scheduled_event
 
     # GIVEN a visit opened yesterday morning and never closed (its closing time has passed)

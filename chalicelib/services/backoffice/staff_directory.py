@@ -1,0 +1,89 @@
+"""Staff accounts in the Cognito user pool, kept in step with the employees table.
+
+Used by ``manage.py create-staff``, the demo data and the org chart import.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from chalicelib.errors import ValidationFailed
+from chalicelib.services.platform.staff_auth import ROLES
+from chalicelib.settings import get_settings
+
+
+def _cognito() -> Any:
+    from chalicelib.aws import client
+
+    return client("cognito-idp")
+
+
+def temporary_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "Dm-" + "".join(secrets.choice(alphabet) for _ in range(14)) + "7a!"
+
+
+def ensure_user(
+    *,
+    username: str,
+    email: str,
+    name: str,
+    department_id: str | None,
+    role: str,
+    password: str | None = None,
+) -> bool:
+    """Create or update the Cognito user; put it in exactly the group of ``role``.
+
+    Returns ``True`` when the user was created. With ``password`` the password is set permanent
+    (local stage and operators' tooling); without, Cognito sends its own invitation.
+    """
+    if role not in ROLES:
+        raise ValidationFailed(f"Unknown role {role!r}.", code="unknown_role")
+    pool = get_settings().cognito_user_pool_id
+    cognito = _cognito()
+    attributes = [
+        {"Name": "email", "Value": email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "name", "Value": name},
+        {"Name": "custom:department", "Value": department_id or ""},
+    ]
+    created = False
+    try:
+        user = cognito.admin_get_user(UserPoolId=pool, Username=username)
+        current = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        changed = [a for a in attributes if current.get(a["Name"]) != a["Value"]]
+        if changed:
+            cognito.admin_update_user_attributes(UserPoolId=pool, Username=username, UserAttributes=changed)
+        if not user.get("Enabled", True):
+            cognito.admin_enable_user(UserPoolId=pool, Username=username)
+    except cognito.exceptions.UserNotFoundException:
+        kwargs: dict[str, Any] = {"UserPoolId": pool, "Username": username, "UserAttributes": attributes}
+        if password:
+            kwargs["MessageAction"] = "SUPPRESS"
+            kwargs["TemporaryPassword"] = temporary_password()
+        cognito.admin_create_user(**kwargs)
+        created = True
+    if password:
+        cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+    groups = {
+        g["GroupName"]
+        for g in cognito.admin_list_groups_for_user(UserPoolId=pool, Username=username).get("Groups", [])
+    }
+    for group in groups - {role}:
+        if group in ROLES:
+            cognito.admin_remove_user_from_group(UserPoolId=pool, Username=username, GroupName=group)
+    if role not in groups:
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
+    return created
+
+
+def disable_user(username: str) -> bool:
+    """Disable the Cognito user; ``False`` when there was none."""
+    cognito = _cognito()
+    try:
+        cognito.admin_disable_user(UserPoolId=get_settings().cognito_user_pool_id, Username=username)
+    except cognito.exceptions.UserNotFoundException:
+        return False
+    return True

@@ -1,0 +1,117 @@
+"""Citizen profiles: created or refreshed at Taxisnet sign-in, edited by the citizen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.errors import NotFound
+from chalicelib.models.base import utcnow
+from chalicelib.models.citizens import Citizen
+from chalicelib.services.platform.taxisnet import TaxisnetUser
+
+PROFILE_UPDATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "email": {"type": ["string", "null"], "format": "email", "maxLength": 254},
+        "mobile": {"type": ["string", "null"], "pattern": r"^\+?[0-9]{10,15}$"},
+        "language": {"enum": ["el", "en"]},
+        "notify_email": {"type": "boolean"},
+        "notify_sms": {"type": "boolean"},
+        "topics": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {"type": "string", "pattern": "^[a-z0-9_-]{1,40}$"},
+        },
+    },
+}
+
+PROFILE = {
+    "type": "object",
+    "required": ["taxid", "first_name", "last_name", "language"],
+    "properties": {
+        "taxid": {"type": "string"},
+        "first_name": {"type": "string"},
+        "last_name": {"type": "string"},
+        "father_name": {"type": ["string", "null"]},
+        "birth_year": {"type": ["integer", "null"]},
+        "email": {"type": ["string", "null"]},
+        "mobile": {"type": ["string", "null"]},
+        "language": {"enum": ["el", "en"]},
+        "notify_email": {"type": "boolean"},
+        "notify_sms": {"type": "boolean"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def sign_in(user: TaxisnetUser) -> Citizen:
+    """Create the citizen on first sign-in; refresh the names Taxisnet holds on later ones."""
+    now = utcnow()
+    try:
+        citizen = Citizen.get(user.taxid)
+    except Citizen.DoesNotExist:
+        citizen = Citizen(user.taxid)
+    citizen.userid = user.userid or None
+    citizen.first_name = user.first_name
+    citizen.last_name = user.last_name
+    citizen.father_name = user.father_name or None
+    citizen.mother_name = user.mother_name or None
+    citizen.birth_year = user.birth_year
+    citizen.last_login_at = now
+    citizen.updated_at = now
+    citizen.save()
+    return citizen
+
+
+def get(taxid: str) -> Citizen:
+    try:
+        return Citizen.get(taxid)
+    except Citizen.DoesNotExist:
+        raise NotFound("No profile for this session.", code="profile_not_found") from None
+
+
+def update(taxid: str, changes: dict[str, Any]) -> Citizen:
+    citizen = get(taxid)
+    if "email" in changes:
+        citizen.email = (changes["email"] or "").strip().lower() or None
+    if "mobile" in changes:
+        citizen.mobile = normalise_mobile(changes["mobile"])
+    for name in ("language", "notify_email", "notify_sms"):
+        if name in changes:
+            setattr(citizen, name, changes[name])
+    if "topics" in changes:
+        citizen.topics = ",".join(sorted(set(changes["topics"]))) or None
+    citizen.updated_at = utcnow()
+    citizen.save()
+    return citizen
+
+
+def normalise_mobile(value: str | None) -> str | None:
+    """Greek numbers without a country code get +30; others must carry theirs."""
+    if not value:
+        return None
+    digits = value.strip().replace(" ", "")
+    if digits.startswith("+"):
+        return digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if len(digits) == 10:
+        return "+30" + digits
+    return "+" + digits
+
+
+def public(citizen: Citizen) -> dict[str, Any]:
+    return {
+        "taxid": citizen.taxid,
+        "first_name": citizen.first_name,
+        "last_name": citizen.last_name,
+        "father_name": citizen.father_name,
+        "birth_year": citizen.birth_year,
+        "email": citizen.email,
+        "mobile": citizen.mobile,
+        "language": citizen.language or "el",
+        "notify_email": bool(citizen.notify_email),
+        "notify_sms": bool(citizen.notify_sms),
+        "topics": [t for t in (citizen.topics or "").split(",") if t],
+    }

@@ -1,0 +1,258 @@
+"""Request types (Open311 services): the catalogue, admin management, and the check of a
+submission's extra fields against the type's Open311 attributes.
+
+Example::
+
+    kind = get_type("pothole")
+    values = check_attributes(kind, {"SIZE": "large"})   # ValidationFailed on a bad value
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.models.base import utcnow
+from chalicelib.models.org import Department
+from chalicelib.models.requests import CATALOG, RequestType
+from chalicelib.services.platform import audit
+
+DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+MAX_STRING = 200
+MAX_TEXT = 4000
+
+_ATTRIBUTE = {
+    "type": "object",
+    "required": ["code", "datatype"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string", "pattern": r"^[A-Za-z0-9_]{1,40}$"},
+        "datatype": {"enum": list(DATATYPES)},
+        "required": {"type": "boolean"},
+        "variable": {"type": "boolean"},
+        "order": {"type": "integer", "minimum": 1, "maximum": 100},
+        "description_el": {"type": "string", "maxLength": 300},
+        "description_en": {"type": "string", "maxLength": 300},
+        "datatype_description": {"type": "string", "maxLength": 300},
+        "values": {
+            "type": "array",
+            "maxItems": 50,
+            "items": {
+                "type": "object",
+                "required": ["key", "name_el"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,40}$"},
+                    "name_el": {"type": "string", "minLength": 1, "maxLength": 120},
+                    "name_en": {"type": "string", "maxLength": 120},
+                },
+            },
+        },
+    },
+}
+_TEMPLATE = {
+    "type": "object",
+    "required": ["id", "title", "text_el"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[a-z0-9_-]{1,40}$"},
+        "title": {"type": "string", "minLength": 1, "maxLength": 120},
+        "text_el": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "text_en": {"type": "string", "maxLength": 2000},
+    },
+}
+TYPE_SCHEMA = {
+    "type": "object",
+    "required": ["code", "name_el", "name_en", "group", "group_el", "group_en", "department_id"],
+    "additionalProperties": False,
+    "properties": {
+        "code": {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}$"},
+        "name_el": {"type": "string", "minLength": 1, "maxLength": 120},
+        "name_en": {"type": "string", "minLength": 1, "maxLength": 120},
+        "group": {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}$"},
+        "group_el": {"type": "string", "minLength": 1, "maxLength": 120},
+        "group_en": {"type": "string", "minLength": 1, "maxLength": 120},
+        "description_el": {"type": "string", "maxLength": 1000},
+        "description_en": {"type": "string", "maxLength": 1000},
+        "keywords": {"type": "string", "maxLength": 300},
+        "department_id": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,80}$"},
+        "attributes": {"type": "array", "maxItems": 20, "items": _ATTRIBUTE},
+        "location": {"enum": ["none", "optional", "required"]},
+        "photo": {"enum": ["none", "optional", "required"]},
+        "expected_days": {"type": "integer", "minimum": 1, "maximum": 365},
+        "public": {"type": "boolean"},
+        "templates": {"type": "array", "maxItems": 20, "items": _TEMPLATE},
+        "active": {"type": "boolean"},
+    },
+}
+
+
+def list_types(include_inactive: bool = False) -> list[RequestType]:
+    """Every type, by code (one Query on the catalogue index)."""
+    return [t for t in RequestType.by_catalog.query(CATALOG) if include_inactive or t.active]
+
+
+def get_type(code: str, *, include_inactive: bool = False) -> RequestType:
+    try:
+        kind = RequestType.get(code)
+    except RequestType.DoesNotExist:
+        raise NotFound("No such request type.", code="request_type_not_found") from None
+    if not kind.active and not include_inactive:
+        raise NotFound("No such request type.", code="request_type_not_found")
+    return kind
+
+
+def save_type(staff: Any, body: dict[str, Any]) -> RequestType:
+    """Create or replace a type (admins). The department must exist; attribute codes unique."""
+    try:
+        Department.get(body["department_id"])
+    except Department.DoesNotExist:
+        raise NotFound("No such department.", code="unknown_department") from None
+    codes = [a["code"] for a in body.get("attributes", [])]
+    if len(codes) != len(set(codes)):
+        raise Conflict("Attribute codes must be unique.", code="duplicate_attribute")
+    for attribute in body.get("attributes", []):
+        lists = attribute["datatype"] in ("singlevaluelist", "multivaluelist")
+        if lists and not attribute.get("values"):
+            raise Conflict(f"Attribute {attribute['code']} needs values.", code="attribute_values_missing")
+    before = None
+    try:
+        before = public_type(RequestType.get(body["code"]), full=True)
+    except RequestType.DoesNotExist:
+        pass
+    kind = RequestType(
+        body["code"],
+        name_el=body["name_el"],
+        name_en=body["name_en"],
+        group=body["group"],
+        group_el=body["group_el"],
+        group_en=body["group_en"],
+        description_el=body.get("description_el", ""),
+        description_en=body.get("description_en", ""),
+        keywords=body.get("keywords", ""),
+        department_id=body["department_id"],
+        attributes=body.get("attributes", []),
+        location=body.get("location", "none"),
+        photo=body.get("photo", "none"),
+        expected_days=body.get("expected_days", 10),
+        public=body.get("public", False),
+        templates=body.get("templates", []),
+        active=body.get("active", True),
+        updated_at=utcnow(),
+    )
+    kind.save()
+    audit.note(
+        "request_type",
+        kind.code,
+        action="request_type.save",
+        before=before,
+        after=public_type(kind, full=True),
+    )
+    return kind
+
+
+def sorted_attributes(kind: RequestType) -> list[dict[str, Any]]:
+    attrs = list(kind.attributes or [])
+    return sorted(attrs, key=lambda a: (a.get("order") or 99, a["code"]))
+
+
+def public_type(kind: RequestType, *, full: bool = False) -> dict[str, Any]:
+    out = {
+        "code": kind.code,
+        "name_el": kind.name_el,
+        "name_en": kind.name_en,
+        "group": kind.group,
+        "group_el": kind.group_el,
+        "group_en": kind.group_en,
+        "description_el": kind.description_el or "",
+        "description_en": kind.description_en or "",
+        "keywords": kind.keywords or "",
+        "department_id": kind.department_id,
+        "attributes": sorted_attributes(kind),
+        "location": kind.location,
+        "photo": kind.photo,
+        "expected_days": int(kind.expected_days),
+        "public": bool(kind.public),
+        "active": bool(kind.active),
+    }
+    if full:
+        out["templates"] = list(kind.templates or [])
+    return out
+
+
+def check_attributes(kind: RequestType, given: dict[str, Any] | None) -> dict[str, Any]:
+    """The submission's extra fields, checked against the type: required ones present, list values
+    among the allowed keys, numbers numeric, datetimes ISO 8601, no unknown codes."""
+    given = dict(given or {})
+    known = {a["code"]: a for a in kind.attributes or []}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown field(s): {', '.join(unknown)}.",
+            code="unknown_attribute",
+            details={"field": f"attributes.{unknown[0]}"},
+        )
+    out: dict[str, Any] = {}
+    for code, attribute in known.items():
+        if attribute.get("variable") is False:
+            continue
+        value = given.get(code)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if attribute.get("required"):
+                raise ValidationFailed(
+                    f"The field {code} is required.",
+                    code="attribute_required",
+                    details={"field": f"attributes.{code}"},
+                )
+            continue
+        out[code] = _check_value(code, attribute, value)
+    return out
+
+
+def _check_value(code: str, attribute: dict[str, Any], value: Any) -> Any:
+    datatype = attribute["datatype"]
+    field = {"field": f"attributes.{code}"}
+    keys = {v["key"] for v in attribute.get("values") or []}
+    if datatype == "multivaluelist":
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) and v in keys for v in values) or len(values) > len(keys):
+            raise ValidationFailed(
+                f"{code}: choose among the listed values.", code="attribute_invalid", details=field
+            )
+        return sorted(set(values))
+    if isinstance(value, list):
+        raise ValidationFailed(f"{code}: one value expected.", code="attribute_invalid", details=field)
+    if datatype == "singlevaluelist":
+        if str(value) not in keys:
+            raise ValidationFailed(
+                f"{code}: choose among the listed values.", code="attribute_invalid", details=field
+            )
+        return str(value)
+    if datatype == "number":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationFailed(
+                f"{code}: a number is expected.", code="attribute_invalid", details=field
+            ) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValidationFailed(f"{code}: a number is expected.", code="attribute_invalid", details=field)
+        return int(number) if number.is_integer() else number
+    if datatype == "datetime":
+        text = str(value)
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationFailed(
+                f"{code}: an ISO 8601 date/time is expected.", code="attribute_invalid", details=field
+            ) from None
+        return text
+    text = str(value)
+    limit = MAX_TEXT if datatype == "text" else MAX_STRING
+    if len(text) > limit or (datatype == "string" and ("\n" in text or "\r" in text)):
+        raise ValidationFailed(
+            f"{code}: too long or has line breaks.", code="attribute_invalid", details=field
+        )
+    return text
