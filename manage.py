@@ -72,10 +72,12 @@ def cmd_import_org(args) -> int:
     _load_stack_state(required=False)
     from chalicelib.errors import ApiError
     from chalicelib.services.backoffice.org_import import import_org
+    from chalicelib.services.platform import audit
 
     try:
-        report = import_org(Path(args.file).read_text(encoding="utf-8-sig"), filename=args.file,
-                            dry_run=args.dry_run)
+        with audit.recording(source="manage.py import-org"):
+            report = import_org(Path(args.file).read_text(encoding="utf-8-sig"), filename=args.file,
+                                staff=audit.Operator("manage.py"), dry_run=args.dry_run)
     except ApiError as exc:
         print(json.dumps(exc.body(), ensure_ascii=False, indent=2), file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalicelib.errors import Forbidden, Unauthorized
-from chalicelib.services.platform import audit, sessions, staff_auth
+from chalicelib.services.platform import sessions, staff_auth
 from chalicelib.services.platform.sessions import CitizenSession
 from chalicelib.services.platform.staff_auth import StaffMember
 
@@ -56,16 +56,20 @@ def require_staff(request: Any, *roles: str) -> StaffMember:
     if not token:
         raise Unauthorized("Staff sign-in required.", code="not_signed_in")
     staff = staff_auth.verify(token)
-    audit.set_actor(staff)
     if roles and not staff.has_any(roles):
         raise Forbidden("Your role does not allow this.", code="role_forbidden")
     return staff
 
 
-def ensure_department(staff: StaffMember, department_id: str | None) -> None:
-    """403 unless ``staff`` may act in ``department_id`` (their own, or any for admins)."""
-    if not staff.can_act_in(department_id):
-        raise Forbidden("This belongs to another department.", code="other_department")
+def staff_of(request: Any) -> StaffMember | None:
+    """The staff member whose token the request carries, or ``None`` (no token, or not valid)."""
+    token = _bearer(request) or cookies(request).get(staff_auth.COOKIE_ID)
+    if not token:
+        return None
+    try:
+        return staff_auth.verify(token)
+    except (Unauthorized, Forbidden):
+        return None
 
 
 def cookie(

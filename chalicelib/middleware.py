@@ -10,6 +10,7 @@ from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger
+from chalicelib.openapi import audience_of
 from chalicelib.services.platform import audit
 from chalicelib.validation import check_query
 
@@ -42,7 +43,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     if raw and len(raw) > MAX_REQUEST_BYTES:
         response = _too_large(event.path or "", is_open311)
     else:
-        audit.begin()
+        collecting = audit.begin()
         try:
             if not is_open311:  # GeoReport checks its own arguments and answers in its own format
                 check_query(context.get("resourcePath") or event.path, event.method, event.query_params)
@@ -55,7 +56,8 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
                 body=error_body("internal_error", "An internal server error occurred."),
                 status_code=500,
             )
-    _audit(event, context, response, correlation_id)
+        _audit(event, context, response, correlation_id)
+        audit.end(collecting)
     if not is_open311:
         response = _normalise(response)
     if isinstance(response.body, (dict, list)) and not any(
@@ -89,17 +91,25 @@ def _too_large(path: str, is_open311: bool) -> Response:
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
     """Every successful staff write goes to the audit log (see ``services/platform/audit.py``)."""
+    route = context.get("resourcePath") or event.path
     try:
         audit.flush(
             method=event.method,
-            route=context.get("resourcePath") or event.path,
+            route=route,
             path_params=getattr(event, "uri_params", None),
             status=response.status_code,
             source_ip=(context.get("identity") or {}).get("sourceIp"),
             correlation_id=correlation_id,
+            actor=(lambda: _staff_of(event)) if audience_of(route, event.method) == "staff" else None,
         )
     except Exception:  # noqa: BLE001 - the change is done; the failure must be visible, not fatal
         logger().exception("audit write failed")
+
+
+def _staff_of(event: Any) -> Any:
+    from chalicelib.auth import staff_of  # token libraries only where a staff write needs them
+
+    return staff_of(event)
 
 
 def _normalise(response: Response) -> Response:

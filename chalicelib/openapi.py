@@ -97,6 +97,19 @@ def query_param(name: str, schema: dict[str, Any], required: bool = False, descr
     return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
 
+@lru_cache(maxsize=512)
+def audience_of(route: str, method: str) -> str | None:
+    """``"staff"``, ``"citizen"`` or ``None`` (public, or undocumented): who an operation is for,
+    as its security says."""
+    operation = document()["paths"].get(route, {}).get(method.lower()) or {}
+    schemes = {name for requirement in operation.get("security", []) for name in requirement}
+    if "staffCookie" in schemes:
+        return "staff"
+    if "citizenCookie" in schemes:
+        return "citizen"
+    return None
+
+
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
     from chalicelib import handlers

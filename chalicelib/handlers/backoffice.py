@@ -73,10 +73,14 @@ def csv_response(text: str, filename: str) -> Response:
 
 @bp.route("/api/admin/org/import", methods=["POST"])
 def admin_org_import():
-    require_staff(bp.current_request, "admin")
+    staff = require_staff(bp.current_request, "admin")
     body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), ORG_IMPORT)
     return org_import.import_org(
-        body["content"], fmt=body.get("format"), filename=body.get("filename"), dry_run=body["dry_run"]
+        body["content"],
+        fmt=body.get("format"),
+        filename=body.get("filename"),
+        staff=staff,
+        dry_run=body["dry_run"],
     )
 
 

@@ -266,7 +266,7 @@ def staff_requests_bulk_assign():
 def staff_request_colleagues():
     staff = _staff()
     department = query(bp.current_request).get("department_id") or staff.department_id or ""
-    from chalicelib.auth import ensure_department
+    from chalicelib.access import ensure_department
 
     ensure_department(staff, department)
     return {

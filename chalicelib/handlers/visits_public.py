@@ -105,10 +105,10 @@ QR_FORMAT = {"enum": ["svg", "png"]}
 @bp.route("/api/visits/registrations", methods=["POST"])
 def visits_register():
     body = validate(json_body(bp.current_request), REGISTRATION)
-    return Response(body=_register(body, "self"), status_code=201)
+    return Response(body=_register(body, None), status_code=201)
 
 
-def _register(body, by):
+def _register(body, staff):
     return visits.register(
         name=body["name"],
         mobile=body.get("mobile"),
@@ -116,7 +116,7 @@ def _register(body, by):
         consent=body["consent"],
         language=body.get("language", "el"),
         send_pass=body.get("send_pass", []),
-        registered_by=by,
+        staff=staff,
     )
 
 

@@ -79,16 +79,16 @@ INCIDENT = {
 
 @bp.route("/api/staff/visits/registrations", methods=["POST"])
 def staff_visits_register():
-    require_staff(bp.current_request, *STAFF_ROLES)
+    staff = require_staff(bp.current_request, *STAFF_ROLES)
     body = validate(json_body(bp.current_request), REGISTRATION)
-    return Response(body=_register(body, "staff"), status_code=201)
+    return Response(body=_register(body, staff), status_code=201)
 
 
 @bp.route("/api/staff/visits/buildings/{building_id}", methods=["PUT"])
 def staff_visits_building_save(building_id):
-    require_staff(bp.current_request, "admin")
+    staff = require_staff(bp.current_request, "admin")
     body = validate(json_body(bp.current_request), BUILDING_BODY)
-    return visits.save_building(visits.check_building_id(building_id), body)
+    return visits.save_building(staff, visits.check_building_id(building_id), body)
 
 
 @bp.route("/api/staff/visits/incidents", methods=["POST"])

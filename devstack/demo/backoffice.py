@@ -12,6 +12,7 @@ from chalicelib.models.alerts import BOARD, Alert
 from chalicelib.models.staffing import Absence, ServiceAssignment
 from chalicelib.services.backoffice import org_import, staffing
 from chalicelib.services.backoffice.stats import TZ
+from chalicelib.services.platform import audit
 from chalicelib.services.platform.holidays import is_holiday
 from devstack.demo.org import STAFF_PASSWORD
 
@@ -28,7 +29,13 @@ def _next_working_day() -> str:
 
 
 def seed() -> dict[str, object]:
-    report = org_import.import_org(HR_EXPORT.read_text(encoding="utf-8"), fmt="csv", password=STAFF_PASSWORD)
+    with audit.recording(source="devstack demo"):
+        report = org_import.import_org(
+            HR_EXPORT.read_text(encoding="utf-8"),
+            fmt="csv",
+            staff=audit.Operator("devstack-demo"),
+            password=STAFF_PASSWORD,
+        )
     for service_id, numbers in SERVICE_STAFF.items():
         for number in numbers:
             ServiceAssignment(service_id, number, department_id="kep").save()

@@ -7,7 +7,10 @@ import json
 
 import pytest
 
+from chalicelib.services.platform.staff_auth import StaffMember
 from tests.conftest import bearer
+
+ADMIN = StaffMember(username="admin.hr", sub="s", roles=("admin",), department_id=None)
 
 HEADER = "kind,id,name_el,name_en,parent,email,phone,department,role,username\n"
 CHART = HEADER + (
@@ -35,12 +38,12 @@ def test_importing_the_same_chart_twice_changes_nothing_the_second_time(cognito)
     from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN a first import
-    first = import_org(CHART, fmt="csv")
+    first = import_org(CHART, fmt="csv", staff=ADMIN)
     assert first["added"]["employees"] == ["H100", "H101", "H102"]
     assert first["cognito"]["created"] == 3
     before = {e.employee_number: e.serialize() for e in Employee.scan()}
     # WHEN the same file is imported again
-    second = import_org(CHART, fmt="csv")
+    second = import_org(CHART, fmt="csv", staff=ADMIN)
     # THEN nothing is reported and nothing in the tables changed
     assert second["changes"] == 0
     assert second["unchanged"] == {"directorates": 1, "departments": 2, "employees": 3}
@@ -58,9 +61,11 @@ def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_use
     from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN an imported chart
-    import_org(CHART, fmt="csv")
+    import_org(CHART, fmt="csv", staff=ADMIN)
     # WHEN a chart without Anna (H101) is imported
-    report = import_org("\n".join(line for line in CHART.splitlines() if "H101" not in line), fmt="csv")
+    report = import_org(
+        "\n".join(line for line in CHART.splitlines() if "H101" not in line), fmt="csv", staff=ADMIN
+    )
     # THEN Anna is deactivated, not deleted, and her Cognito user is disabled
     assert report["deactivated"]["employees"] == ["H101"]
     assert report["cognito"]["disabled"] == 1
@@ -71,7 +76,7 @@ def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_use
     # and the others are untouched
     assert _cognito_user("g.papas")[0]["Enabled"] is True
     # WHEN she comes back THEN she is reactivated and enabled
-    again = import_org(CHART, fmt="csv")
+    again = import_org(CHART, fmt="csv", staff=ADMIN)
     assert again["changed"]["employees"] == [{"id": "H101", "fields": ["active"]}]
     assert Employee.get("H101").active is True
     assert _cognito_user("anna.n")[0]["Enabled"] is True
@@ -80,12 +85,12 @@ def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_use
 def test_a_changed_role_and_department_are_reported_and_follow_in_cognito(cognito):
     from chalicelib.services.backoffice.org_import import import_org
 
-    import_org(CHART, fmt="csv")
+    import_org(CHART, fmt="csv", staff=ADMIN)
     changed = CHART.replace(
         "H102,Κώστας Ιωάννου,,,k.ioannou@test.gr,,roads,clerk",
         "H102,Κώστας Ιωάννου,,,k.ioannou@test.gr,,lighting,manager",
     )
-    report = import_org(changed, fmt="csv")
+    report = import_org(changed, fmt="csv", staff=ADMIN)
     assert report["changed"]["employees"] == [{"id": "H102", "fields": ["department_id", "role"]}]
     user, groups = _cognito_user("k.ioannou")
     attrs = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
@@ -139,9 +144,9 @@ def test_json_export_is_read_like_csv(cognito):
             },
         ],
     }
-    import_org(json.dumps(doc, ensure_ascii=False))
+    import_org(json.dumps(doc, ensure_ascii=False), staff=ADMIN)
     # the same chart as CSV changes nothing
-    assert import_org(CHART, fmt="csv")["changes"] == 0
+    assert import_org(CHART, fmt="csv", staff=ADMIN)["changes"] == 0
 
 
 def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
@@ -154,7 +159,7 @@ def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
         "employee,H100,Διπλός,,,d@test.gr,,roads,clerk,\n"
     )
     with pytest.raises(InvalidOrgFile) as caught:
-        import_org(bad, fmt="csv")
+        import_org(bad, fmt="csv", staff=ADMIN)
     errors = caught.value.details["errors"]
     assert {(e["row"], e["field"]) for e in errors} == {
         (8, "email"),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.services.platform.staff_auth import StaffMember
 from tests.conftest import bearer
 from tests.events import FakeContext, sqs_event, sqs_record, stream_event, stream_record
 
@@ -15,6 +16,7 @@ NAME = "Ελένη Ζωγράφου-Test"
 EMAIL = "eleni.visitor@example.org"
 MOBILE = "+306912345678"
 OTHER_EMAIL = "someone.else@example.org"
+ADMIN = StaffMember(username="admin.visits", sub="s", roles=("admin",), department_id=None)
 CONTACTS = (NAME, EMAIL, MOBILE, "6912345678", OTHER_EMAIL, "Άλλος Επισκέπτης")
 
 
@@ -40,6 +42,7 @@ def visit_env(aws, monkeypatch):
     reset_settings()
     reset_clients()
     visits.save_building(
+        ADMIN,
         "dimarxeio",
         {
             "name_el": "Δημαρχείο",
@@ -290,6 +293,7 @@ def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_bui
     from chalicelib.services.visits import passes as visits
 
     visits.save_building(
+        ADMIN,
         "kep",
         {"name_el": "ΚΕΠ", "closing_time": "15:00", "entrances": [{"entrance_id": "a", "name_el": "Α"}]},
     )

@@ -40,7 +40,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import size
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.models.appointment_reminders import Reminder
 from chalicelib.models.appointment_slots import Slot
@@ -728,6 +728,7 @@ def _finish(staff: Any, appointment_id: str, status: str, comment: str | None, n
 
     _commit_change(build)
     audit.note(
+        staff,
         "appointment",
         appointment_id,
         action=f"appointment.{status}",
@@ -764,6 +765,7 @@ def cancel_by_staff(staff: Any, appointment_id: str, reason: str, now: datetime 
     before = {"status": appointment.status}
     result = _cancel(appointment, "cancelled_by_staff", staff.username, reason, now)
     audit.note(
+        staff,
         "appointment",
         appointment_id,
         action="appointment.cancelled_by_staff",
@@ -863,6 +865,7 @@ def update_service(
     with _cache_lock:
         _cache.pop(service_id, None)
     audit.note(
+        staff,
         "service",
         service_id,
         action="service.update",

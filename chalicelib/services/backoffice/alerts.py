@@ -103,7 +103,7 @@ def create(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Ale
         status="sending" if body["channels"] else "done",
     )
     alert.save(condition=Alert.alert_id.does_not_exist())
-    audit.note("alert", alert_id, action="alert.create", after=public(alert, admin=True))
+    audit.note(staff, "alert", alert_id, action="alert.create", after=public(alert, admin=True))
     return alert
 
 
@@ -123,6 +123,7 @@ def withdraw(staff: Any, alert_id: str, now: datetime | None = None) -> Alert:
         ]
     )
     audit.note(
+        staff,
         "alert",
         alert_id,
         action="alert.withdraw",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.models.org import ROSTER, Department, Directorate, Employee
 
 

@@ -349,8 +349,8 @@ def plan(chart: Chart) -> Plan:
     return result
 
 
-def apply(result: Plan, *, password: str | None = None) -> dict[str, int]:
-    """Write the plan; returns what happened in Cognito."""
+def apply(result: Plan, *, staff: Any, password: str | None = None) -> dict[str, int]:
+    """Write the plan as ``staff`` (for the audit log); returns what happened in Cognito."""
     from chalicelib.services.backoffice import staff_directory
     from chalicelib.services.platform import audit
 
@@ -402,6 +402,7 @@ def apply(result: Plan, *, password: str | None = None) -> dict[str, int]:
         item.updated_at = now
         item.save()
     audit.note(
+        staff,
         "org_chart",
         "import",
         action="org.import",
@@ -415,6 +416,7 @@ def import_org(
     *,
     fmt: str | None = None,
     filename: str | None = None,
+    staff: Any,
     dry_run: bool = False,
     password: str | None = None,
 ) -> dict[str, Any]:
@@ -422,5 +424,5 @@ def import_org(
     rows = parse(content, fmt or detect_format(content, filename))
     chart = validate_chart(rows)
     result = plan(chart)
-    cognito = None if dry_run else apply(result, password=password)
+    cognito = None if dry_run else apply(result, staff=staff, password=password)
     return result.report(dry_run=dry_run, cognito=cognito)

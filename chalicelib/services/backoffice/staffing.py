@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.base import utcnow
 from chalicelib.models.org import Employee
@@ -156,6 +156,7 @@ def set_assignments(staff: Any, service_id: str, numbers: list[str]) -> list[dic
     for n in set(numbers) - current:
         ServiceAssignment(service_id, n, department_id=service.department_id).save()
     audit.note(
+        staff,
         "service_staff", service_id, action="service.staff", before=sorted(current), after=sorted(numbers)
     )
     days: set[str] = set()
@@ -286,6 +287,7 @@ def add_absence(staff: Any, body: dict[str, Any], *, source: str = "entered") ->
     )
     absence.save(condition=Absence.absence_id.does_not_exist())
     audit.note(
+        staff,
         "absence",
         absence.absence_id,
         action="absence.add",
@@ -307,7 +309,7 @@ def remove_absence(staff: Any, absence_id: str) -> dict[str, Any]:
         raise NotFound("No such absence.", code="absence_not_found") from None
     ensure_department(staff, absence.department_id)
     absence.delete()
-    audit.note("absence", absence_id, action="absence.remove", before=public_absence(absence))
+    audit.note(staff, "absence", absence_id, action="absence.remove", before=public_absence(absence))
     _follow(absence.employee_number, _days(absence.start_day, absence.end_day))
     return {"removed": absence_id}
 
@@ -533,6 +535,7 @@ def move(staff: Any, appointment_id: str, start: str, now: datetime | None = Non
     moved = appointments.reschedule(on_behalf, appointment_id, start, now=now)
     _resolve(flag, "moved", staff.username, f"moved to {moved.start}")
     audit.note(
+        staff,
         "appointment",
         appointment_id,
         action="capacity.move",
@@ -569,6 +572,7 @@ def cover(staff: Any, appointment_id: str, employee_number: str) -> dict[str, An
     if fits:
         _clear(flag.department_id, flag.service_id, flag.start)
     audit.note(
+        staff,
         "staffing_day",
         f"{flag.service_id}#{flag.day}",
         action="capacity.cover",
@@ -580,5 +584,5 @@ def cover(staff: Any, appointment_id: str, employee_number: str) -> dict[str, An
 def dismiss(staff: Any, appointment_id: str) -> dict[str, Any]:
     flag = _open_flag(staff, appointment_id)
     _resolve(flag, "dismissed", staff.username, "dismissed")
-    audit.note("capacity_flag", appointment_id, action="capacity.dismiss")
+    audit.note(staff, "capacity_flag", appointment_id, action="capacity.dismiss")
     return public_flag(flag)

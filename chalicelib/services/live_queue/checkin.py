@@ -79,7 +79,7 @@ def check_in(
     lookup: Lookup | None = None,
 ) -> tuple[QueueTicket, bool]:
     """Returns the ticket and whether it existed already (a second check-in)."""
-    from chalicelib.auth import ensure_department
+    from chalicelib.access import ensure_department
     from chalicelib.services.platform.citizens import normalise_mobile
 
     now = now or utcnow()
@@ -125,10 +125,12 @@ def check_in(
         if "ConditionalCheckFailed" in str(exc):
             return QueueTicket.get(ticket_id, consistent_read=True), True
         raise
-    audit.note(
-        "queue_ticket",
-        ticket.ticket_id,
-        action="queue.check_in",
-        after={"code": ticket.code, "appointment_id": appointment.appointment_id},
-    )
+    if staff is not None:  # checked in by staff at the desk (the kiosk's own check-in is no staff write)
+        audit.note(
+            staff,
+            "queue_ticket",
+            ticket.ticket_id,
+            action="queue.check_in",
+            after={"code": ticket.code, "appointment_id": appointment.appointment_id},
+        )
     return ticket, False

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.models.queue import QueueTicket
 from chalicelib.services.live_queue.tickets import TZ

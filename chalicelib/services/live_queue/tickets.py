@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.models.base import utcnow
 from chalicelib.models.queue import Queue, QueueDay, QueueTicket, ServiceCounter, ServiceTime
@@ -559,6 +559,7 @@ def open_counter(
             raise Conflict("Another staff member has this counter open.", code="counter_taken") from None
         raise
     audit.note(
+        staff,
         "queue_counter",
         counter_id,
         action="queue.counter.open",
@@ -584,7 +585,7 @@ def close_counter(staff: Any, counter_id: str, now: datetime | None = None) -> S
                 "Finish the current ticket before closing the counter.", code="counter_busy"
             ) from None
         raise
-    audit.note("queue_counter", counter_id, action="queue.counter.close")
+    audit.note(staff, "queue_counter", counter_id, action="queue.counter.close")
     return counter
 
 
@@ -625,6 +626,7 @@ def call_next(staff: Any, counter_id: str, now: datetime | None = None) -> Queue
             outcome = _try_call(staff, counter, candidate, previous, now)
             if outcome == "called":
                 audit.note(
+                    staff,
                     "queue_ticket",
                     candidate.ticket_id,
                     action="queue.call",
@@ -761,7 +763,7 @@ def recall(staff: Any, counter_id: str, now: datetime | None = None) -> QueueTic
         message="The ticket left this counter meanwhile.",
         code="counter_changed",
     )
-    audit.note("queue_ticket", ticket.ticket_id, action="queue.recall", after={"code": ticket.code})
+    audit.note(staff, "queue_ticket", ticket.ticket_id, action="queue.recall", after={"code": ticket.code})
     return get_ticket(ticket.ticket_id)
 
 
@@ -814,6 +816,7 @@ def finish(staff: Any, counter_id: str, status: str, now: datetime | None = None
         code="counter_changed",
     )
     audit.note(
+        staff,
         "queue_ticket",
         ticket.ticket_id,
         action=f"queue.{status}",
@@ -860,6 +863,7 @@ def transfer(staff: Any, counter_id: str, target_queue_id: str, now: datetime | 
         code="counter_changed",
     )
     audit.note(
+        staff,
         "queue_ticket",
         ticket.ticket_id,
         action="queue.transfer",

@@ -1,15 +1,20 @@
 """The audit log: every staff write, who, role, action, entity, before and after, when, from where.
 
-How it is complete without every route remembering it: ``auth.require_staff`` marks the request as a
-staff request; services call ``note(...)`` where they change something, with the before and after;
-the HTTP middleware calls ``flush(...)`` after every successful staff write (POST/PUT/PATCH/DELETE)
-and writes one entry per note — or one generic entry naming the route when no service noted
-anything. Writes that fail (4xx/5xx) are not audited: nothing changed (nor a bulk action whose
-every item was refused: the service calls ``unchanged()``).
+How it is complete without every route remembering it: the HTTP middleware opens a collection for
+each request (``begin()``); services call ``note(staff, ...)`` where they change something, naming
+the staff member who acts, with the before and after; after every successful write the middleware
+calls ``flush(...)``, which writes one entry per note, or, for a staff route (documented with staff
+security) where no service noted anything, one generic entry naming the route, its actor resolved
+from the request's own token. Writes that fail (4xx/5xx) are not audited: nothing changed (nor a
+bulk action whose every item was refused: the service calls ``unchanged()``).
+
+The actor is always passed, never remembered from the sign-in check: a note outside a request
+raises instead of vanishing. Operators' commands and seeding that change things outside HTTP wrap
+the work in ``with recording(source=...):``, which writes its notes when the block ends.
 
 Example (in a service)::
 
-    audit.note("appointment", appointment.id, action="appointment.cancel",
+    audit.note(staff, "appointment", appointment.id, action="appointment.cancel",
                before={"status": "booked"}, after={"status": "cancelled_by_staff", "reason": r})
 
 Limitation: entries are written after the change, in the same invocation; a crash in between
@@ -20,17 +25,33 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.models.base import utcnow
+from chalicelib.clock import utcnow
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 MAX_SNAPSHOT_CHARS = 20_000
 
 
+@dataclass(frozen=True)
+class Operator:
+    """The actor of an operator's command or of seeding (not a staff account)."""
+
+    username: str
+    roles: tuple[str, ...] = ("operator",)
+    department_id: str | None = None
+
+
+class NotRecording(RuntimeError):
+    """``note()`` was called where no request or ``recording()`` block collects notes."""
+
+
 @dataclass
 class _Note:
+    actor: Any
     entity_type: str
     entity_id: str
     action: str | None
@@ -39,41 +60,69 @@ class _Note:
 
 
 @dataclass
-class _RequestAudit:
-    staff: Any = None
+class _Collection:
     notes: list[_Note] = field(default_factory=list)
     unchanged: bool = False
 
 
-_current: contextvars.ContextVar[_RequestAudit | None] = contextvars.ContextVar("audit", default=None)
+_current: contextvars.ContextVar[_Collection | None] = contextvars.ContextVar("audit", default=None)
 
 
-def begin() -> None:
-    """Start collecting for one request (the middleware calls this)."""
-    _current.set(_RequestAudit())
+def begin() -> contextvars.Token:
+    """Start collecting for one request (the middleware calls this, and ``end`` after ``flush``)."""
+    return _current.set(_Collection())
 
 
-def set_actor(staff: Any) -> None:
+def end(token: contextvars.Token) -> None:
+    """Stop collecting for the request ``begin`` started: a later note raises."""
+    _current.reset(token)
+
+
+def _collection() -> _Collection:
     state = _current.get()
-    if state is not None:
-        state.staff = staff
+    if state is None:
+        raise NotRecording(
+            "audit.note() outside a request: an HTTP request collects notes; elsewhere wrap the work "
+            "in audit.recording(source=...)"
+        )
+    return state
 
 
 def note(
-    entity_type: str, entity_id: str, *, action: str | None = None, before: Any = None, after: Any = None
+    actor: Any,
+    entity_type: str,
+    entity_id: str,
+    *,
+    action: str | None = None,
+    before: Any = None,
+    after: Any = None,
 ) -> None:
-    """Record what a staff write changed (call it from the service, at the change)."""
-    state = _current.get()
-    if state is not None:
-        state.notes.append(_Note(entity_type, str(entity_id), action, _trim(before), _trim(after)))
+    """Record what ``actor`` (a staff member: ``username``, ``roles``, ``department_id``) changed;
+    call it from the service, at the change."""
+    if actor is None or not getattr(actor, "username", None):
+        raise ValueError("an audit note names the staff member who acted")
+    _collection().notes.append(_Note(actor, entity_type, str(entity_id), action, _trim(before), _trim(after)))
 
 
 def unchanged() -> None:
     """Say that this successful staff write changed nothing after all (every item of a bulk action
     was refused): no generic entry is written for it."""
-    state = _current.get()
-    if state is not None:
-        state.unchanged = True
+    _collection().unchanged = True
+
+
+@contextmanager
+def recording(*, source: str) -> Iterator[None]:
+    """Collect the notes of work done outside an HTTP request (an operator's command, seeding)
+    and write them when the block ends without an error; ``source`` stands where a request's
+    correlation id would."""
+    token = _current.set(_Collection())
+    try:
+        yield
+        state = _current.get()
+        for item in state.notes if state else []:
+            _write_note(item, method="", route=source, source_ip=None, status=None, correlation_id=source)
+    finally:
+        _current.reset(token)
 
 
 def _trim(value: Any) -> Any:
@@ -95,36 +144,51 @@ def flush(
     status: int,
     source_ip: str | None,
     correlation_id: str | None,
+    actor: Callable[[], Any] | None = None,
 ) -> int:
-    """Write the entries for a finished request; returns how many were written."""
+    """Write the entries for a finished request; returns how many were written.
+
+    ``actor`` resolves the caller of a staff route (``None`` for other routes); it is asked only
+    for the generic entry of a successful write that no service noted."""
     state = _current.get()
-    _current.set(None)
-    if state is None or state.staff is None or method not in WRITE_METHODS or status >= 400:
+    if state is None or method not in WRITE_METHODS or status >= 400:
         return 0
-    if state.unchanged and not state.notes:
-        return 0
-    notes = state.notes or [
-        _Note(
-            entity_type=route.strip("/").split("/")[1] if route.count("/") > 1 else route,
-            entity_id=",".join(f"{k}={v}" for k, v in sorted((path_params or {}).items())) or "-",
-            action=None,
-            before=None,
-            after=None,
-        )
-    ]
+    notes = state.notes
+    if not notes:
+        staff = actor() if actor is not None and not state.unchanged else None
+        if staff is None:
+            return 0
+        notes = [
+            _Note(
+                actor=staff,
+                entity_type=route.strip("/").split("/")[1] if route.count("/") > 1 else route,
+                entity_id=",".join(f"{k}={v}" for k, v in sorted((path_params or {}).items())) or "-",
+                action=None,
+                before=None,
+                after=None,
+            )
+        ]
     for item in notes:
-        write(
-            state.staff,
-            action=item.action or f"{method} {route}",
-            entity_type=item.entity_type,
-            entity_id=item.entity_id,
-            before=item.before,
-            after=item.after,
-            source_ip=source_ip,
-            status=status,
-            correlation_id=correlation_id,
+        _write_note(
+            item, method=method, route=route, source_ip=source_ip, status=status, correlation_id=correlation_id
         )
     return len(notes)
+
+
+def _write_note(
+    item: _Note, *, method: str, route: str, source_ip: str | None, status: int | None, correlation_id: str | None
+) -> str:
+    return write(
+        item.actor,
+        action=item.action or f"{method} {route}".strip(),
+        entity_type=item.entity_type,
+        entity_id=item.entity_id,
+        before=item.before,
+        after=item.after,
+        source_ip=source_ip,
+        status=status,
+        correlation_id=correlation_id,
+    )
 
 
 def write(

@@ -48,7 +48,9 @@ class StaffMember:
         return self.is_admin or any(r in self.roles for r in roles)
 
     def can_act_in(self, department_id: str | None) -> bool:
-        return self.is_admin or (department_id is not None and department_id == self.department_id)
+        from chalicelib.access import can_act_in
+
+        return can_act_in(self, department_id)
 
     def public(self) -> dict[str, Any]:
         return {

@@ -143,6 +143,7 @@ def save_type(staff: Any, body: dict[str, Any]) -> RequestType:
     )
     kind.save()
     audit.note(
+        staff,
         "request_type",
         kind.code,
         action="request_type.save",

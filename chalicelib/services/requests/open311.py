@@ -85,7 +85,7 @@ def issue_key(staff: Any, name: str, contact: str | None = None) -> tuple[Open31
         created_by=staff.username,
     )
     key.save(condition=Open311Key.key_id.does_not_exist())
-    audit.note("open311_key", key_id, action="open311.key.issue", after={"name": key.name})
+    audit.note(staff, "open311_key", key_id, action="open311.key.issue", after={"name": key.name})
     return key, f"{key_id}.{secret}"
 
 
@@ -98,7 +98,7 @@ def revoke_key(staff: Any, key_id: str) -> Open311Key:
         raise NotFound("No such key.", code="key_not_found") from None
     if key.revoked_at is None:
         key.update(actions=[Open311Key.revoked_at.set(utcnow()), Open311Key.revoked_by.set(staff.username)])
-        audit.note("open311_key", key_id, action="open311.key.revoke", after={"revoked": True})
+        audit.note(staff, "open311_key", key_id, action="open311.key.revoke", after={"revoked": True})
     return key
 
 

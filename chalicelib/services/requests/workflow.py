@@ -37,7 +37,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.auth import ensure_department
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.models.base import utcnow
 from chalicelib.models.org import Department, Employee
@@ -108,10 +108,11 @@ class Actor:
     kind: str  # citizen | staff | open311
     id: str | None = None
     name: str | None = None
+    staff: Any = None  # the staff member, for the audit log
 
 
 def staff_actor(staff: Any) -> Actor:
-    return Actor("staff", staff.username, staff.name or staff.username)
+    return Actor("staff", staff.username, staff.name or staff.username, staff)
 
 
 @dataclass
@@ -230,10 +231,10 @@ def submit(
         public=True,
         at=now,
     )
-    return _number_and_put(req, entry)
+    return _number_and_put(req, entry, actor)
 
 
-def _number_and_put(req: CitizenRequest, entry: TimelineEntry) -> CitizenRequest:
+def _number_and_put(req: CitizenRequest, entry: TimelineEntry, actor: Actor) -> CitizenRequest:
     from pynamodb.transactions import TransactWrite
 
     year = int(req.year)
@@ -268,8 +269,9 @@ def _number_and_put(req: CitizenRequest, entry: TimelineEntry) -> CitizenRequest
                 raise
             time.sleep(random.uniform(0.002, 0.01 * min(attempt + 1, 10)))  # noqa: S311 - jitter
             continue
-        if req.created_by:
+        if actor.staff is not None:
             audit.note(
+                actor.staff,
                 "citizen_request",
                 req.request_id,
                 action="request.submit_on_behalf",
@@ -393,6 +395,7 @@ def change_status(
         now,
     )
     audit.note(
+        staff,
         "citizen_request",
         req.request_id,
         action="request.status",
@@ -425,7 +428,7 @@ def add_note(staff: Any, request_id: str, note: str, *, public: bool) -> Citizen
         },
         now,
     )
-    audit.note("citizen_request", req.request_id, action="request.note", after={"public": public})
+    audit.note(staff, "citizen_request", req.request_id, action="request.note", after={"public": public})
     return req
 
 
@@ -471,6 +474,7 @@ def assign(
         now,
     )
     audit.note(
+        staff,
         "citizen_request",
         req.request_id,
         action="request.assign",
@@ -535,6 +539,7 @@ def reroute(staff: Any, request_id: str, department_id: str, note: str) -> Citiz
         now,
     )
     audit.note(
+        staff,
         "citizen_request",
         req.request_id,
         action="request.reroute",

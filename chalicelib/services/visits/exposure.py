@@ -115,6 +115,7 @@ def declare(staff: Any, body: dict[str, Any]) -> dict[str, Any]:
     )
     incident.save(condition=ExposureIncident.incident_id.does_not_exist())
     audit.note(
+        staff,
         "exposure_incident",
         incident_id,
         action="declare_exposure",

@@ -112,9 +112,10 @@ def register(
     consent: bool,
     language: str = "el",
     send_pass: tuple[str, ...] | list[str] = (),
-    registered_by: str = "self",
+    staff: Any = None,
 ) -> dict[str, Any]:
-    """Register a visitor; returns the public pass (never the contact)."""
+    """Register a visitor (by themselves, or by ``staff`` at the entrance); returns the public pass
+    (never the contact)."""
     name = (name or "").strip()
     if not consent:
         raise ValidationFailed("Consent is required.", code="consent_required", details={"field": "consent"})
@@ -136,14 +137,14 @@ def register(
         channels=[c for c, v in (("email", email), ("sms", mobile)) if v],
         language=language,
         consent_at=now,
-        registered_by=registered_by,
+        registered_by="staff" if staff is not None else "self",
         created_at=now,
         expires_at=ttl_from(now),
     )
     visitor.save(condition=Visitor.pass_id.does_not_exist())
     sent = _send_pass(visitor, email=email, mobile=mobile, channels=send_pass)
-    if registered_by != "self":
-        audit.note("visitor", pass_id, action="register_visitor", after={"channels": visitor.channels})
+    if staff is not None:
+        audit.note(staff, "visitor", pass_id, action="register_visitor", after={"channels": visitor.channels})
     return {**public_pass(visitor), "sent": sent}
 
 
@@ -279,7 +280,7 @@ def list_buildings() -> list[dict[str, Any]]:
     return [building_view(b) for b in Building.by_kind.query("building")]
 
 
-def save_building(building_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def save_building(staff: Any, building_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Create or replace a building and its entrances (admins)."""
     ids = [e["entrance_id"] for e in data["entrances"]]
     if len(set(ids)) != len(ids):
@@ -303,7 +304,7 @@ def save_building(building_id: str, data: dict[str, Any]) -> dict[str, Any]:
     )
     building.save()
     after = building_view(building)
-    audit.note("building", building_id, action="save_building", before=before, after=after)
+    audit.note(staff, "building", building_id, action="save_building", before=before, after=after)
     return after
 
 
