@@ -56,9 +56,9 @@ def cmd_seed(_args) -> int:
 def cmd_create_staff(args) -> int:
     _load_stack_state(required=False)
     from chalicelib.models.org import Employee
-    from chalicelib.services.backoffice import staff_directory
+    from chalicelib.services import backoffice
 
-    created = staff_directory.ensure_user(
+    created = backoffice.ensure_user(
         username=args.username, email=args.email, name=args.name,
         department_id=args.department, role=args.role, password=args.password,
     )
@@ -71,7 +71,7 @@ def cmd_create_staff(args) -> int:
 def cmd_import_org(args) -> int:
     _load_stack_state(required=False)
     from chalicelib.errors import ApiError
-    from chalicelib.services.backoffice.org_import import import_org
+    from chalicelib.services.backoffice import import_org
     from chalicelib.services.platform import audit
 
     try:

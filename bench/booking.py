@@ -96,7 +96,7 @@ def count_requests(samples: int) -> dict:
 
         from app import app
         from chalicelib.models import create_all_tables
-        from chalicelib.services.appointments import booking as appointments
+        from chalicelib.services import appointments
         from devstack.demo import appointments as demo
 
         create_all_tables()

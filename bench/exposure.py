@@ -267,7 +267,7 @@ def main() -> None:
     moto, _ = setup()
     from app import app
     from chalicelib.models.visits import ExposureIncident
-    from chalicelib.services.visits import passes as visits
+    from chalicelib.services import visits
     from chalicelib.settings import get_settings
     from devstack.lambda_context import LambdaContext
     from tests.events import stream_event, stream_record

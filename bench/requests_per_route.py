@@ -107,7 +107,7 @@ def _overbook(v: Values) -> None:
 
 def _todays_reference(v: Values, name: str) -> None:
     """An appointment today at the KEP (as the demo's), its reference for a queue check-in."""
-    from chalicelib.services.appointments.booking import reference_for
+    from chalicelib.services.appointments import reference_for
     from devstack.demo.appointments import todays_appointment
 
     appointment = todays_appointment()
@@ -118,18 +118,18 @@ def _todays_reference(v: Values, name: str) -> None:
 
 
 def _walk_ins(v: Values) -> None:
-    from chalicelib.services.live_queue import tickets as queue
+    from chalicelib.services import live_queue
 
     for prefix in "ABC":
-        queue.issue_walk_in("kep-dimarxeio", f"kep-dimarxeio-{prefix}")
+        live_queue.issue_walk_in("kep-dimarxeio", f"kep-dimarxeio-{prefix}")
 
 
 def _call_next(v: Values) -> None:
     """The counter's next ticket, called without being counted (for no-show and transfer)."""
-    from chalicelib.services.live_queue import tickets as queue
+    from chalicelib.services import live_queue
     from chalicelib.services.platform import staff_auth
 
-    ticket = queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
+    ticket = live_queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
     v["other_queue"] = next(q for q in v["counter_queues"] if q != ticket.queue_id)
 
 
@@ -660,7 +660,7 @@ def setup() -> tuple[Requests, dict[str, str]]:
 def round_values(r: int, tokens: dict[str, str]) -> Values:
     """This round's citizens (sessions), day and slots (the r-th open day after the next)."""
     from chalicelib.models.citizens import Citizen
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
     from chalicelib.services.platform import sessions
 
     v: Values = {"round": r, "tokens": dict(tokens)}

@@ -4,7 +4,7 @@ from chalice import Blueprint, Rate
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services.backoffice import alerts
+from chalicelib.services import backoffice
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
@@ -32,36 +32,36 @@ ALERT_LIST = {
 
 @bp.route("/api/alerts", methods=["GET"])
 def current_alerts():
-    return {"alerts": alerts.current()}
+    return {"alerts": backoffice.current()}
 
 
 @bp.route("/api/alerts/topics", methods=["GET"])
 def alert_topics():
-    return {"topics": alerts.topics()}
+    return {"topics": backoffice.topics()}
 
 
 @bp.route("/api/admin/alerts", methods=["GET"])
 def admin_alerts():
     require_staff(bp.current_request, "admin")
-    return {"alerts": alerts.recent()}
+    return {"alerts": backoffice.recent()}
 
 
 @bp.route("/api/admin/alerts", methods=["POST"])
 def admin_create_alert():
     staff = require_staff(bp.current_request, "admin")
-    body = validate(json_body(bp.current_request), alerts.ALERT_CREATE)
-    return alerts.public(alerts.create(staff, body), admin=True)
+    body = validate(json_body(bp.current_request), backoffice.ALERT_CREATE)
+    return backoffice.public(backoffice.create(staff, body), admin=True)
 
 
 @bp.route("/api/admin/alerts/{alert_id}/withdraw", methods=["POST"])
 def admin_withdraw_alert(alert_id):
     staff = require_staff(bp.current_request, "admin")
-    return alerts.public(alerts.withdraw(staff, alert_id), admin=True)
+    return backoffice.public(backoffice.withdraw(staff, alert_id), admin=True)
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_send")
 def alerts_send(event):
-    return alerts.send_pending()
+    return backoffice.send_pending()
 
 
 OPENAPI = {
@@ -79,7 +79,7 @@ OPENAPI = {
             "Compose an alert: shown on the site, sent to the topic's subscribers (rate limited)",
             "alerts",
             auth="staff",
-            body=alerts.ALERT_CREATE,
+            body=backoffice.ALERT_CREATE,
             responses={"200": json_response(PUBLIC_ALERT)},
         ),
     },

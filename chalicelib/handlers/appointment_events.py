@@ -3,11 +3,11 @@
 
 from chalice import Blueprint, Rate
 
-from chalicelib.services.appointments import notices as appointment_notices
+from chalicelib.services import appointments
 
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(15, unit=Rate.MINUTES), name="send_reminders")
 def send_reminders(event):
-    return appointment_notices.send_due_reminders()
+    return appointments.send_due_reminders()

@@ -5,8 +5,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import require_citizen
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.appointments import booking as appointments
-from chalicelib.services.appointments import documents
+from chalicelib.services import appointments
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -218,7 +217,7 @@ def appointment_proof(appointment_id):
     session = require_citizen(bp.current_request)
     appointment = appointments.get_own(session, appointment_id)
     service = appointments.get_service(appointment.service_id, include_inactive=True)
-    html = documents.proof_html(appointment, service, _lang(bp.current_request))
+    html = appointments.proof_html(appointment, service, _lang(bp.current_request))
     return Response(body=html, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -228,7 +227,7 @@ def appointment_calendar(appointment_id):
     appointment = appointments.get_own(session, appointment_id)
     service = appointments.get_service(appointment.service_id, include_inactive=True)
     return Response(
-        body=documents.ics(appointment, service, _lang(bp.current_request)),
+        body=appointments.ics(appointment, service, _lang(bp.current_request)),
         status_code=200,
         headers={
             "Content-Type": "text/calendar; charset=utf-8",

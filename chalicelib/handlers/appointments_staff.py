@@ -7,8 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import require_staff
 from chalicelib.handlers.appointments import APPOINTMENT, DAY, SERVICE, SERVICES_QUERY, SHORT_ID
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.appointments import booking as appointments
-from chalicelib.services.appointments import documents
+from chalicelib.services import appointments
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -117,7 +116,7 @@ def staff_day_list():
     staff = _staff()
     params = validate(query(bp.current_request), DAY_LIST_QUERY)
     rows = _listing(staff, {**params, "to": params.get("date"), "from": params.get("date")})
-    html = documents.day_list_html(rows, params.get("date") or "", params.get("lang") or "el")
+    html = appointments.day_list_html(rows, params.get("date") or "", params.get("lang") or "el")
     return Response(body=html, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 
 

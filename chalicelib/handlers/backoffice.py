@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.backoffice import audit_search, dashboards, org_chart, org_import
+from chalicelib.services import backoffice
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -75,7 +75,7 @@ def csv_response(text: str, filename: str) -> Response:
 def admin_org_import():
     staff = require_staff(bp.current_request, "admin")
     body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), ORG_IMPORT)
-    return org_import.import_org(
+    return backoffice.import_org(
         body["content"],
         fmt=body.get("format"),
         filename=body.get("filename"),
@@ -87,28 +87,28 @@ def admin_org_import():
 @bp.route("/api/staff/org", methods=["GET"])
 def staff_org():
     require_staff(bp.current_request)
-    return {"directorates": org_chart.directorates(), "departments": org_chart.departments()}
+    return {"directorates": backoffice.directorates(), "departments": backoffice.departments()}
 
 
 @bp.route("/api/staff/employees", methods=["GET"])
 def staff_employees():
     staff = require_staff(bp.current_request, "manager")
     params = query(bp.current_request)
-    rows = org_chart.employees(staff, params.get("department_id") or None, params.get("inactive") == "true")
+    rows = backoffice.employees(staff, params.get("department_id") or None, params.get("inactive") == "true")
     return {"employees": rows}
 
 
 @bp.route("/api/staff/audit", methods=["GET"])
 def staff_audit():
     staff = require_staff(bp.current_request, "manager")
-    return {"entries": audit_search.search(staff, **_audit_filters(query(bp.current_request)))}
+    return {"entries": backoffice.search(staff, **_audit_filters(query(bp.current_request)))}
 
 
 @bp.route("/api/staff/audit/export", methods=["GET"])
 def staff_audit_export():
     staff = require_staff(bp.current_request, "manager")
     return csv_response(
-        audit_search.export_csv(staff, **_audit_filters(query(bp.current_request))), "audit.csv"
+        backoffice.export_audit_csv(staff, **_audit_filters(query(bp.current_request))), "audit.csv"
     )
 
 
@@ -123,13 +123,13 @@ def _stats_filters(params: dict) -> dict:
 @bp.route("/api/staff/stats/{dashboard}", methods=["GET"])
 def staff_stats(dashboard):
     staff = require_staff(bp.current_request, "manager")
-    return dashboards.dashboard(staff, dashboard, **_stats_filters(query(bp.current_request)))
+    return backoffice.dashboard(staff, dashboard, **_stats_filters(query(bp.current_request)))
 
 
 @bp.route("/api/staff/stats/{dashboard}/export", methods=["GET"])
 def staff_stats_export(dashboard):
     staff = require_staff(bp.current_request, "manager")
-    text = dashboards.export_csv(staff, dashboard, **_stats_filters(query(bp.current_request)))
+    text = backoffice.export_dashboard_csv(staff, dashboard, **_stats_filters(query(bp.current_request)))
     return csv_response(text, f"{dashboard}.csv")
 
 
@@ -147,7 +147,7 @@ OPENAPI = {
     "/api/staff/stats/{dashboard}": {
         "get": op(
             "A statistics dashboard (aggregates only) for a period and department "
-            f"(at most {dashboards.MAX_DAYS} days, else 409 period_too_long)",
+            f"(at most {backoffice.DASHBOARD_MAX_DAYS} days, else 409 period_too_long)",
             "back office",
             auth="staff",
             params=STATS_PARAMS,
@@ -156,7 +156,7 @@ OPENAPI = {
     },
     "/api/staff/stats/{dashboard}/export": {
         "get": op(
-            f"The same dashboard as CSV (UTF-8 with BOM; at most {dashboards.MAX_DAYS} days, else 409 "
+            f"The same dashboard as CSV (UTF-8 with BOM; at most {backoffice.DASHBOARD_MAX_DAYS} days, else 409 "
             "period_too_long)",
             "back office",
             auth="staff",
@@ -190,7 +190,7 @@ OPENAPI = {
     "/api/staff/audit": {
         "get": op(
             "Search the audit log by entity, staff member and date (managers: their department); at most "
-            f"{audit_search.MAX_DAYS} days (else 409 period_too_long), the newest 200 entries",
+            f"{backoffice.AUDIT_MAX_DAYS} days (else 409 period_too_long), the newest 200 entries",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,
@@ -199,8 +199,8 @@ OPENAPI = {
     },
     "/api/staff/audit/export": {
         "get": op(
-            f"The audit search as CSV (at most {audit_search.MAX_DAYS} days, else 409 period_too_long; "
-            f"the newest {audit_search.MAX_ROWS} entries)",
+            f"The audit search as CSV (at most {backoffice.AUDIT_MAX_DAYS} days, else 409 period_too_long; "
+            f"the newest {backoffice.MAX_ROWS} entries)",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,

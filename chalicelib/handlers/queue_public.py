@@ -3,8 +3,7 @@
 from chalice import Blueprint
 
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services.live_queue import checkin as queue_checkin
-from chalicelib.services.live_queue import tickets as queue
+from chalicelib.services import live_queue
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
@@ -98,39 +97,39 @@ BOARD = {
 
 @bp.route("/api/queue/points/{service_point_id}", methods=["GET"])
 def queue_point(service_point_id):
-    return queue.point_view(service_point_id)
+    return live_queue.point_view(service_point_id)
 
 
 @bp.route("/api/queue/points/{service_point_id}/board", methods=["GET"])
 def queue_board(service_point_id):
-    return queue.board(service_point_id)
+    return live_queue.board(service_point_id)
 
 
 @bp.route("/api/queue/points/{service_point_id}/tickets", methods=["POST"])
 def queue_take_ticket(service_point_id):
     body = validate(json_body(bp.current_request), WALK_IN)
-    ticket = queue.issue_walk_in(
+    ticket = live_queue.issue_walk_in(
         service_point_id,
         body["queue_id"],
         mobile=body.get("mobile"),
         language=body.get("language", "el"),
         service_id=body.get("service_id"),
     )
-    return queue.public_ticket(ticket)
+    return live_queue.public_ticket(ticket)
 
 
 @bp.route("/api/queue/points/{service_point_id}/check-in", methods=["POST"])
 def queue_check_in(service_point_id):
     body = validate(json_body(bp.current_request), CHECK_IN)
-    ticket, existing = queue_checkin.check_in(
+    ticket, existing = live_queue.check_in(
         service_point_id, body["reference"], mobile=body.get("mobile"), language=body.get("language")
     )
-    return {**queue.public_ticket(ticket), "already_checked_in": existing}
+    return {**live_queue.public_ticket(ticket), "already_checked_in": existing}
 
 
 @bp.route("/api/queue/tickets/{ticket_id}", methods=["GET"])
 def queue_ticket(ticket_id):
-    return queue.ticket_view(ticket_id)
+    return live_queue.ticket_view(ticket_id)
 
 
 _POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")

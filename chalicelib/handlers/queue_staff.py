@@ -6,9 +6,7 @@ from chalice import Blueprint
 from chalicelib.auth import require_staff
 from chalicelib.handlers.queue_public import CHECK_IN, ID
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.live_queue import checkin as queue_checkin
-from chalicelib.services.live_queue import stats as queue_stats
-from chalicelib.services.live_queue import tickets as queue
+from chalicelib.services import live_queue
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -67,72 +65,72 @@ def _staff():
 @bp.route("/api/staff/queue/points", methods=["GET"])
 def staff_queue_points():
     staff = require_staff(bp.current_request, *ROLES)
-    return {"points": queue.service_points_for(staff, query(bp.current_request).get("department_id"))}
+    return {"points": live_queue.service_points_for(staff, query(bp.current_request).get("department_id"))}
 
 
 @bp.route("/api/staff/queue/points/{service_point_id}", methods=["GET"])
 def staff_queue_point(service_point_id):
-    return queue.staff_point(_staff(), service_point_id)
+    return live_queue.staff_point(_staff(), service_point_id)
 
 
 @bp.route("/api/staff/queue/points/{service_point_id}/counters", methods=["POST"])
 def staff_open_counter(service_point_id):
     staff = _staff()
     body = validate(json_body(bp.current_request), OPEN_COUNTER)
-    counter = queue.open_counter(staff, service_point_id, body["label"], body["queue_ids"])
-    return queue.public_counter(counter)
+    counter = live_queue.open_counter(staff, service_point_id, body["label"], body["queue_ids"])
+    return live_queue.public_counter(counter)
 
 
 @bp.route("/api/staff/queue/points/{service_point_id}/check-in", methods=["POST"])
 def staff_check_in(service_point_id):
     staff = _staff()
     body = validate(json_body(bp.current_request), CHECK_IN)
-    ticket, existing = queue_checkin.check_in(
+    ticket, existing = live_queue.check_in(
         service_point_id,
         body["reference"],
         mobile=body.get("mobile"),
         language=body.get("language"),
         staff=staff,
     )
-    return {**queue.staff_ticket(ticket), "already_checked_in": existing}
+    return {**live_queue.staff_ticket(ticket), "already_checked_in": existing}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/close", methods=["POST"])
 def staff_close_counter(counter_id):
-    return queue.public_counter(queue.close_counter(_staff(), counter_id))
+    return live_queue.public_counter(live_queue.close_counter(_staff(), counter_id))
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/next", methods=["POST"])
 def staff_call_next(counter_id):
-    ticket = queue.call_next(_staff(), counter_id)
-    return {"ticket": queue.staff_ticket(ticket) if ticket else None}
+    ticket = live_queue.call_next(_staff(), counter_id)
+    return {"ticket": live_queue.staff_ticket(ticket) if ticket else None}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/recall", methods=["POST"])
 def staff_recall(counter_id):
-    return {"ticket": queue.staff_ticket(queue.recall(_staff(), counter_id))}
+    return {"ticket": live_queue.staff_ticket(live_queue.recall(_staff(), counter_id))}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/start", methods=["POST"])
 def staff_start(counter_id):
-    return {"ticket": queue.staff_ticket(queue.start_service(_staff(), counter_id))}
+    return {"ticket": live_queue.staff_ticket(live_queue.start_service(_staff(), counter_id))}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/served", methods=["POST"])
 def staff_served(counter_id):
-    return {"ticket": queue.staff_ticket(queue.finish(_staff(), counter_id, "served"))}
+    return {"ticket": live_queue.staff_ticket(live_queue.finish(_staff(), counter_id, "served"))}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/no-show", methods=["POST"])
 def staff_no_show(counter_id):
-    return {"ticket": queue.staff_ticket(queue.finish(_staff(), counter_id, "no_show"))}
+    return {"ticket": live_queue.staff_ticket(live_queue.finish(_staff(), counter_id, "no_show"))}
 
 
 @bp.route("/api/staff/queue/counters/{counter_id}/transfer", methods=["POST"])
 def staff_transfer(counter_id):
     staff = _staff()
     body = validate(json_body(bp.current_request), TRANSFER)
-    return {"ticket": queue.staff_ticket(queue.transfer(staff, counter_id, body["queue_id"]))}
+    return {"ticket": live_queue.staff_ticket(live_queue.transfer(staff, counter_id, body["queue_id"]))}
 
 
 @bp.route("/api/staff/queue/stats", methods=["GET"])
@@ -140,8 +138,8 @@ def staff_queue_stats():
     staff = require_staff(bp.current_request, "manager", "clerk")
     params = query(bp.current_request)
     department = params.get("department_id") or staff.department_id or ""
-    date_from = params.get("from") or queue.today()
-    return queue_stats.statistics(staff, department, date_from, params.get("to") or date_from)
+    date_from = params.get("from") or live_queue.today()
+    return live_queue.statistics(staff, department, date_from, params.get("to") or date_from)
 
 
 _POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")
@@ -222,7 +220,7 @@ OPENAPI = {
     "/api/staff/queue/stats": {
         "get": op(
             "Waiting and service times per service, queue, counter, staff member and hour; no-shows "
-            f"(at most {queue_stats.MAX_DAYS} days, else 409 period_too_long)",
+            f"(at most {live_queue.MAX_DAYS} days, else 409 period_too_long)",
             "queue staff",
             auth="staff",
             params=[

@@ -8,9 +8,7 @@ from chalice import Blueprint
 from chalicelib.auth import optional_citizen, require_citizen
 from chalicelib.errors import ValidationFailed
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.requests import catalogue as request_types
-from chalicelib.services.requests import photos as request_photos
-from chalicelib.services.requests import workflow as requests
+from chalicelib.services import requests
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -51,7 +49,7 @@ PRESIGN = {
     "type": "object",
     "required": ["content_type"],
     "additionalProperties": False,
-    "properties": {"content_type": {"enum": list(request_photos.CONTENT_TYPES)}},
+    "properties": {"content_type": {"enum": list(requests.CONTENT_TYPES)}},
 }
 FOLLOW = {
     "type": "object",
@@ -83,25 +81,25 @@ DETAIL = {
 
 
 def _my_prefix(session) -> str:
-    return request_photos.owner_prefix("citizen", session.taxid)
+    return requests.owner_prefix("citizen", session.taxid)
 
 
 def _detail(req, public_only: bool, view) -> dict:
     entries = requests.timeline(req.request_id, public_only=True)
     out = {"request": view(req), "timeline": [requests.public_entry(e) for e in entries]}
     if not public_only:
-        out["photo_urls"] = [request_photos.view_url(k) for k in req.photos or []]
+        out["photo_urls"] = [requests.view_url(k) for k in req.photos or []]
     return out
 
 
 @bp.route("/api/request-types", methods=["GET"])
 def request_types_list():
-    return {"types": [request_types.public_type(t) for t in request_types.list_types()]}
+    return {"types": [requests.public_type(t) for t in requests.list_types()]}
 
 
 @bp.route("/api/request-types/{code}", methods=["GET"])
 def request_type_get(code):
-    return request_types.public_type(request_types.get_type(code))
+    return requests.public_type(requests.get_type(code))
 
 
 @bp.route("/api/requests/nearby", methods=["GET"])
@@ -114,7 +112,7 @@ def requests_nearby():
     code = params.get("type_code") or ""
     if not re.fullmatch(r"[a-z0-9_-]{2,40}", code):
         raise ValidationFailed("type_code is required.", details={"field": "type_code"})
-    request_types.get_type(code)
+    requests.get_type(code)
     found = requests.nearby(code, lat, lon)
     return {"reports": [{**requests.public_view(r), "distance_m": round(d, 1)} for r, d in found]}
 
@@ -123,7 +121,7 @@ def requests_nearby():
 def requests_photo_form():
     session = require_citizen(bp.current_request)
     body = validate(json_body(bp.current_request), PRESIGN)
-    return request_photos.presign(_my_prefix(session), body["content_type"])
+    return requests.presign(_my_prefix(session), body["content_type"])
 
 
 @bp.route("/api/requests", methods=["POST"])
@@ -136,9 +134,9 @@ def requests_submit():
 def requests_submit_as(session, body):
     from chalicelib.models.citizens import Citizen
 
-    kind = request_types.get_type(body["type_code"])
-    request_types.check_attributes(kind, body.get("attributes"))
-    photos = request_photos.check_keys(_my_prefix(session), body.get("photos"))
+    kind = requests.get_type(body["type_code"])
+    requests.check_attributes(kind, body.get("attributes"))
+    photos = requests.check_keys(_my_prefix(session), body.get("photos"))
     try:
         citizen = Citizen.get(session.taxid)
         name = f"{citizen.first_name} {citizen.last_name}".strip()

@@ -9,10 +9,8 @@ from chalicelib.errors import Conflict
 from chalicelib.handlers.requests_citizen import ATTRIBUTES, LOCATION, PHOTO_KEYS, PRESIGN, REQUEST_ID
 from chalicelib.models.org import Employee
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.requests import catalogue as request_types
+from chalicelib.services import requests
 from chalicelib.services.requests import open311
-from chalicelib.services.requests import photos as request_photos
-from chalicelib.services.requests import workflow as requests
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -131,8 +129,8 @@ def _staff():
 
 def _detail(req) -> dict:
     try:
-        kind = request_types.public_type(
-            request_types.get_type(req.type_code, include_inactive=True), full=True
+        kind = requests.public_type(
+            requests.get_type(req.type_code, include_inactive=True), full=True
         )
     except Exception:  # noqa: BLE001 - a type removed since: the request still shows
         kind = None
@@ -140,7 +138,7 @@ def _detail(req) -> dict:
         "request": requests.staff_view(req),
         "timeline": [requests.staff_entry(e) for e in requests.timeline(req.request_id, public_only=False)],
         "type": kind,
-        "photo_urls": [request_photos.view_url(k) for k in req.photos or []],
+        "photo_urls": [requests.view_url(k) for k in req.photos or []],
     }
 
 
@@ -180,10 +178,10 @@ def staff_requests_map():
 def staff_requests_on_behalf():
     staff = _staff()
     body = validate(json_body(bp.current_request), ON_BEHALF)
-    kind = request_types.get_type(body["type_code"])
-    request_types.check_attributes(kind, body.get("attributes"))
-    photos = request_photos.check_keys(
-        request_photos.owner_prefix("staff", staff.username), body.get("photos")
+    kind = requests.get_type(body["type_code"])
+    requests.check_attributes(kind, body.get("attributes"))
+    photos = requests.check_keys(
+        requests.owner_prefix("staff", staff.username), body.get("photos")
     )
     who = body["citizen"]
     req = requests.submit(
@@ -211,7 +209,7 @@ def staff_requests_on_behalf():
 def staff_requests_photo_form():
     staff = _staff()
     body = validate(json_body(bp.current_request), PRESIGN)
-    return request_photos.presign(request_photos.owner_prefix("staff", staff.username), body["content_type"])
+    return requests.presign(requests.owner_prefix("staff", staff.username), body["content_type"])
 
 
 @bp.route("/api/staff/requests/{request_id}", methods=["GET"])
@@ -283,7 +281,7 @@ def staff_request_types():
     _staff()
     return {
         "types": [
-            request_types.public_type(t, full=True) for t in request_types.list_types(include_inactive=True)
+            requests.public_type(t, full=True) for t in requests.list_types(include_inactive=True)
         ]
     }
 
@@ -291,10 +289,10 @@ def staff_request_types():
 @bp.route("/api/admin/request-types/{code}", methods=["PUT"])
 def admin_request_type_put(code):
     staff = require_staff(bp.current_request, "admin")
-    body = validate(json_body(bp.current_request), request_types.TYPE_SCHEMA)
+    body = validate(json_body(bp.current_request), requests.TYPE_SCHEMA)
     if body["code"] != code:
         raise Conflict("The code in the path and the body differ.", code="code_mismatch")
-    return request_types.public_type(request_types.save_type(staff, body), full=True)
+    return requests.public_type(requests.save_type(staff, body), full=True)
 
 
 @bp.route("/api/admin/open311/keys", methods=["GET"])
@@ -437,7 +435,7 @@ OPENAPI = {
             "requests admin",
             auth="staff",
             params=[path_param("code", "A type code", pattern=r"^[a-z0-9_-]{2,40}$")],
-            body=request_types.TYPE_SCHEMA,
+            body=requests.TYPE_SCHEMA,
             responses={"200": json_response({"type": "object"})},
             errors=(404, 409),
         ),

@@ -5,7 +5,7 @@ from chalice import Blueprint
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.appointments import booking as appointments
+from chalicelib.services import appointments
 from chalicelib.services.backoffice import staffing
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 

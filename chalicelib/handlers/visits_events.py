@@ -2,15 +2,14 @@
 
 from chalice import Blueprint, Rate
 
-from chalicelib.services.visits import exposure
-from chalicelib.services.visits import passes as visits
+from chalicelib.services import visits
 
 bp = Blueprint(__name__)
 
 
 @bp.lambda_function(name="exposure_sender")
 def exposure_sender(event, context):
-    return exposure.handle_sqs_batch(event, context)
+    return visits.handle_sqs_batch(event, context)
 
 
 @bp.schedule(Rate(15, unit=Rate.MINUTES), name="visits_close_open")

@@ -6,7 +6,7 @@ No route here returns a contact detail: a pass is its id, its code and which cha
 from chalice import Blueprint, Response
 
 from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services.visits import passes as visits
+from chalicelib.services import visits
 from chalicelib.validation import EMAIL, json_body, query, validate
 
 bp = Blueprint(__name__)

@@ -6,8 +6,7 @@ from chalice import Blueprint, Response
 from chalicelib.auth import require_staff
 from chalicelib.handlers.visits_public import _BUILDING, BUILDING, PASS, REGISTRATION, _register
 from chalicelib.openapi import json_response, op, path_param
-from chalicelib.services.visits import exposure
-from chalicelib.services.visits import passes as visits
+from chalicelib.services import visits
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
@@ -95,19 +94,19 @@ def staff_visits_building_save(building_id):
 def staff_visits_incident_declare():
     staff = require_staff(bp.current_request, "health_officer")
     body = validate(json_body(bp.current_request), INCIDENT_BODY)
-    return Response(body=exposure.declare(staff, body), status_code=201)
+    return Response(body=visits.declare(staff, body), status_code=201)
 
 
 @bp.route("/api/staff/visits/incidents", methods=["GET"])
 def staff_visits_incidents():
     require_staff(bp.current_request, "health_officer")
-    return {"incidents": exposure.list_incidents()}
+    return {"incidents": visits.list_incidents()}
 
 
 @bp.route("/api/staff/visits/incidents/{incident_id}", methods=["GET"])
 def staff_visits_incident(incident_id):
     require_staff(bp.current_request, "health_officer")
-    return exposure.incident_detail(incident_id)
+    return visits.incident_detail(incident_id)
 
 
 _INCIDENT = path_param("incident_id", "An incident id", pattern=r"^[0-9a-f]{32}$")

@@ -315,7 +315,7 @@ def todays_appointment(now: datetime | None = None) -> Appointment:
     reference can be tried on any day: booking's minimum notice would not allow one for today.
     Demo data written outside the booking rules (it takes no slot capacity); one per day, with the
     reference shown on that citizen's "my appointments" page."""
-    from chalicelib.services.appointments.booking import reference_for
+    from chalicelib.services.appointments import reference_for
 
     now = now or datetime.now(UTC)
     local = now.astimezone(ATHENS)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from chalicelib.models.alerts import BOARD, Alert
 from chalicelib.models.staffing import Absence, ServiceAssignment
-from chalicelib.services.backoffice import org_import, staffing
-from chalicelib.services.backoffice.stats import TZ
+from chalicelib.services import backoffice
+from chalicelib.services.backoffice import TZ, staffing
 from chalicelib.services.platform import audit
 from chalicelib.services.platform.holidays import is_holiday
 from devstack.demo.org import STAFF_PASSWORD
@@ -30,7 +30,7 @@ def _next_working_day() -> str:
 
 def seed() -> dict[str, object]:
     with audit.recording(source="devstack demo"):
-        report = org_import.import_org(
+        report = backoffice.import_org(
             HR_EXPORT.read_text(encoding="utf-8"),
             fmt="csv",
             staff=audit.Operator("devstack-demo"),

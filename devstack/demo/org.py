@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.models.org import Department, Directorate, Employee
-from chalicelib.services.backoffice import staff_directory
+from chalicelib.services import backoffice
 
 STAFF_PASSWORD = "Demo-Dimotis-2026!"
 
@@ -59,6 +59,6 @@ def seed() -> dict[str, int]:
         email = f"{username}@demo.dimotis.gr"
         Employee(number, username=username, full_name=name, email=email, department_id=department_id,
                  role=role, active=True).save()
-        staff_directory.ensure_user(username=username, email=email, name=name, department_id=department_id,
+        backoffice.ensure_user(username=username, email=email, name=name, department_id=department_id,
                                     role=role, password=STAFF_PASSWORD)
     return {"directorates": len(DIRECTORATES), "departments": len(DEPARTMENTS), "staff": len(STAFF)}

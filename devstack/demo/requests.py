@@ -12,7 +12,7 @@ from datetime import timedelta
 from chalicelib.models.base import utcnow
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.requests import CitizenRequest, Open311Key, RequestType
-from chalicelib.services.requests import workflow as requests
+from chalicelib.services import requests
 
 # The demo Open311 key (local stage only): api_key = DEMO_OPEN311_KEY
 DEMO_OPEN311_KEY_ID = "0123456789abcdef"

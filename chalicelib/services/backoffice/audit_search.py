@@ -12,7 +12,7 @@ Admins see every entry; managers only entries whose department is theirs (the de
 staff member who acted). The CSV export takes the same filters (UTF-8 with BOM, so that Excel shows
 Greek).
 
-Limitation: at most ``MAX_DAYS`` days and ``MAX_ROWS`` entries per answer.
+Limitation: at most ``AUDIT_MAX_DAYS`` days and ``MAX_ROWS`` entries per answer.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from chalicelib.errors import Conflict, Forbidden, ValidationFailed
 from chalicelib.models.audit import AuditEntry
 
-MAX_DAYS = 92
+AUDIT_MAX_DAYS = 92
 MAX_ROWS = 2000
 CSV_COLUMNS = (
     "at",
@@ -45,7 +45,7 @@ CSV_COLUMNS = (
 
 
 def period(
-    date_from: str | None, date_to: str | None, *, default_days: int = 7, max_days: int = MAX_DAYS
+    date_from: str | None, date_to: str | None, *, default_days: int = 7, max_days: int = AUDIT_MAX_DAYS
 ) -> list[str]:
     """The days from ``date_from`` to ``date_to`` (inclusive), newest last."""
     try:
@@ -155,5 +155,5 @@ def _cell(value: Any) -> str:
     return "'" + text if len(text) > 1 and text[:1] in ("=", "+", "-", "@") else text
 
 
-def export_csv(staff: Any, **filters: Any) -> str:
+def export_audit_csv(staff: Any, **filters: Any) -> str:
     return to_csv(search(staff, **{**filters, "limit": MAX_ROWS}), CSV_COLUMNS)

@@ -1,14 +1,14 @@
 """Statistics dashboards, read from the aggregates only (``services/backoffice/stats.py``), never raw tables.
 
 ``dashboard(staff, name, department_id, date_from, date_to)`` -> figures for ``appointments``,
-``requests``, ``queues`` or ``visits``; ``export_csv`` gives the same figures as CSV rows
+``requests``, ``queues`` or ``visits``; ``export_dashboard_csv`` gives the same figures as CSV rows
 (``section, key, measure, value``), UTF-8 with BOM. Admins choose a department or ``*`` (all);
 managers get their own department.
 
 Medians come from minute histograms (``m=<minutes>`` dimensions), so they are exact to the minute.
 The open backlog is the current one (counters by submission day), whatever the period.
 
-Limitation: at most ``MAX_DAYS`` days per request; the backlog looks back ``BACKLOG_DAYS`` days.
+Limitation: at most ``DASHBOARD_MAX_DAYS`` days per request; the backlog looks back ``BACKLOG_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from chalicelib.services.backoffice import stats
 from chalicelib.services.backoffice.audit_search import period, to_csv
 from chalicelib.services.backoffice.stats import ALL, TZ
 
-MAX_DAYS = 366
+DASHBOARD_MAX_DAYS = 366
 BACKLOG_DAYS = 730
 BACKLOG_BUCKETS = ((0, 7, "0-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, 10**6, "91+"))
 NAMES = ("appointments", "requests", "queues", "visits")
@@ -87,7 +87,7 @@ def median_from_histogram(rows) -> float | None:
 
 
 def _days_of(date_from: str | None, date_to: str | None) -> tuple[str, str, list[str]]:
-    days = period(date_from, date_to, default_days=30, max_days=MAX_DAYS)
+    days = period(date_from, date_to, default_days=30, max_days=DASHBOARD_MAX_DAYS)
     return days[0], days[-1], days
 
 
@@ -261,7 +261,7 @@ def csv_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def export_csv(
+def export_dashboard_csv(
     staff: Any, name: str, department_id: str | None, date_from: str | None, date_to: str | None
 ) -> str:
     figures = dashboard(staff, name, department_id, date_from, date_to)

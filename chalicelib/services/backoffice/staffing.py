@@ -547,7 +547,7 @@ def move(staff: Any, appointment_id: str, start: str, now: datetime | None = Non
 
 def cover(staff: Any, appointment_id: str, employee_number: str) -> dict[str, Any]:
     """A colleague covers the service that day: capacity up, the flags that now fit are closed."""
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     flag = _open_flag(staff, appointment_id)
     colleague = _employee(employee_number)
