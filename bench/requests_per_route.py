@@ -38,7 +38,7 @@ import urllib.response
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +127,10 @@ def _walk_ins(v: Values) -> None:
 def _call_next(v: Values) -> None:
     """The counter's next ticket, called without being counted (for no-show and transfer)."""
     from chalicelib.services import live_queue
-    from chalicelib.services.platform import staff_auth
+    from chalicelib.services.platform import audit, staff_auth
 
-    ticket = live_queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
+    with audit.recording(source="bench"):
+        ticket = live_queue.call_next(staff_auth.verify(v["tokens"]["clerk.kep"]), v["counter"])
     v["other_queue"] = next(q for q in v["counter_queues"] if q != ticket.queue_id)
 
 
@@ -667,7 +668,10 @@ def round_values(r: int, tokens: dict[str, str]) -> Values:
     for who, taxid in (("citizen", f"90000000{r}"), ("follower", f"91000000{r}")):
         Citizen(taxid, first_name="BENCH", last_name=who.upper(), email=f"{who}{r}@example.gr").save()
         v["tokens"][who] = sessions.issue(taxid, f"BENCH {who}")[0]
-    days = [d for d in appointments.availability("kep-certificates", None, None)["days"] if d["slots"]]
+    start = date.today()
+    until = (start + timedelta(days=30)).isoformat()
+    window = appointments.availability("kep-certificates", start.isoformat(), until)
+    days = [d for d in window["days"] if d["slots"]]
     day = days[1 + r]["date"]
     v["day"] = day
     for key, service in (("sig", "kep-signature"), ("cert", "kep-certificates")):
