@@ -34,13 +34,19 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.models.base import CreatedAt, Model, meta, utcnow
+from chalicelib import clock
+from chalicelib.models.base import CreatedAt, Model, meta
+
+INCIDENT_STATUSES = ("declared", "matching", "queued", "done")
+INCIDENT_FANNED_OUT = ("queued", "done")  # every message is on the queue: not fanned out again
+RECIPIENT_STATUSES = ("sending", "sent", "failed")
+RECIPIENT_FINAL = ("sent", "failed")  # a marker in one of these is never sent again
 
 
 def alive(item: object, now: datetime | None = None) -> bool:
     """Whether an item is not expired (TTL deletes up to days late: reads must check)."""
     expires = getattr(item, "expires_at", None)
-    return expires is None or expires > (now or utcnow())
+    return expires is None or expires > (now or clock.utcnow())
 
 
 class Visitor(Model):
