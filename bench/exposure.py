@@ -176,7 +176,7 @@ def seed(total: int, overlap: int, day_d) -> dict:
         context = visits.contact_context(pass_id)
         key, encrypted_key, _ = kms.generate_data_key(get_settings().kms_key_id, context, 32, "AES_256")
         nonce = os.urandom(12)
-        ciphertext = AESGCM(key).encrypt(nonce, blob, crypto._aad(context))
+        ciphertext = AESGCM(key).encrypt(nonce, blob, crypto.associated_data(context))
         return Visitor(
             pass_id,
             contact_key=encrypted_key,

@@ -39,7 +39,9 @@ class Sealed:
     ciphertext: bytes
 
 
-def _aad(context: dict[str, str]) -> bytes:
+def associated_data(context: dict[str, str]) -> bytes:
+    """The AES-GCM associated data that binds a blob to ``context`` (also for tools that seal
+    with a data key of their own, such as ``bench/exposure.py``)."""
     return json.dumps(context, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -52,7 +54,7 @@ def seal(plaintext: bytes, context: dict[str, str]) -> Sealed:
         raise CryptoError("DIMOTIS_KMS_KEY_ID is not set")
     data_key = client("kms").generate_data_key(KeyId=key_id, KeySpec="AES_256", EncryptionContext=context)
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, _aad(context))
+    ciphertext = AESGCM(data_key["Plaintext"]).encrypt(nonce, plaintext, associated_data(context))
     return Sealed(data_key["CiphertextBlob"], nonce, ciphertext)
 
 
@@ -64,6 +66,6 @@ def open_sealed(sealed: Sealed, context: dict[str, str]) -> bytes:
 
     try:
         key = client("kms").decrypt(CiphertextBlob=sealed.encrypted_key, EncryptionContext=context)
-        return AESGCM(key["Plaintext"]).decrypt(sealed.nonce, sealed.ciphertext, _aad(context))
+        return AESGCM(key["Plaintext"]).decrypt(sealed.nonce, sealed.ciphertext, associated_data(context))
     except (ClientError, InvalidTag) as exc:
         raise CryptoError(f"cannot decrypt: {type(exc).__name__}") from None
