@@ -117,9 +117,10 @@ def setup() -> tuple[object, str]:
 
 
 def seed(total: int, overlap: int, day_d) -> dict:
+    from chalicelib import clock
     from chalicelib.models.visits import Building, Entrance, Visit, Visitor
+    from chalicelib.services import visits
     from chalicelib.services.platform import crypto
-    from chalicelib.services.visits import passes as visits
 
     for bid, name in (("bench-a", "Δημαρχείο"), ("bench-b", "ΚΕΠ")):
         Building(
@@ -132,14 +133,14 @@ def seed(total: int, overlap: int, day_d) -> dict:
     expires = now + timedelta(days=14)
 
     def at(day, seconds):
-        start = datetime.combine(day, datetime.min.time(), tzinfo=visits.TZ) + timedelta(hours=8)
+        start = datetime.combine(day, datetime.min.time(), tzinfo=clock.TZ) + timedelta(hours=8)
         return start.astimezone(UTC) + timedelta(seconds=seconds)
 
     def visit(building, day, n, pass_id):
         check_in = at(day, (n * 37) % (11 * 3600))
         return Visit(
             visits.building_day(building, day.isoformat()),
-            f"{visits.iso(check_in)}#{pass_id}",
+            f"{clock.iso_micro(check_in)}#{pass_id}",
             building_id=building,
             day=day.isoformat(),
             pass_id=pass_id,
@@ -266,20 +267,20 @@ def main() -> None:
     counter.install(session)
     moto, _ = setup()
     from app import app
+    from chalicelib import clock
     from chalicelib.models.visits import ExposureIncident
-    from chalicelib.services import visits
     from chalicelib.settings import get_settings
     from devstack.lambda_context import LambdaContext
     from tests.events import stream_event, stream_record
 
-    day_d = (datetime.now(visits.TZ) - timedelta(days=1)).date()
+    day_d = clock.today() - timedelta(days=1)
     seeded = seed(args.total, args.overlap, day_d)
 
     # the incident: building A, 07:00 to 21:00 of day D
-    start = datetime.combine(day_d, datetime.min.time(), tzinfo=visits.TZ) + timedelta(hours=7)
+    start = datetime.combine(day_d, datetime.min.time(), tzinfo=clock.TZ) + timedelta(hours=7)
     incident = ExposureIncident(
         "bench0000000000000000000000000001",
-        created_key=f"{visits.iso(datetime.now(UTC))}#bench",
+        created_key=f"{clock.iso_micro(clock.utcnow())}#bench",
         building_id="bench-a",
         window_start=start.astimezone(UTC),
         window_end=(start + timedelta(hours=14)).astimezone(UTC),

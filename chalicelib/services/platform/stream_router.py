@@ -16,7 +16,7 @@ from typing import Any
 
 CONSUMERS: dict[str, list[str]] = {
     "outbox": ["chalicelib.services.platform.notifications:on_outbox_record"],
-    "exposure_incidents": ["chalicelib.services.visits.exposure:on_incident_record"],
+    "exposure_incidents": ["chalicelib.services.visits.fanout:on_incident_record"],
     "appointments": [
         "chalicelib.services.appointments.notices:on_appointment_record",
         "chalicelib.services.backoffice.stats_consumers:on_appointment_record",
