@@ -11,14 +11,18 @@ import re
 import time
 import urllib.request
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib import clock
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
-ATHENS = ZoneInfo("Europe/Athens")
+WALL_TIME = "%Y-%m-%dT%H:%M:%S"  # what the page's datetime-local fields take, in the browser's zone
+
+
+def _athens_wall_time(at: datetime) -> str:
+    return clock.local(at).strftime(WALL_TIME)
 
 
 def _expect():
@@ -80,7 +84,7 @@ def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_vis
     kiosk.set_default_timeout(15_000)
     kiosk.goto(base + "/kiosk/dimarxeio?entrance=kentriki")
     expect(kiosk.locator("#building-name")).to_contain_text("Δημαρχείο")
-    started = datetime.now(ATHENS) - timedelta(seconds=5)
+    started = clock.utcnow() - timedelta(seconds=5)  # instants in UTC: no step across a clock change
     kiosk.locator("#code").fill(pass_code.lower())
     kiosk.locator("#code").press("Enter")
     result = kiosk.locator("[data-testid=kiosk-result]")
@@ -103,10 +107,11 @@ def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_vis
     desk.goto(base + "/admin/visits.html")
     expect(desk.locator("#incidents-section")).to_be_visible()
     desk.locator("#incident-building").select_option("dimarxeio")
-    desk.locator("#window-start").fill(started.strftime("%Y-%m-%dT%H:%M:%S"))
-    desk.locator("#window-end").fill(
-        (datetime.now(ATHENS) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
-    )
+    # The page reads the fields as Athens wall time; in the hour the clocks go back a wall time
+    # names two instants and the browser takes the earlier one, up to an hour early. The end is an
+    # hour ahead so the window still covers the visit then (the server cuts it at the present).
+    desk.locator("#window-start").fill(_athens_wall_time(started))
+    desk.locator("#window-end").fill(_athens_wall_time(clock.utcnow() + timedelta(hours=1)))
     desk.locator("#message-el").fill(
         "Πιθανή έκθεση σε κρούσμα στο Δημαρχείο. Παρακολουθήστε τα συμπτώματά σας."
     )
