@@ -52,6 +52,7 @@ def test_window_days_across_the_night_the_clocks_go_back():
 
 
 def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_buildings(visit_env):
+    # GIVEN six visitors at the Δημαρχείο and the ΚΕΠ yesterday, around a window from 10:00 to 12:00
     save_building(ADMIN, "kep", KEP)
     a, b, c, d, e, f = (register(email=f"v{i}@example.org") for i in range(6))
     scan_pass("dimarxeio", a, now=yesterday(9))  # still open: ends at 20:00 -> overlaps

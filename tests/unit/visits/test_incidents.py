@@ -11,6 +11,7 @@ from tests.unit.visits.support import declare, yesterday
 
 
 def test_declaring_needs_health_officer_or_admin_and_a_sane_window(visit_env, client, make_staff):
+    # GIVEN a clerk and a health officer
     clerk = make_staff("clerk", "kep")
     officer = make_staff("health_officer", None)
     # WHEN a clerk declares THEN 403

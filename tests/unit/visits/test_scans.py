@@ -19,6 +19,7 @@ def _visits_on(when) -> list[Visit]:
 
 
 def test_scan_checks_in_repeat_is_ignored_next_scan_checks_out(visit_env):
+    # GIVEN a registered pass, yesterday at 10:00
     pass_id = register()
     t0 = yesterday(10)
 
