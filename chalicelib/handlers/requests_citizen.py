@@ -107,94 +107,65 @@ def requests_unfollow():
 
 _REQUEST_ID = path_param("request_id", "The protocol number with a dash: 2026-000123", pattern=REQUEST_ID)
 
+
+def _op(summary: str, answer: dict, **kwargs) -> dict:
+    return op(summary, "requests", responses={"200": json_response(answer)}, **kwargs)
+
+
+def _mine(summary: str, answer: dict, **kwargs) -> dict:
+    return _op(summary, answer, auth="citizen", **kwargs)
+
+
 OPENAPI = {
-    "/api/request-types": {
-        "get": op("Request and report types", "requests", responses={"200": json_response(TYPES)})
-    },
+    "/api/request-types": {"get": _op("Request and report types", TYPES)},
     "/api/request-types/{code}": {
-        "get": op(
+        "get": _op(
             "One request type with its extra fields",
-            "requests",
+            TYPE_SUMMARY,
             params=[path_param("code", "A type code", pattern=TYPE_CODE)],
-            responses={"200": json_response(TYPE_SUMMARY)},
             errors=(404,),
         )
     },
     "/api/requests/nearby": {
-        "get": op(
+        "get": _op(
             "Open public reports of a type within about 100 m",
-            "requests",
+            {"type": "object", "required": ["reports"]},
             params=[
                 query_param("type_code", {"type": "string", "pattern": TYPE_CODE}, True),
                 query_param("lat", {"type": "number", "minimum": -90, "maximum": 90}, True),
                 query_param("lon", {"type": "number", "minimum": -180, "maximum": 180}, True),
             ],
-            responses={"200": json_response({"type": "object", "required": ["reports"]})},
             errors=(404,),
         )
     },
     "/api/requests/photos": {
-        "post": op(
-            "A presigned S3 POST for one photo (JPEG/PNG, size-limited)",
-            "requests",
-            auth="citizen",
-            body=PRESIGN,
-            responses={"200": json_response(UPLOAD_FORM)},
-        )
+        "post": _mine("A presigned S3 POST for one photo (JPEG/PNG, size-limited)", UPLOAD_FORM, body=PRESIGN)
     },
     "/api/requests": {
-        "post": op(
-            "Submit a request or report; answers its protocol number",
-            "requests",
-            auth="citizen",
-            body=SUBMIT,
-            responses={"200": json_response(DETAIL)},
-            errors=(404, 409),
+        "post": _mine(
+            "Submit a request or report; answers its protocol number", DETAIL, body=SUBMIT, errors=(404, 409)
         )
     },
     "/api/requests/mine": {
-        "get": op(
-            "My requests, and the reports I follow",
-            "requests",
-            auth="citizen",
-            responses={"200": json_response({"type": "object", "required": ["requests"]})},
-        )
+        "get": _mine("My requests, and the reports I follow", {"type": "object", "required": ["requests"]})
     },
     "/api/requests/mine/{request_id}": {
-        "get": op(
-            "One of my requests with its public timeline",
-            "requests",
-            auth="citizen",
-            params=[_REQUEST_ID],
-            responses={"200": json_response(DETAIL)},
-            errors=(404,),
+        "get": _mine(
+            "One of my requests with its public timeline", DETAIL, params=[_REQUEST_ID], errors=(404,)
         )
     },
     "/api/requests/follow": {
-        "get": op(
+        "get": _op(
             "Look up a public report (or my own request) by protocol number",
-            "requests",
+            DETAIL,
             params=[query_param("protocol", PROTOCOL, True)],
-            responses={"200": json_response(DETAIL)},
             errors=(404,),
         ),
-        "post": op(
-            "Follow a public report: its public changes reach me",
-            "requests",
-            auth="citizen",
-            body=FOLLOW,
-            responses={"200": json_response(DETAIL)},
-            errors=(404, 409),
+        "post": _mine(
+            "Follow a public report: its public changes reach me", DETAIL, body=FOLLOW, errors=(404, 409)
         ),
     },
     "/api/requests/unfollow": {
-        "post": op(
-            "Stop following a report",
-            "requests",
-            auth="citizen",
-            body=FOLLOW,
-            responses={"200": json_response({"type": "object"})},
-            errors=(404,),
-        )
+        "post": _mine("Stop following a report", {"type": "object"}, body=FOLLOW, errors=(404,))
     },
 }

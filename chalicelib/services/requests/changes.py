@@ -53,17 +53,30 @@ def _commit(req: CitizenRequest, entry_fields: dict[str, Any], now: datetime) ->
     return entry
 
 
-def _by(staff: Any, req: CitizenRequest, action: str, **fields: Any) -> dict[str, Any]:
-    """A staff member's timeline entry on ``req`` as it is after the change."""
-    return {
+def _record(
+    staff: Any,
+    req: CitizenRequest,
+    action: str,
+    now: datetime,
+    *,
+    audit_action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any],
+    **entry: Any,
+) -> None:
+    """Commit a staff member's change of ``req`` (the request as it is after the change) with its
+    timeline entry, then note it in the audit log."""
+    fields = {
         "action": action,
         "actor_kind": "staff",
         "actor": staff.username,
         "actor_name": staff.name or staff.username,
         "status": req.status,
         "department_id": req.department_id,
-        **fields,
+        **entry,
     }
+    _commit(req, fields, now)
+    audit.note(staff, "citizen_request", req.request_id, action=audit_action, before=before, after=after)
 
 
 def _note(text: str | None) -> str | None:
@@ -103,15 +116,18 @@ def change_status(
         req.resolved_at = now
     if note and note_public:
         req.status_notes = note
-    fields = {"from_status": before, "note": note, "note_public": bool(note and note_public), "public": True}
-    _commit(req, _by(staff, req, "status", **fields), now)
-    audit.note(
+    _record(
         staff,
-        "citizen_request",
-        req.request_id,
-        action="request.status",
+        req,
+        "status",
+        now,
+        audit_action="request.status",
         before={"status": before},
         after={"status": status, "note_public": bool(note_public)},
+        from_status=before,
+        note=note,
+        note_public=bool(note and note_public),
+        public=True,
     )
     return req
 
@@ -125,8 +141,17 @@ def add_note(staff: Any, request_id: str, note: str, *, public: bool) -> Citizen
     now = clock.utcnow()
     if public:
         req.status_notes = text
-    _commit(req, _by(staff, req, "note", note=text, note_public=public, public=public), now)
-    audit.note(staff, "citizen_request", req.request_id, action="request.note", after={"public": public})
+    _record(
+        staff,
+        req,
+        "note",
+        now,
+        audit_action="request.note",
+        after={"public": public},
+        note=text,
+        note_public=public,
+        public=public,
+    )
     return req
 
 
@@ -168,21 +193,19 @@ def assign(
     from_status = req.status
     if status_changes:
         req.status = "assigned"
-    fields = {
-        "from_status": from_status,
-        "assigned_to": employee.username,
-        "note": note,
-        "note_public": False,
-        "public": status_changes,
-    }
-    _commit(req, _by(staff, req, "assigned", **fields), now)
-    audit.note(
+    _record(
         staff,
-        "citizen_request",
-        req.request_id,
-        action="request.assign",
+        req,
+        "assigned",
+        now,
+        audit_action="request.assign",
         before=before,
         after={"assigned_to": req.assigned_to, "status": req.status},
+        from_status=from_status,
+        assigned_to=employee.username,
+        note=note,
+        note_public=False,
+        public=status_changes,
     )
     return req
 
@@ -224,20 +247,18 @@ def reroute(staff: Any, request_id: str, department_id: str, note: str) -> Citiz
     req.assigned_to = req.assigned_name = None
     if req.status == "assigned":
         req.status = "received"
-    fields = {
-        "from_status": from_status,
-        "from_department_id": from_department,
-        "note": text,
-        "note_public": False,
-        "public": False,
-    }
-    _commit(req, _by(staff, req, "routed", **fields), now)
-    audit.note(
+    _record(
         staff,
-        "citizen_request",
-        req.request_id,
-        action="request.reroute",
+        req,
+        "routed",
+        now,
+        audit_action="request.reroute",
         before=before,
         after={"department_id": department_id, "status": req.status},
+        from_status=from_status,
+        from_department_id=from_department,
+        note=text,
+        note_public=False,
+        public=False,
     )
     return req
