@@ -14,12 +14,22 @@ from chalice import Blueprint, Response
 
 from chalicelib.errors import ApiError
 from chalicelib.log import logger
+from chalicelib.schemas.open311 import (
+    FORM,
+    POST,
+    REQUESTS,
+    SEARCH,
+    SERVICES,
+    SUFFIX,
+    georeport_op,
+    path_arg,
+    query_arg,
+)
 from chalicelib.services.requests import open311
 from chalicelib.settings import get_settings
 from chalicelib.validation import query
 
 bp = Blueprint(__name__)
-FORM = "application/x-www-form-urlencoded"
 # what Chalice lets through to the handler, which answers anything but the form with a GeoReport 400
 # (Chalice's own 415 would not be in the GeoReport format)
 ACCEPTED = [
@@ -80,7 +90,7 @@ def georeport(fmt: str | None = None) -> Callable:
 
 
 def _lang() -> str:
-    return open311._lang((bp.current_request.headers or {}).get("accept-language"))
+    return open311.language_of((bp.current_request.headers or {}).get("accept-language"))
 
 
 def _base() -> str:
@@ -170,10 +180,7 @@ def open311_create_xml():
 @georeport()
 def open311_request(request_id):
     stem, fmt = _split(request_id)
-    wanted = query(bp.current_request).get("extensions") or "false"
-    if wanted not in ("true", "false"):
-        raise open311.Open311Error(400, "extensions is true or false.")
-    return _respond(open311.get_one(stem, _lang(), wanted == "true"), fmt, "service_requests")
+    return _respond(open311.get_one(stem, query(bp.current_request), _lang()), fmt, "service_requests")
 
 
 @bp.route("/open311/v2/tokens/{token}", methods=["GET"])
@@ -183,155 +190,52 @@ def open311_token(token):
     return _respond(open311.by_token(stem), fmt, "service_requests")
 
 
-# -- the OpenAPI document (GeoReport errors, JSON and XML bodies) --------------------------------
-_ERRORS = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["code", "description"],
-        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
-    },
-}
-_XML = {"type": "string"}
-
-
-def _ok(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
-    media = "application/json" if fmt == "json" else "text/xml"
-    return {"description": "OK", "content": {media: {"schema": schema if fmt == "json" else _XML}}}
-
-
-def _err(fmt: str, description: str) -> dict[str, Any]:
-    media = "application/json" if fmt == "json" else "text/xml"
-    return {"description": description, "content": {media: {"schema": _ERRORS if fmt == "json" else _XML}}}
-
-
-def _both_err(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ERRORS}, "text/xml": {"schema": _XML}},
-    }
-
-
-def _geo(
-    summary: str, fmt: str, schema: dict[str, Any], *, params=None, body=None, errors=(400, 404)
-) -> dict[str, Any]:
-    responses: dict[str, Any] = {
-        "200": _ok(fmt, schema)
-        if fmt != "both"
-        else {
-            "description": "OK",
-            "content": {"application/json": {"schema": schema}, "text/xml": {"schema": _XML}},
-        }
-    }
-    for code in errors:
-        responses[str(code)] = _err(fmt, "GeoReport error") if fmt != "both" else _both_err("GeoReport error")
-    responses["default"] = _err(fmt, "GeoReport error") if fmt != "both" else _both_err("GeoReport error")
-    operation: dict[str, Any] = {"summary": summary, "tags": ["open311"], "responses": responses}
-    if params:
-        operation["parameters"] = params
-    if body:
-        operation["requestBody"] = {"required": True, "content": {FORM: {"schema": body}}}
-    return operation
-
-
-def _q(name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema}
-
-
-def _path(name: str, pattern: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": pattern}}
-
-
-_SERVICES = {"type": "array", "items": {"type": "object", "required": ["service_code", "service_name"]}}
-_REQUESTS = {"type": "array", "items": {"type": "object", "required": ["service_request_id"]}}
-# the spec: an empty optional argument is the same as an absent one
-_DATE = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
-_IDS = r"^[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*$"
-_CODES = r"^[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*$"
-
-
-def _optional(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
-
-
-_SEARCH = [
-    _q("service_request_id", _optional({"type": "string", "pattern": _IDS})),
-    _q("service_code", _optional({"type": "string", "pattern": _CODES})),
-    _q("start_date", _DATE),
-    _q("end_date", _DATE),
-    _q("status", _optional({"enum": ["open", "closed", "open,closed", "closed,open"]})),
-    _q("extensions", _optional({"enum": ["true", "false"]})),
-]
-_POST = {
-    "type": "object",
-    "required": ["api_key", "service_code"],
-    "properties": {
-        "api_key": {"type": "string"},
-        "service_code": {"type": "string"},
-        "lat": {"type": "number"},
-        "long": {"type": "number"},
-        "address_string": {"type": "string"},
-        "address_id": {"type": "string"},
-        "email": {"type": "string"},
-        "device_id": {"type": "string"},
-        "account_id": {"type": "string"},
-        "first_name": {"type": "string"},
-        "last_name": {"type": "string"},
-        "phone": {"type": "string"},
-        "description": {"type": "string"},
-        "media_url": {"type": "string"},
-    },
-}
-_SUFFIX = r"\.(json|xml)$"
+_OBJECT = {"type": "object"}
+_FOUND = georeport_op("Public service requests (default: the last 90 days)", "json", REQUESTS, params=SEARCH)
+_CREATE = "Create a service request (api_key required)"
 
 OPENAPI = {
-    "/open311/v2/discovery.json": {"get": _geo("Service discovery", "json", {"type": "object"}, errors=())},
-    "/open311/v2/discovery.xml": {"get": _geo("Service discovery", "xml", {}, errors=())},
-    "/open311/v2/services.json": {"get": _geo("The services (request types)", "json", _SERVICES, errors=())},
-    "/open311/v2/services.xml": {"get": _geo("The services (request types)", "xml", {}, errors=())},
+    "/open311/v2/discovery.json": {"get": georeport_op("Service discovery", "json", _OBJECT, errors=())},
+    "/open311/v2/discovery.xml": {"get": georeport_op("Service discovery", "xml", {}, errors=())},
+    "/open311/v2/services.json": {
+        "get": georeport_op("The services (request types)", "json", SERVICES, errors=())
+    },
+    "/open311/v2/services.xml": {"get": georeport_op("The services (request types)", "xml", {}, errors=())},
     "/open311/v2/services/{code}": {
-        "get": _geo(
+        "get": georeport_op(
             "A service definition (code with .json or .xml)",
             "both",
-            {"type": "object"},
-            params=[_path("code", r"^[a-z0-9_-]{2,40}" + _SUFFIX)],
+            _OBJECT,
+            params=[path_arg("code", r"^[a-z0-9_-]{2,40}" + SUFFIX)],
             errors=(404,),
         )
     },
     "/open311/v2/requests.json": {
-        "get": _geo("Public service requests (default: the last 90 days)", "json", _REQUESTS, params=_SEARCH),
-        "post": _geo(
-            "Create a service request (api_key required)",
-            "json",
-            _REQUESTS,
-            body=_POST,
-            errors=(400, 403, 404),
-        ),
+        "get": _FOUND,
+        "post": georeport_op(_CREATE, "json", REQUESTS, body=POST, errors=(400, 403, 404)),
     },
     "/open311/v2/requests.xml": {
-        "get": _geo("Public service requests (default: the last 90 days)", "xml", {}, params=_SEARCH),
-        "post": _geo(
-            "Create a service request (api_key required)", "xml", {}, body=_POST, errors=(400, 403, 404)
-        ),
+        "get": georeport_op("Public service requests (default: the last 90 days)", "xml", {}, params=SEARCH),
+        "post": georeport_op(_CREATE, "xml", {}, body=POST, errors=(400, 403, 404)),
     },
     "/open311/v2/requests/{request_id}": {
-        "get": _geo(
+        "get": georeport_op(
             "One service request (id with .json or .xml)",
             "both",
-            _REQUESTS,
+            REQUESTS,
             params=[
-                _path("request_id", r"^[0-9]{4}-[0-9]{1,9}" + _SUFFIX),
-                _q("extensions", {"enum": ["true", "false"]}),
+                path_arg("request_id", r"^[0-9]{4}-[0-9]{1,9}" + SUFFIX),
+                query_arg("extensions", {"enum": ["true", "false"]}),
             ],
             errors=(404,),
         )
     },
     "/open311/v2/tokens/{token}": {
-        "get": _geo(
+        "get": georeport_op(
             "The service request id of a token",
             "both",
-            _REQUESTS,
-            params=[_path("token", r"^[A-Za-z0-9_-]{8,64}" + _SUFFIX)],
+            REQUESTS,
+            params=[path_arg("token", r"^[A-Za-z0-9_-]{8,64}" + SUFFIX)],
             errors=(404,),
         )
     },

@@ -13,6 +13,9 @@ and the Open311 API keys. Every read the feature makes is a GetItem or a Query o
 | a request's timeline in order | ``TimelineEntry`` (request_id, seq) |
 | the next protocol number of a year | ``ProtocolCounter`` (year): ``last_number`` |
 | an Open311 key | ``Open311Key`` (key_id); all keys ``Open311Key.by_roster`` |
+
+The status sets (``OPEN``, ``CLOSED``, ``STATUSES``, ``TRANSITIONS``), the channels and the
+attribute datatypes live here and only here; services and schemas import them.
 """
 
 from pynamodb.attributes import (
@@ -29,6 +32,27 @@ from chalicelib.models.base import CreatedAt, Model, meta
 
 CATALOG = "types"
 KEYS_ROSTER = "keys"
+
+# a request's life: the open statuses, then the finished ones
+OPEN = ("submitted", "received", "assigned", "in_progress", "on_hold")
+CLOSED = ("resolved", "rejected", "closed")
+STATUSES = OPEN + CLOSED
+# where each status may go next (staff)
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("received", "assigned", "in_progress", "on_hold", "resolved", "rejected"),
+    "received": ("assigned", "in_progress", "on_hold", "resolved", "rejected"),
+    "assigned": ("received", "in_progress", "on_hold", "resolved", "rejected"),
+    "in_progress": ("assigned", "on_hold", "resolved", "rejected"),
+    "on_hold": ("assigned", "in_progress", "resolved", "rejected"),
+    "resolved": ("in_progress", "closed"),
+    "rejected": ("closed",),
+    "closed": (),
+}
+# how a request came in; staff record the last four on a citizen's behalf
+CHANNELS = ("web", "phone", "in_person", "written", "press", "open311")
+STAFF_CHANNELS = ("phone", "in_person", "written", "press")
+# the Open311 datatypes of a request type's extra fields (``RequestType.attributes``)
+DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 
 
 class RequestTypeCatalog(GlobalSecondaryIndex):

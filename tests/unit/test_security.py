@@ -257,8 +257,8 @@ class World(People):
         return appointment
 
     def new_request(self, type_code: str = "pothole", taxid: str | None = None):
+        from chalicelib.services import requests
         from chalicelib.services.requests import catalogue as request_types
-        from chalicelib.services.requests import workflow as requests
 
         return requests.submit(
             request_types.get_type(type_code),
@@ -319,7 +319,7 @@ class World(People):
         from chalicelib.models.appointments import Appointment
         from chalicelib.models.citizens import Citizen
         from chalicelib.models.requests import CitizenRequest, RequestFollower
-        from chalicelib.services.requests import workflow as requests
+        from chalicelib.services import requests
 
         return {
             "citizen": Citizen.get(A).attribute_values,

@@ -5,6 +5,10 @@ Example::
 
     kind = get_type("pothole")
     values = check_attributes(kind, {"SIZE": "large"})   # ValidationFailed on a bad value
+
+The schema of a type as admins send it is ``chalicelib.schemas.requests.REQUEST_TYPE``.
+
+Limitation: a type is replaced whole; requests filed under its old extra fields keep their values.
 """
 
 from __future__ import annotations
@@ -12,80 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.models.base import utcnow
 from chalicelib.models.org import Department
 from chalicelib.models.requests import CATALOG, RequestType
 from chalicelib.services.platform import audit
 
-DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 MAX_STRING = 200
 MAX_TEXT = 4000
-
-_ATTRIBUTE = {
-    "type": "object",
-    "required": ["code", "datatype"],
-    "additionalProperties": False,
-    "properties": {
-        "code": {"type": "string", "pattern": r"^[A-Za-z0-9_]{1,40}$"},
-        "datatype": {"enum": list(DATATYPES)},
-        "required": {"type": "boolean"},
-        "variable": {"type": "boolean"},
-        "order": {"type": "integer", "minimum": 1, "maximum": 100},
-        "description_el": {"type": "string", "maxLength": 300},
-        "description_en": {"type": "string", "maxLength": 300},
-        "datatype_description": {"type": "string", "maxLength": 300},
-        "values": {
-            "type": "array",
-            "maxItems": 50,
-            "items": {
-                "type": "object",
-                "required": ["key", "name_el"],
-                "additionalProperties": False,
-                "properties": {
-                    "key": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,40}$"},
-                    "name_el": {"type": "string", "minLength": 1, "maxLength": 120},
-                    "name_en": {"type": "string", "maxLength": 120},
-                },
-            },
-        },
-    },
-}
-_TEMPLATE = {
-    "type": "object",
-    "required": ["id", "title", "text_el"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": r"^[a-z0-9_-]{1,40}$"},
-        "title": {"type": "string", "minLength": 1, "maxLength": 120},
-        "text_el": {"type": "string", "minLength": 1, "maxLength": 2000},
-        "text_en": {"type": "string", "maxLength": 2000},
-    },
-}
-TYPE_SCHEMA = {
-    "type": "object",
-    "required": ["code", "name_el", "name_en", "group", "group_el", "group_en", "department_id"],
-    "additionalProperties": False,
-    "properties": {
-        "code": {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}$"},
-        "name_el": {"type": "string", "minLength": 1, "maxLength": 120},
-        "name_en": {"type": "string", "minLength": 1, "maxLength": 120},
-        "group": {"type": "string", "pattern": r"^[a-z0-9_-]{2,40}$"},
-        "group_el": {"type": "string", "minLength": 1, "maxLength": 120},
-        "group_en": {"type": "string", "minLength": 1, "maxLength": 120},
-        "description_el": {"type": "string", "maxLength": 1000},
-        "description_en": {"type": "string", "maxLength": 1000},
-        "keywords": {"type": "string", "maxLength": 300},
-        "department_id": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,80}$"},
-        "attributes": {"type": "array", "maxItems": 20, "items": _ATTRIBUTE},
-        "location": {"enum": ["none", "optional", "required"]},
-        "photo": {"enum": ["none", "optional", "required"]},
-        "expected_days": {"type": "integer", "minimum": 1, "maximum": 365},
-        "public": {"type": "boolean"},
-        "templates": {"type": "array", "maxItems": 20, "items": _TEMPLATE},
-        "active": {"type": "boolean"},
-    },
-}
 
 
 def list_types(include_inactive: bool = False) -> list[RequestType]:
@@ -103,8 +41,11 @@ def get_type(code: str, *, include_inactive: bool = False) -> RequestType:
     return kind
 
 
-def save_type(staff: Any, body: dict[str, Any]) -> RequestType:
-    """Create or replace a type (admins). The department must exist; attribute codes unique."""
+def save_type(staff: Any, code: str, body: dict[str, Any]) -> RequestType:
+    """Create or replace the type ``code`` (admins) from ``body`` (``schemas.requests.REQUEST_TYPE``,
+    with the same code). The department must exist; attribute codes unique."""
+    if body["code"] != code:
+        raise Conflict("The code in the path and the body differ.", code="code_mismatch")
     try:
         Department.get(body["department_id"])
     except Department.DoesNotExist:
@@ -139,7 +80,7 @@ def save_type(staff: Any, body: dict[str, Any]) -> RequestType:
         public=body.get("public", False),
         templates=body.get("templates", []),
         active=body.get("active", True),
-        updated_at=utcnow(),
+        updated_at=clock.utcnow(),
     )
     kind.save()
     audit.note(

@@ -4,7 +4,11 @@ A public timeline entry (submission, status change, public note) becomes one ema
 through the outbox; the outbox key is derived from the entry (``request_timeline#<id>#<seq>``), so
 a record delivered twice sends once (invariant 3). A signed-in citizen's request goes to their
 profile's channels and language; a request taken by staff or through Open311 with contact details
-goes to those.
+goes to those. Followers of a public report (``following.followers``) are told of its changes
+after the submission.
+
+Limitation: followers are read when the entry is handled, so a late redelivery may reach someone
+who followed after the change.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.requests import CitizenRequest, RequestType
 from chalicelib.services.platform import notifications
-from chalicelib.services.requests.workflow import followers
+from chalicelib.services.requests.following import followers
 from chalicelib.settings import get_settings
 
 STATUS_NAMES = {

@@ -10,6 +10,8 @@ Example::
 
     form = presign(owner_prefix("citizen", "123456789"), "image/jpeg")
     # -> {"url": ..., "fields": {...}, "key": "requests/c/<hash>/<uuid>.jpg", "max_bytes": ...}
+
+Limitation: an upload that no request ever names stays in the bucket (no rule removes it).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ def presign(prefix: str, content_type: str) -> dict[str, Any]:
         "max_bytes": MAX_BYTES,
         "content_type": content_type,
     }
+
+
+def upload_form(owner_kind: str, owner: str, content_type: str) -> dict[str, Any]:
+    """The upload form for a photo under its owner's prefix (``citizen`` tax id, ``staff`` name)."""
+    return presign(owner_prefix(owner_kind, owner), content_type)
 
 
 def check_keys(prefix: str, keys: list[str] | None) -> list[str]:

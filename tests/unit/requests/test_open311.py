@@ -8,16 +8,17 @@ import json
 
 import pytest
 
+from chalicelib import clock
+from chalicelib.models.requests import RequestType
+from chalicelib.services.requests import changes, open311, records
 from tests.conftest import bearer
 from tests.open311_client import GeoReportClient, GeoReportError
-from tests.unit.test_requests import ATHENS, _file, _staff, catalogue  # noqa: F401
+from tests.unit.requests.helpers import ATHENS, count_calls, file_request, staff
 
 
 @pytest.fixture
-def api_key(catalogue):  # noqa: F811
-    from chalicelib.services.requests import open311
-
-    return open311.issue_key(_staff("kep", roles=("admin",), username="admin"), "Test app")[1]
+def api_key(catalogue):
+    return open311.issue_key(staff("kep", roles=("admin",), username="admin"), "Test app")[1]
 
 
 def _transport(client):
@@ -30,6 +31,7 @@ def _transport(client):
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_spec_client_lists_reads_posts_and_reads_back(client, api_key, fmt):
+    # GIVEN a client written from the spec, with a key
     geo = GeoReportClient(_transport(client), fmt=fmt, api_key=api_key)
     # WHEN it lists the services
     services = geo.services()
@@ -69,16 +71,13 @@ def test_a_spec_client_lists_reads_posts_and_reads_back(client, api_key, fmt):
     assert service_request_id in [r["service_request_id"] for r in found]
     assert geo.token(created[0]["token"])[0]["service_request_id"] == service_request_id
     # AND the attribute was stored, and no personal data is served
-    from chalicelib.services.requests import workflow as svc
-
-    stored = svc.get_request(service_request_id)
+    stored = records.get_request(service_request_id)
     assert stored.attributes == {"SIZE": "large"} and stored.channel == "open311"
     assert "app.user@example.gr" not in json.dumps(got)
 
 
-def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue):  # noqa: F811
-    from chalicelib.models.requests import RequestType
-
+def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue):
+    # GIVEN the pothole type with a multivaluelist attribute
     kind = RequestType.get("pothole")
     kind.attributes = kind.attributes + [
         {
@@ -89,6 +88,7 @@ def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue)
     ]
     kind.save()
     geo = GeoReportClient(_transport(client), api_key=api_key)
+    # WHEN an app posts a pothole with two values of it
     created = geo.create(
         "pothole",
         {"SIZE": "small", "EXTRA": ["a", "b"]},
@@ -96,28 +96,25 @@ def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue)
         long=ATHENS[1],
         address_string="Ερμού 1",
     )
-    from chalicelib.services.requests import workflow as svc
-
+    # THEN both are stored; once resolved it is closed and no longer among the open ones
     rid = created[0]["service_request_id"]
-    assert svc.get_request(rid).attributes == {"SIZE": "small", "EXTRA": ["a", "b"]}
-    svc.change_status(_staff(), rid, "resolved", note="ok")
+    assert records.get_request(rid).attributes == {"SIZE": "small", "EXTRA": ["a", "b"]}
+    changes.change_status(staff(), rid, "resolved", note="ok")
     assert geo.request(rid)[0]["status"] == "closed"
     assert rid not in [r["service_request_id"] for r in geo.requests(status="open")]
 
 
-def test_search_reads_requests_and_their_names_in_batches(client, api_key, catalogue):  # noqa: F811
-    from chalicelib.models.requests import RequestType
-    from tests.unit.test_appointments import count_calls
-
+def test_search_reads_requests_and_their_names_in_batches(client, api_key, catalogue):
     # GIVEN public reports of two types in two departments, a private request, an unknown id
-    pothole = _file(description="Λακκούβα 1")
-    light = _file(code="streetlight", attributes={"LIGHT_STATE": "off"}, description="Σβηστός")
-    bin_ = _file(code="overflowing-bin", attributes={"BIN": "recycling"}, description="Κάδος")
-    private = _file(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
+    pothole = file_request(description="Λακκούβα 1")
+    light = file_request(code="streetlight", attributes={"LIGHT_STATE": "off"}, description="Σβηστός")
+    bin_ = file_request(code="overflowing-bin", attributes={"BIN": "recycling"}, description="Κάδος")
+    private = file_request(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
     pothole_kind, light_kind = RequestType.get("pothole"), RequestType.get("streetlight")
     pothole_name, light_name = pothole_kind.name_el, light_kind.name_el
     geo = GeoReportClient(_transport(client), api_key=api_key)
-    asked = [light.request_id, private.request_id, "2026-999999", pothole.request_id, light.request_id]
+    unknown = f"{clock.utcnow().year}-999999"
+    asked = [light.request_id, private.request_id, unknown, pothole.request_id, light.request_id]
     # WHEN a client asks for them by id, counting DynamoDB calls
     with count_calls() as calls:
         found = geo.requests(service_request_id=",".join(asked))
@@ -144,8 +141,10 @@ def test_search_reads_requests_and_their_names_in_batches(client, api_key, catal
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_errors_use_the_georeport_format(client, api_key, fmt):
+    # GIVEN a client with a wrong key
     geo = GeoReportClient(_transport(client), fmt=fmt, api_key="0000000000000000.wrong")
-    # unknown service -> 404; bad key -> 403; missing attribute -> 400; private request -> 404
+    # WHEN it asks for an unknown service -> 404; posts with the bad key -> 403; with a good key but
+    # a missing attribute -> 400, or no location -> 400; reads a private request -> 404
     with pytest.raises(GeoReportError) as unknown:
         geo.service_definition("nothing")
     with pytest.raises(GeoReportError) as forbidden:
@@ -155,15 +154,18 @@ def test_errors_use_the_georeport_format(client, api_key, fmt):
         geo.create("pothole", {}, lat=ATHENS[0], long=ATHENS[1])
     with pytest.raises(GeoReportError) as nowhere:
         geo.create("pothole", {"SIZE": "large"})
-    private = _file(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
+    private = file_request(code="birth-certificate", at=None, attributes={"PERSON": "Χ"})
     with pytest.raises(GeoReportError) as hidden:
         geo.request(private.request_id)
+    # THEN each error has its status and the spec's error list
     for exc, status in ((unknown, 404), (forbidden, 403), (invalid, 400), (nowhere, 400), (hidden, 404)):
         assert exc.value.status == status
         assert exc.value.errors[0]["code"] in (status, str(status)) and exc.value.errors[0]["description"]
 
 
-def test_discovery_lists_the_endpoint_and_formats(client, catalogue):  # noqa: F811
+def test_discovery_lists_the_endpoint_and_formats(client, catalogue):
+    # WHEN a client reads the discovery document in both formats
+    # THEN it names the GeoReport v2 endpoint and its formats
     for fmt in ("json", "xml"):
         found = GeoReportClient(_transport(client), fmt=fmt).discovery()
         endpoint = found["endpoints"][0]
@@ -171,10 +173,12 @@ def test_discovery_lists_the_endpoint_and_formats(client, catalogue):  # noqa: F
         assert endpoint["url"].endswith("/open311/v2") and "text/xml" in endpoint["formats"]
 
 
-def test_admins_issue_and_revoke_keys(client, catalogue, make_staff):  # noqa: F811
+def test_admins_issue_and_revoke_keys(client, catalogue, make_staff):
+    # GIVEN an admin and a clerk
     admin = make_staff("admin", "kep", username="admin")
     clerk = make_staff("clerk", "roads", username="clerk.roads")
     headers = {"Content-Type": "application/json"}
+    # WHEN the clerk asks for a key -> 403; the admin gets one, which posts and is listed without it
     assert (
         client.http.post(
             "/api/admin/open311/keys", body=json.dumps({"name": "x"}), headers={**bearer(clerk), **headers}
