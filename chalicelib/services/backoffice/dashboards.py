@@ -8,6 +8,11 @@ managers get their own department.
 Medians come from minute histograms (``m=<minutes>`` dimensions), so they are exact to the minute.
 The open backlog is the current one (counters by submission day), whatever the period.
 
+Example::
+
+    dashboard(manager, "queues", None, "2026-11-01", "2026-11-30")
+    # {"dashboard": "queues", "department_id": "kep", "totals": {...}, "by_day": [...], ...}
+
 Limitation: at most ``DASHBOARD_MAX_DAYS`` days per request; the backlog looks back ``BACKLOG_DAYS`` days.
 """
 

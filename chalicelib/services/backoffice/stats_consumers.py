@@ -20,6 +20,12 @@ Metrics (all per department and per day; ``dimension`` in brackets):
 - queue tickets (day of the ticket): ``queue.tickets`` / ``queue.no_show`` [all, service=<id>],
   ``queue.wait`` / ``queue.service`` (count, total seconds) [all, service=, counter=, staff=];
 - visits (day of the visit): ``visit.count`` [all, building=<id>].
+
+Example::
+
+    on_appointment_record(record)   # [Increment("appt.booked", "kep", "2026-11-24", "all", 1, 0), ...]
+
+Limitation: an item removed from its table (TTL, tidying) counts on: a REMOVE record changes nothing.
 """
 
 from __future__ import annotations
