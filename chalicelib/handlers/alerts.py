@@ -4,64 +4,45 @@ from chalice import Blueprint, Rate
 
 from chalicelib.auth import require_staff
 from chalicelib.openapi import json_response, op, path_param
+from chalicelib.schemas.alerts import ALERT_CREATE, ALERT_LIST, PUBLIC_ALERT
 from chalicelib.services import backoffice
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
 
-_TEXT = {"type": "object", "properties": {"el": {"type": "string"}, "en": {"type": "string"}}}
-PUBLIC_ALERT = {
-    "type": "object",
-    "required": ["alert_id", "topic", "title", "text", "until"],
-    "properties": {
-        "alert_id": {"type": "string"},
-        "topic": {"type": "string"},
-        "severity": {"type": "string"},
-        "title": _TEXT,
-        "text": _TEXT,
-        "starts": {"type": "string"},
-        "until": {"type": "string"},
-    },
-}
-ALERT_LIST = {
-    "type": "object",
-    "required": ["alerts"],
-    "properties": {"alerts": {"type": "array", "items": PUBLIC_ALERT}},
-}
-
 
 @bp.route("/api/alerts", methods=["GET"])
 def current_alerts():
-    return {"alerts": backoffice.current()}
+    return {"alerts": backoffice.current_alerts()}
 
 
 @bp.route("/api/alerts/topics", methods=["GET"])
 def alert_topics():
-    return {"topics": backoffice.topics()}
+    return {"topics": backoffice.alert_topics()}
 
 
 @bp.route("/api/admin/alerts", methods=["GET"])
 def admin_alerts():
     require_staff(bp.current_request, "admin")
-    return {"alerts": backoffice.recent()}
+    return {"alerts": backoffice.recent_alerts()}
 
 
 @bp.route("/api/admin/alerts", methods=["POST"])
 def admin_create_alert():
     staff = require_staff(bp.current_request, "admin")
-    body = validate(json_body(bp.current_request), backoffice.ALERT_CREATE)
-    return backoffice.public(backoffice.create(staff, body), admin=True)
+    alert = backoffice.create_alert(staff, validate(json_body(bp.current_request), ALERT_CREATE))
+    return backoffice.public_alert(alert, admin=True)
 
 
 @bp.route("/api/admin/alerts/{alert_id}/withdraw", methods=["POST"])
 def admin_withdraw_alert(alert_id):
     staff = require_staff(bp.current_request, "admin")
-    return backoffice.public(backoffice.withdraw(staff, alert_id), admin=True)
+    return backoffice.public_alert(backoffice.withdraw_alert(staff, alert_id), admin=True)
 
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES), name="alerts_send")
 def alerts_send(event):
-    return backoffice.send_pending()
+    return backoffice.send_pending_alerts()
 
 
 OPENAPI = {
@@ -79,7 +60,7 @@ OPENAPI = {
             "Compose an alert: shown on the site, sent to the topic's subscribers (rate limited)",
             "alerts",
             auth="staff",
-            body=backoffice.ALERT_CREATE,
+            body=ALERT_CREATE,
             responses={"200": json_response(PUBLIC_ALERT)},
         ),
     },

@@ -1,66 +1,47 @@
-"""Back office: org chart import (admins), the chart and employees, audit log search and export."""
+"""Back office: org chart import (admins), the chart and employees, audit log search and export,
+statistics dashboards and their export."""
 
 from chalice import Blueprint, Response
 
 from chalicelib.auth import require_staff
-from chalicelib.openapi import json_response, op, path_param, query_param
+from chalicelib.openapi import json_response, op
+from chalicelib.schemas.backoffice import (
+    AUDIT_MAX_DAYS,
+    AUDIT_MAX_ROWS,
+    AUDIT_PAGE_ROWS,
+    AUDIT_PARAMS,
+    CSV_RESPONSE,
+    DASHBOARD_MAX_DAYS,
+    EMPLOYEES_PARAMS,
+    ORG_IMPORT,
+    ORG_REPORT,
+    STATS_PARAMS,
+)
 from chalicelib.services import backoffice
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
 
-ORG_IMPORT = {
-    "type": "object",
-    "required": ["content"],
-    "additionalProperties": False,
-    "properties": {
-        "content": {"type": "string", "minLength": 1, "maxLength": 250_000},
-        "format": {"enum": ["csv", "json"]},
-        "filename": {"type": "string", "maxLength": 200},
-        "dry_run": {"type": "boolean", "default": False},
-    },
+
+# service keyword -> query parameter
+AUDIT_FILTERS = {
+    "entity_type": "entity_type",
+    "entity_id": "entity_id",
+    "actor": "actor",
+    "department_id": "department_id",
+    "date_from": "from",
+    "date_to": "to",
 }
-_IDS = {"type": "object", "additionalProperties": {"type": "array"}}
-ORG_REPORT = {
-    "type": "object",
-    "required": ["dry_run", "added", "changed", "deactivated", "unchanged", "changes"],
-    "properties": {
-        "dry_run": {"type": "boolean"},
-        "added": _IDS,
-        "changed": _IDS,
-        "deactivated": _IDS,
-        "unchanged": {"type": "object"},
-        "cognito": {"type": "object"},
-        "changes": {"type": "integer"},
-    },
-}
-DAY = {"type": "string", "format": "date"}
-TEXT = {"type": "string", "maxLength": 200}
-AUDIT_PARAMS = [
-    query_param("entity_type", {"type": "string", "maxLength": 80}),
-    query_param("entity_id", TEXT),
-    query_param("actor", {"type": "string", "maxLength": 128}),
-    query_param("department_id", {"type": "string", "maxLength": 80}),
-    query_param("from", DAY),
-    query_param("to", DAY),
-]
-CSV_RESPONSE = {
-    "200": {"description": "CSV (UTF-8 with BOM)", "content": {"text/csv": {"schema": {"type": "string"}}}}
-}
+STATS_FILTERS = {"department_id": "department_id", "date_from": "from", "date_to": "to"}
 
 
-def _audit_filters(params: dict) -> dict:
-    return {
-        "entity_type": params.get("entity_type") or None,
-        "entity_id": params.get("entity_id") or None,
-        "actor": params.get("actor") or None,
-        "department_id": params.get("department_id") or None,
-        "date_from": params.get("from") or None,
-        "date_to": params.get("to") or None,
-    }
+def _filters(names: dict[str, str]) -> dict:
+    """The query parameters as the service's keyword arguments (absent or empty: ``None``)."""
+    params = query(bp.current_request)
+    return {name: params.get(param) or None for name, param in names.items()}
 
 
-def csv_response(text: str, filename: str) -> Response:
+def _csv(text: str, filename: str) -> Response:
     return Response(
         body=text,
         status_code=200,
@@ -75,13 +56,8 @@ def csv_response(text: str, filename: str) -> Response:
 def admin_org_import():
     staff = require_staff(bp.current_request, "admin")
     body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), ORG_IMPORT)
-    return backoffice.import_org(
-        body["content"],
-        fmt=body.get("format"),
-        filename=body.get("filename"),
-        staff=staff,
-        dry_run=body["dry_run"],
-    )
+    options = {"fmt": body.get("format"), "filename": body.get("filename"), "dry_run": body["dry_run"]}
+    return backoffice.import_org(body["content"], staff=staff, **options)
 
 
 @bp.route("/api/staff/org", methods=["GET"])
@@ -101,53 +77,32 @@ def staff_employees():
 @bp.route("/api/staff/audit", methods=["GET"])
 def staff_audit():
     staff = require_staff(bp.current_request, "manager")
-    return {"entries": backoffice.search(staff, **_audit_filters(query(bp.current_request)))}
+    return {"entries": backoffice.search_audit(staff, **_filters(AUDIT_FILTERS))}
 
 
 @bp.route("/api/staff/audit/export", methods=["GET"])
 def staff_audit_export():
     staff = require_staff(bp.current_request, "manager")
-    return csv_response(
-        backoffice.export_audit_csv(staff, **_audit_filters(query(bp.current_request))), "audit.csv"
-    )
-
-
-def _stats_filters(params: dict) -> dict:
-    return {
-        "department_id": params.get("department_id") or None,
-        "date_from": params.get("from") or None,
-        "date_to": params.get("to") or None,
-    }
+    return _csv(backoffice.export_audit_csv(staff, **_filters(AUDIT_FILTERS)), "audit.csv")
 
 
 @bp.route("/api/staff/stats/{dashboard}", methods=["GET"])
 def staff_stats(dashboard):
     staff = require_staff(bp.current_request, "manager")
-    return backoffice.dashboard(staff, dashboard, **_stats_filters(query(bp.current_request)))
+    return backoffice.dashboard(staff, dashboard, **_filters(STATS_FILTERS))
 
 
 @bp.route("/api/staff/stats/{dashboard}/export", methods=["GET"])
 def staff_stats_export(dashboard):
     staff = require_staff(bp.current_request, "manager")
-    text = backoffice.export_dashboard_csv(staff, dashboard, **_stats_filters(query(bp.current_request)))
-    return csv_response(text, f"{dashboard}.csv")
+    return _csv(backoffice.export_dashboard_csv(staff, dashboard, **_filters(STATS_FILTERS)), f"{dashboard}.csv")
 
-
-_DASHBOARD = path_param("dashboard", "appointments, requests, queues or visits", pattern="^[a-z]{1,20}$")
-STATS_PARAMS = [
-    _DASHBOARD,
-    query_param(
-        "department_id", {"type": "string", "maxLength": 80}, description="admins: a department or *"
-    ),
-    query_param("from", DAY),
-    query_param("to", DAY),
-]
 
 OPENAPI = {
     "/api/staff/stats/{dashboard}": {
         "get": op(
             "A statistics dashboard (aggregates only) for a period and department "
-            f"(at most {backoffice.DASHBOARD_MAX_DAYS} days, else 409 period_too_long)",
+            f"(at most {DASHBOARD_MAX_DAYS} days, else 409 period_too_long)",
             "back office",
             auth="staff",
             params=STATS_PARAMS,
@@ -156,7 +111,7 @@ OPENAPI = {
     },
     "/api/staff/stats/{dashboard}/export": {
         "get": op(
-            f"The same dashboard as CSV (UTF-8 with BOM; at most {backoffice.DASHBOARD_MAX_DAYS} days, else 409 "
+            f"The same dashboard as CSV (UTF-8 with BOM; at most {DASHBOARD_MAX_DAYS} days, else 409 "
             "period_too_long)",
             "back office",
             auth="staff",
@@ -181,16 +136,13 @@ OPENAPI = {
             "Employees of my department (admins: any, or all)",
             "back office",
             auth="staff",
-            params=[
-                query_param("department_id", {"type": "string", "maxLength": 80}),
-                query_param("inactive", {"enum": ["true", "false"]}),
-            ],
+            params=EMPLOYEES_PARAMS,
         )
     },
     "/api/staff/audit": {
         "get": op(
             "Search the audit log by entity, staff member and date (managers: their department); at most "
-            f"{backoffice.AUDIT_MAX_DAYS} days (else 409 period_too_long), the newest 200 entries",
+            f"{AUDIT_MAX_DAYS} days (else 409 period_too_long), the newest {AUDIT_PAGE_ROWS} entries",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,
@@ -199,8 +151,8 @@ OPENAPI = {
     },
     "/api/staff/audit/export": {
         "get": op(
-            f"The audit search as CSV (at most {backoffice.AUDIT_MAX_DAYS} days, else 409 period_too_long; "
-            f"the newest {backoffice.MAX_ROWS} entries)",
+            f"The audit search as CSV (at most {AUDIT_MAX_DAYS} days, else 409 period_too_long; "
+            f"the newest {AUDIT_MAX_ROWS} entries)",
             "back office",
             auth="staff",
             params=AUDIT_PARAMS,

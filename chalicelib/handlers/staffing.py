@@ -4,9 +4,20 @@ flagged when an absence leaves a slot over capacity."""
 from chalice import Blueprint
 
 from chalicelib.auth import require_staff
-from chalicelib.openapi import json_response, op, path_param, query_param
-from chalicelib.services import appointments
-from chalicelib.services.backoffice import staffing
+from chalicelib.openapi import op, path_param, query_param
+from chalicelib.schemas.staffing import (
+    ABSENCE,
+    ABSENCE_IMPORT,
+    ASSIGNMENT,
+    COVER,
+    DAY,
+    DEPARTMENT_PARAM,
+    FLAG_RESPONSE,
+    FLAGGED_APPOINTMENT_PARAM,
+    MOVE,
+    SERVICE_PARAM,
+)
+from chalicelib.services import backoffice
 from chalicelib.validation import MAX_IMPORT_BYTES, json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -19,82 +30,71 @@ CLERK = ("clerk", "manager")
 def staff_absences():
     staff = require_staff(bp.current_request, *MANAGER)
     params = query(bp.current_request)
-    return {"absences": staffing.absences(staff, params.get("department_id"), params.get("from"))}
+    return {"absences": backoffice.list_absences(staff, params.get("department_id"), params.get("from"))}
 
 
 @bp.route("/api/staff/absences", methods=["POST"])
 def staff_add_absence():
     staff = require_staff(bp.current_request, *MANAGER)
-    return staffing.add_absence(staff, validate(json_body(bp.current_request), staffing.ABSENCE))
+    return backoffice.add_absence(staff, validate(json_body(bp.current_request), ABSENCE))
 
 
 @bp.route("/api/staff/absences/import", methods=["POST"])
 def staff_import_absences():
     staff = require_staff(bp.current_request, *MANAGER)
-    body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), staffing.ABSENCE_IMPORT)
-    return staffing.import_absences(staff, body["content"])
+    body = validate(json_body(bp.current_request, max_bytes=MAX_IMPORT_BYTES), ABSENCE_IMPORT)
+    return backoffice.import_absences(staff, body["content"])
 
 
 @bp.route("/api/staff/absences/{absence_id}", methods=["DELETE"])
 def staff_remove_absence(absence_id):
-    return staffing.remove_absence(require_staff(bp.current_request, *MANAGER), absence_id)
+    return backoffice.remove_absence(require_staff(bp.current_request, *MANAGER), absence_id)
 
 
 @bp.route("/api/staff/staffing/services/{service_id}", methods=["GET"])
 def staff_service_staff(service_id):
     staff = require_staff(bp.current_request, *MANAGER)
-    return {"service_id": service_id, "staff": staffing.assigned(staff, service_id)}
+    return {"service_id": service_id, "staff": backoffice.list_service_staff(staff, service_id)}
 
 
 @bp.route("/api/staff/staffing/services/{service_id}", methods=["PUT"])
 def staff_set_service_staff(service_id):
     staff = require_staff(bp.current_request, *MANAGER)
-    body = validate(json_body(bp.current_request), staffing.ASSIGNMENT)
-    return {
-        "service_id": service_id,
-        "staff": staffing.set_assignments(staff, service_id, body["employee_numbers"]),
-    }
+    numbers = validate(json_body(bp.current_request), ASSIGNMENT)["employee_numbers"]
+    return {"service_id": service_id, "staff": backoffice.set_service_staff(staff, service_id, numbers)}
 
 
 @bp.route("/api/staff/staffing/availability/{service_id}", methods=["GET"])
 def staff_staffed_availability(service_id):
     staff = require_staff(bp.current_request, *CLERK)
-    staffing._service(staff, service_id)
     params = query(bp.current_request)
-    # the citizens' availability: each slot's capacity already follows the staff present
-    return appointments.availability(service_id, params.get("from"), params.get("to"))
+    return backoffice.staffed_availability(staff, service_id, params.get("from"), params.get("to"))
 
 
 @bp.route("/api/staff/capacity-flags", methods=["GET"])
 def staff_capacity_flags():
     staff = require_staff(bp.current_request, *CLERK)
-    return {"flags": staffing.flags(staff, query(bp.current_request).get("department_id"))}
+    return {"flags": backoffice.list_capacity_flags(staff, query(bp.current_request).get("department_id"))}
 
 
 @bp.route("/api/staff/capacity-flags/{appointment_id}/move", methods=["POST"])
 def staff_flag_move(appointment_id):
     staff = require_staff(bp.current_request, *CLERK)
-    body = validate(json_body(bp.current_request), staffing.MOVE)
-    return staffing.move(staff, appointment_id, body["start"])
+    body = validate(json_body(bp.current_request), MOVE)
+    return backoffice.move_flagged_appointment(staff, appointment_id, body["start"])
 
 
 @bp.route("/api/staff/capacity-flags/{appointment_id}/cover", methods=["POST"])
 def staff_flag_cover(appointment_id):
     staff = require_staff(bp.current_request, *MANAGER)
-    body = validate(json_body(bp.current_request), staffing.COVER)
-    return staffing.cover(staff, appointment_id, body["employee_number"])
+    body = validate(json_body(bp.current_request), COVER)
+    return backoffice.cover_flagged_day(staff, appointment_id, body["employee_number"])
 
 
 @bp.route("/api/staff/capacity-flags/{appointment_id}/dismiss", methods=["POST"])
 def staff_flag_dismiss(appointment_id):
-    return staffing.dismiss(require_staff(bp.current_request, *CLERK), appointment_id)
+    return backoffice.dismiss_capacity_flag(require_staff(bp.current_request, *CLERK), appointment_id)
 
-
-DAY = {"type": "string", "format": "date"}
-DEPT = query_param("department_id", {"type": "string", "maxLength": 80})
-_SERVICE = path_param("service_id", "A bookable service")
-_APPT = path_param("appointment_id", "A flagged appointment")
-_FLAG = {"200": json_response({"type": "object", "required": ["appointment_id", "status"]})}
 
 OPENAPI = {
     "/api/staff/absences": {
@@ -102,14 +102,14 @@ OPENAPI = {
             "Absences of my department (admins: ?department_id=)",
             "staffing",
             auth="staff",
-            params=[DEPT, query_param("from", DAY)],
+            params=[DEPARTMENT_PARAM, query_param("from", DAY)],
             errors=(409,),
         ),
         "post": op(
             "Enter an absence: capacity follows, appointments beyond it are flagged",
             "staffing",
             auth="staff",
-            body=staffing.ABSENCE,
+            body=ABSENCE,
             errors=(404, 409),
         ),
     },
@@ -118,7 +118,7 @@ OPENAPI = {
             "Import absences (CSV employee_number,kind,start_day,end_day,note), all or nothing",
             "staffing",
             auth="staff",
-            body=staffing.ABSENCE_IMPORT,
+            body=ABSENCE_IMPORT,
             errors=(409, 413),
         ),
     },
@@ -132,13 +132,13 @@ OPENAPI = {
         ),
     },
     "/api/staff/staffing/services/{service_id}": {
-        "get": op("Staff assigned to a service", "staffing", auth="staff", params=[_SERVICE], errors=(404,)),
+        "get": op("Staff assigned to a service", "staffing", auth="staff", params=[SERVICE_PARAM], errors=(404,)),
         "put": op(
             "Set the staff who serve a service",
             "staffing",
             auth="staff",
-            params=[_SERVICE],
-            body=staffing.ASSIGNMENT,
+            params=[SERVICE_PARAM],
+            body=ASSIGNMENT,
             errors=(404, 409),
         ),
     },
@@ -148,7 +148,7 @@ OPENAPI = {
             "citizens' availability cuts it (from/to say the days covered)",
             "staffing",
             auth="staff",
-            params=[_SERVICE, query_param("from", DAY), query_param("to", DAY)],
+            params=[SERVICE_PARAM, query_param("from", DAY), query_param("to", DAY)],
             errors=(404, 409),
         ),
     },
@@ -157,7 +157,7 @@ OPENAPI = {
             "Open flags: appointments beyond capacity after an absence, with suggestions",
             "staffing",
             auth="staff",
-            params=[DEPT],
+            params=[DEPARTMENT_PARAM],
         ),
     },
     "/api/staff/capacity-flags/{appointment_id}/move": {
@@ -165,9 +165,9 @@ OPENAPI = {
             "Move the flagged appointment to another slot (the citizen is then told)",
             "staffing",
             auth="staff",
-            params=[_APPT],
-            body=staffing.MOVE,
-            responses=_FLAG,
+            params=[FLAGGED_APPOINTMENT_PARAM],
+            body=MOVE,
+            responses=FLAG_RESPONSE,
             errors=(404, 409),
         ),
     },
@@ -176,15 +176,20 @@ OPENAPI = {
             "A colleague covers that day: capacity up",
             "staffing",
             auth="staff",
-            params=[_APPT],
-            body=staffing.COVER,
-            responses=_FLAG,
+            params=[FLAGGED_APPOINTMENT_PARAM],
+            body=COVER,
+            responses=FLAG_RESPONSE,
             errors=(404, 409),
         ),
     },
     "/api/staff/capacity-flags/{appointment_id}/dismiss": {
         "post": op(
-            "Dismiss the flag", "staffing", auth="staff", params=[_APPT], responses=_FLAG, errors=(404, 409)
+            "Dismiss the flag",
+            "staffing",
+            auth="staff",
+            params=[FLAGGED_APPOINTMENT_PARAM],
+            responses=FLAG_RESPONSE,
+            errors=(404, 409),
         ),
     },
 }

@@ -8,7 +8,7 @@
 | citizens subscribed to a topic, page by page | ``TopicSubscription`` (topic, taxid) |
 
 ``TopicSubscription`` rows mirror ``Citizen.topics`` (a comma-separated field that cannot carry an
-index); the citizens table's stream keeps them in step (``services/alerts.on_citizen_record``).
+index); the citizens table's stream keeps them in step (``services/backoffice/alerts.on_citizen_record``).
 """
 
 from pynamodb.attributes import (
@@ -23,6 +23,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from chalicelib.models.base import CreatedAt, Model, meta
 
 BOARD = "public"
+ALERT_STATUSES = ("sending", "done", "withdrawn")  # Alert.status
 
 
 class AlertsByDelivery(GlobalSecondaryIndex):
@@ -63,7 +64,7 @@ class Alert(Model):
     # delivery: "sending" while citizens remain, then "done" (or "withdrawn"); the cursor is the
     # subscriptions Query's last evaluated key
     delivery = UnicodeAttribute(null=True)
-    status = UnicodeAttribute(default="sending")
+    status = UnicodeAttribute(default="sending")  # one of ALERT_STATUSES
     cursor = JSONAttribute(null=True)
     batches = NumberAttribute(default=0)
     recipients = NumberAttribute(default=0)

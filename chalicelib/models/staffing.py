@@ -16,6 +16,8 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import CreatedAt, Model, meta
 
+FLAG_STATUSES = ("open", "moved", "covered", "dismissed", "cleared")  # CapacityFlag.status
+
 
 class AbsencesByEmployee(GlobalSecondaryIndex):
     class Meta:
@@ -43,7 +45,7 @@ class Absence(Model):
     absence_id = UnicodeAttribute(hash_key=True)
     employee_number = UnicodeAttribute()
     department_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # leave | sickness | other
+    kind = UnicodeAttribute()  # one of schemas/staffing.ABSENCE_KINDS: leave | sickness | other
     start_day = UnicodeAttribute()
     end_day = UnicodeAttribute()
     note = UnicodeAttribute(null=True)
@@ -113,7 +115,7 @@ class CapacityFlag(Model):
     day = UnicodeAttribute()
     capacity = NumberAttribute()
     booked = NumberAttribute()
-    status = UnicodeAttribute(default="open")
+    status = UnicodeAttribute(default="open")  # one of FLAG_STATUSES
     department_status = UnicodeAttribute()
     resolution = UnicodeAttribute(null=True)
     resolved_by = UnicodeAttribute(null=True)

@@ -5,13 +5,13 @@ Idempotent: the import reports no changes the second time; fixed ids elsewhere."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from chalicelib import clock
 from chalicelib.models.alerts import BOARD, Alert
 from chalicelib.models.staffing import Absence, ServiceAssignment
 from chalicelib.services import backoffice
-from chalicelib.services.backoffice import TZ, staffing
 from chalicelib.services.platform import audit
 from chalicelib.services.platform.holidays import is_holiday
 from devstack.demo.org import STAFF_PASSWORD
@@ -22,7 +22,7 @@ ABSENT = "E005"  # clerk.kep2, on leave on the next working day
 
 
 def _next_working_day() -> str:
-    day = datetime.now(TZ).date() + timedelta(days=1)
+    day = clock.today() + timedelta(days=1)
     while day.isoweekday() > 5 or is_holiday(day):
         day += timedelta(days=1)
     return day.isoformat()
@@ -51,8 +51,8 @@ def seed() -> dict[str, object]:
         source="imported",
         created_by="admin",
     ).save()
-    flagged = staffing._follow(ABSENT, [day])
-    now = datetime.now(UTC)
+    flagged = backoffice.follow_absence(ABSENT, [day])
+    now = clock.utcnow()
     Alert(
         "demo-heatwave",
         topic="heatwave",
@@ -63,8 +63,8 @@ def seed() -> dict[str, object]:
         text_en="The senior citizens' centre and the municipal library are open as cooled spaces 10:00-20:00.",
         channels=[],
         board=BOARD,
-        starts=(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        until=(now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        starts=clock.iso(now - timedelta(hours=1)),
+        until=clock.iso(now + timedelta(days=7)),
         created_by="admin",
         created_key=f"{now.isoformat()}#demo-heatwave",
         status="done",

@@ -13,75 +13,38 @@ A citizen gets the alert on the alert's channels that they also chose in their p
 
 Subscriptions mirror ``Citizen.topics``: ``on_citizen_record`` (citizens' stream) adds and removes
 ``TopicSubscription`` rows, idempotently.
+
+Example::
+
+    alert = create_alert(admin, {"topic": "heatwave", "title": {...}, "text": {...}, "channels": ["sms"]})
+    public_alert(alert, admin=True)     # with status, recipients, messages, batches
+    current_alerts()                    # what the citizen site shows now
+
+Limitation: the topics are a fixed list (``schemas/alerts.ALERT_TOPICS``); an alert reaches at most
+``alert_batch_per_minute`` subscribers a minute.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib import ddb
+from chalicelib.clock import iso, utcnow
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.alerts import BOARD, Alert, TopicSubscription
-from chalicelib.models.base import utcnow
 from chalicelib.models.citizens import Citizen
+from chalicelib.schemas.alerts import ALERT_TOPICS
 from chalicelib.services.platform import audit, notifications
 from chalicelib.settings import get_settings
 
-TOPICS = {
-    "heatwave": ("Καύσωνας", "Heatwave"),
-    "snowfall": ("Χιονόπτωση", "Snowfall"),
-    "waste_collection": ("Αλλαγές στην αποκομιδή απορριμμάτων", "Waste collection changes"),
-    "water_outage": ("Διακοπή νερού", "Water outage"),
-    "roadworks": ("Έργα και κυκλοφορία", "Roadworks and traffic"),
-    "civil_protection": ("Πολιτική προστασία", "Civil protection"),
-}
 KIND = "alert.broadcast"
-MAX_HOURS = 24 * 14
-
-ALERT_CREATE = {
-    "type": "object",
-    "required": ["topic", "title", "text", "channels"],
-    "additionalProperties": False,
-    "properties": {
-        "topic": {"enum": list(TOPICS)},
-        "severity": {"enum": ["info", "warning", "danger"], "default": "warning"},
-        "title": {
-            "type": "object",
-            "required": ["el", "en"],
-            "additionalProperties": False,
-            "properties": {
-                "el": {"type": "string", "minLength": 3, "maxLength": 120},
-                "en": {"type": "string", "minLength": 3, "maxLength": 120},
-            },
-        },
-        "text": {
-            "type": "object",
-            "required": ["el", "en"],
-            "additionalProperties": False,
-            "properties": {
-                "el": {"type": "string", "minLength": 3, "maxLength": 600},
-                "en": {"type": "string", "minLength": 3, "maxLength": 600},
-            },
-        },
-        "channels": {
-            "type": "array",
-            "uniqueItems": True,
-            "maxItems": 2,
-            "items": {"enum": ["email", "sms"]},
-        },
-        "hours": {"type": "integer", "minimum": 1, "maximum": MAX_HOURS, "default": 24},
-    },
-}
 
 
-def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def create(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Alert:
+def create_alert(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Alert:
     now = now or utcnow()
     alert_id = uuid.uuid4().hex[:16]
     alert = Alert(
@@ -94,8 +57,8 @@ def create(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Ale
         text_en=body["text"]["en"].strip(),
         channels=list(body["channels"]),
         board=BOARD,
-        starts=_iso(now),
-        until=_iso(now + timedelta(hours=body.get("hours", 24))),
+        starts=iso(now),
+        until=iso(now + timedelta(hours=body.get("hours", 24))),
         created_by=staff.username,
         created_key=f"{now.isoformat()}#{alert_id}",
         created_at=now,
@@ -103,13 +66,13 @@ def create(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Ale
         status="sending" if body["channels"] else "done",
     )
     alert.save(condition=Alert.alert_id.does_not_exist())
-    audit.note(staff, "alert", alert_id, action="alert.create", after=public(alert, admin=True))
+    audit.note(staff, "alert", alert_id, action="alert.create", after=public_alert(alert, admin=True))
     return alert
 
 
-def withdraw(staff: Any, alert_id: str, now: datetime | None = None) -> Alert:
+def withdraw_alert(staff: Any, alert_id: str, now: datetime | None = None) -> Alert:
     """Stop showing it and stop sending to those not reached yet."""
-    alert = get(alert_id)
+    alert = get_alert(alert_id)
     if alert.status == "withdrawn":
         raise Conflict("This alert was already withdrawn.", code="alert_withdrawn")
     before = {"status": alert.status, "until": alert.until}
@@ -118,7 +81,7 @@ def withdraw(staff: Any, alert_id: str, now: datetime | None = None) -> Alert:
         actions=[
             Alert.status.set("withdrawn"),
             Alert.delivery.remove(),
-            Alert.until.set(_iso(now)),
+            Alert.until.set(iso(now)),
             Alert.finished_at.set(now),
         ]
     )
@@ -133,14 +96,14 @@ def withdraw(staff: Any, alert_id: str, now: datetime | None = None) -> Alert:
     return alert
 
 
-def get(alert_id: str) -> Alert:
+def get_alert(alert_id: str) -> Alert:
     try:
         return Alert.get(alert_id)
     except Alert.DoesNotExist:
         raise NotFound("No such alert.", code="alert_not_found") from None
 
 
-def public(alert: Alert, *, admin: bool = False) -> dict[str, Any]:
+def public_alert(alert: Alert, *, admin: bool = False) -> dict[str, Any]:
     out = {
         "alert_id": alert.alert_id,
         "topic": alert.topic,
@@ -162,20 +125,21 @@ def public(alert: Alert, *, admin: bool = False) -> dict[str, Any]:
     return out
 
 
-def current(now: datetime | None = None) -> list[dict[str, Any]]:
+def current_alerts(now: datetime | None = None) -> list[dict[str, Any]]:
     """Alerts on the citizen site now: one Query (``until`` after now), newest last."""
-    now_iso = _iso(now or utcnow())
+    now_iso = iso(now or utcnow())
     rows = Alert.by_board.query(BOARD, Alert.until > now_iso)
-    return [public(a) for a in rows if a.starts <= now_iso and a.status != "withdrawn"]
+    return [public_alert(a) for a in rows if a.starts <= now_iso and a.status != "withdrawn"]
 
 
-def recent(limit: int = 50) -> list[dict[str, Any]]:
+def recent_alerts(limit: int = 50) -> list[dict[str, Any]]:
     rows = Alert.by_board.query(BOARD, scan_index_forward=False, limit=limit)
-    return [public(a, admin=True) for a in rows]
+    return [public_alert(a, admin=True) for a in rows]
 
 
-def topics() -> list[dict[str, str]]:
-    return [{"topic": k, "name_el": el, "name_en": en} for k, (el, en) in TOPICS.items()]
+def alert_topics() -> list[dict[str, str]]:
+    """The topics a citizen may subscribe to, with their names."""
+    return [{"topic": k, "name_el": el, "name_en": en} for k, (el, en) in ALERT_TOPICS.items()]
 
 
 # -- sending ---------------------------------------------------------------------------------------------
@@ -233,7 +197,7 @@ def send_batch(alert_id: str, batch_size: int | None = None, *, first_only: bool
     try:
         alert.update(actions=actions, condition=condition)
     except UpdateError as exc:
-        if "ConditionalCheckFailed" not in str(getattr(exc, "cause_response_code", "")) + str(exc):
+        if not ddb.condition_failed(exc):
             raise
         # another run sent this page already; its outbox rows made ours no-ops
     return len(taxids)
@@ -246,7 +210,7 @@ def on_alert_record(record: dict[str, Any]) -> None:
     send_batch(record["dynamodb"]["Keys"]["alert_id"]["S"], first_only=True)
 
 
-def send_pending() -> dict[str, int]:
+def send_pending_alerts() -> dict[str, int]:
     """The schedule: one batch of every alert still sending."""
     done = {}
     for row in Alert.by_delivery.query("sending"):

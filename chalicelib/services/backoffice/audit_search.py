@@ -12,22 +12,24 @@ Admins see every entry; managers only entries whose department is theirs (the de
 staff member who acted). The CSV export takes the same filters (UTF-8 with BOM, so that Excel shows
 Greek).
 
-Limitation: at most ``AUDIT_MAX_DAYS`` days and ``MAX_ROWS`` entries per answer.
+Example::
+
+    search_audit(manager, entity_type="appointment", entity_id="a1b2", date_from="2026-11-01")
+
+Limitation: at most ``AUDIT_MAX_DAYS`` days and ``AUDIT_MAX_ROWS`` entries per answer.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.errors import Conflict, Forbidden, ValidationFailed
+from chalicelib import clock
+from chalicelib.errors import Conflict
 from chalicelib.models.audit import AuditEntry
+from chalicelib.schemas.backoffice import AUDIT_MAX_DAYS, AUDIT_MAX_ROWS, AUDIT_PAGE_ROWS
+from chalicelib.services.backoffice.reports import department_scope, period, to_csv
 
-AUDIT_MAX_DAYS = 92
-MAX_ROWS = 2000
+DEFAULT_DAYS = 7
 CSV_COLUMNS = (
     "at",
     "actor",
@@ -44,24 +46,14 @@ CSV_COLUMNS = (
 )
 
 
-def period(
-    date_from: str | None, date_to: str | None, *, default_days: int = 7, max_days: int = AUDIT_MAX_DAYS
-) -> list[str]:
-    """The days from ``date_from`` to ``date_to`` (inclusive), newest last."""
-    try:
-        end = date.fromisoformat(date_to) if date_to else date.today()
-        start = date.fromisoformat(date_from) if date_from else end - timedelta(days=default_days - 1)
-    except ValueError:
-        raise ValidationFailed("Dates are YYYY-MM-DD.", code="invalid_date") from None
-    if end < start:
-        raise Conflict("'to' is before 'from'.", code="invalid_period")
-    count = (end - start).days + 1
-    if count > max_days:
-        raise Conflict(f"At most {max_days} days at a time.", code="period_too_long")
-    return [(start + timedelta(days=i)).isoformat() for i in range(count)]
+def audit_days(date_from: str | None, date_to: str | None) -> list[str]:
+    """The days of a search: the audit log's days are UTC days (``AuditEntry.day``)."""
+    return period(
+        date_from, date_to, today=clock.utcnow().date(), default_days=DEFAULT_DAYS, max_days=AUDIT_MAX_DAYS
+    )
 
 
-def search(
+def search_audit(
     staff: Any,
     *,
     entity_type: str | None = None,
@@ -70,17 +62,12 @@ def search(
     date_from: str | None = None,
     date_to: str | None = None,
     department_id: str | None = None,
-    limit: int = 200,
+    limit: int = AUDIT_PAGE_ROWS,
 ) -> list[dict[str, Any]]:
     """Entries matching the filters that ``staff`` may see, newest first."""
-    if not staff.is_admin:
-        if department_id and department_id != staff.department_id:
-            raise Forbidden("This belongs to another department.", code="other_department")
-        department_id = staff.department_id
-        if not department_id:
-            raise Forbidden("You have no department.", code="other_department")
-    limit = max(1, min(int(limit), MAX_ROWS))
-    days = period(date_from, date_to)
+    department_id = department_scope(staff, department_id, admin_default=None)
+    limit = max(1, min(int(limit), AUDIT_MAX_ROWS))
+    days = audit_days(date_from, date_to)
     low, high = days[0], days[-1] + "~"
     if entity_id and not entity_type:
         raise Conflict("entity_id needs entity_type.", code="entity_type_required")
@@ -109,13 +96,13 @@ def search(
                 continue
             if actor and entry.actor != actor:
                 continue
-            out.append(public(entry))
+            out.append(public_entry(entry))
             if len(out) >= limit:
                 return out
     return out
 
 
-def public(entry: AuditEntry) -> dict[str, Any]:
+def public_entry(entry: AuditEntry) -> dict[str, Any]:
     return {
         "entry_id": entry.entry_id,
         "at": entry.at_key.split("#", 1)[0],
@@ -133,27 +120,6 @@ def public(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
-def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> str:
-    """Rows as CSV text starting with a BOM (Excel then reads it as UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, (int, float)):
-        return str(value)
-    text = str(value)
-    # a cell starting with = + - @ would run as a formula in a spreadsheet
-    return "'" + text if len(text) > 1 and text[:1] in ("=", "+", "-", "@") else text
-
-
 def export_audit_csv(staff: Any, **filters: Any) -> str:
-    return to_csv(search(staff, **{**filters, "limit": MAX_ROWS}), CSV_COLUMNS)
+    """The same search as CSV, up to ``AUDIT_MAX_ROWS`` entries."""
+    return to_csv(search_audit(staff, **{**filters, "limit": AUDIT_MAX_ROWS}), CSV_COLUMNS)

@@ -8,6 +8,11 @@ managers get their own department.
 Medians come from minute histograms (``m=<minutes>`` dimensions), so they are exact to the minute.
 The open backlog is the current one (counters by submission day), whatever the period.
 
+Example::
+
+    dashboard(manager, "queues", None, "2026-11-01", "2026-11-30")
+    # {"dashboard": "queues", "department_id": "kep", "totals": {...}, "by_day": [...], ...}
+
 Limitation: at most ``DASHBOARD_MAX_DAYS`` days per request; the backlog looks back ``BACKLOG_DAYS`` days.
 """
 
@@ -17,26 +22,18 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib import clock
+from chalicelib.errors import NotFound
+from chalicelib.schemas.backoffice import DASHBOARD_MAX_DAYS
 from chalicelib.services.backoffice import stats
-from chalicelib.services.backoffice.audit_search import period, to_csv
-from chalicelib.services.backoffice.stats import ALL, TZ
+from chalicelib.services.backoffice.org_chart import departments
+from chalicelib.services.backoffice.reports import department_scope, period, to_csv
+from chalicelib.services.backoffice.stats import ALL
 
-DASHBOARD_MAX_DAYS = 366
+DEFAULT_DAYS = 30
 BACKLOG_DAYS = 730
 BACKLOG_BUCKETS = ((0, 7, "0-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, 10**6, "91+"))
 NAMES = ("appointments", "requests", "queues", "visits")
-
-
-def scope(staff: Any, department_id: str | None) -> str:
-    """The department the caller may see: admins any (default ``*``), managers their own."""
-    if staff.is_admin:
-        return department_id or ALL
-    if department_id and department_id != staff.department_id:
-        raise Forbidden("This belongs to another department.", code="other_department")
-    if not staff.department_id:
-        raise Forbidden("You have no department.", code="other_department")
-    return staff.department_id
 
 
 def _by(rows, prefix: str) -> dict[str, list[float]]:
@@ -87,7 +84,9 @@ def median_from_histogram(rows) -> float | None:
 
 
 def _days_of(date_from: str | None, date_to: str | None) -> tuple[str, str, list[str]]:
-    days = period(date_from, date_to, default_days=30, max_days=DASHBOARD_MAX_DAYS)
+    days = period(
+        date_from, date_to, today=clock.today(), default_days=DEFAULT_DAYS, max_days=DASHBOARD_MAX_DAYS
+    )
     return days[0], days[-1], days
 
 
@@ -121,15 +120,13 @@ def appointments(dept: str, date_from: str | None, date_to: str | None) -> dict[
 def requests(
     dept: str, date_from: str | None, date_to: str | None, today: date | None = None
 ) -> dict[str, Any]:
-    from datetime import datetime
-
     low, high, days = _days_of(date_from, date_to)
     submitted = stats.read("req.submitted", dept, low, high)
     resolved = stats.read("req.resolved", dept, low, high)
     resolution = stats.read("req.resolution", dept, low, high)
     first = stats.read("req.first_response", dept, low, high)
     open_rows = stats.read("req.open", dept, low, high)
-    today = today or datetime.now(TZ).date()
+    today = today or clock.today()
     count = _sum(submitted)[0]
     late = _sum(resolved, "late")[0]
     open_overdue = sum(
@@ -160,8 +157,6 @@ def requests(
 
 
 def _per_department(metric: str, low: str, high: str) -> list[dict[str, Any]]:
-    from chalicelib.services.backoffice.org_chart import departments
-
     rows = []
     for dep in departments():
         n = _sum(stats.read(metric, dep["department_id"], low, high))[0]
@@ -236,7 +231,7 @@ def dashboard(
     func = DASHBOARDS.get(name)
     if func is None:
         raise NotFound(f"No dashboard {name!r}.", code="unknown_dashboard")
-    dept = scope(staff, department_id)
+    dept = department_scope(staff, department_id, admin_default=ALL)
     return {"dashboard": name, "department_id": dept, **func(dept, date_from, date_to)}
 
 

@@ -2,6 +2,13 @@
 
 Admins see the whole chart (the ``roster`` indexes); everyone else their own department
 (``Employee.by_department``). Never a scan.
+
+Example::
+
+    employees(staff)                      # the caller's department, active employees only
+    get_employee("E004")                  # the Employee, or 404 employee_not_found
+
+Limitation: the chart is read whole (hundreds of rows); no paging.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.access import ensure_department
+from chalicelib.errors import NotFound
 from chalicelib.models.org import ROSTER, Department, Directorate, Employee
 
 
@@ -64,12 +72,14 @@ def employees(
     return [public_employee(e) for e in rows if include_inactive or e.active]
 
 
-def employee(number: str) -> Employee | None:
+def get_employee(number: str) -> Employee:
+    """The employee numbered ``number``; 404 ``employee_not_found``."""
     try:
         return Employee.get(number)
     except Employee.DoesNotExist:
-        return None
+        raise NotFound(f"No employee {number}.", code="employee_not_found") from None
 
 
-def active_employees_of(department_id: str) -> list[Employee]:
+def active_colleagues(department_id: str) -> list[Employee]:
+    """The department's active employees (one Query on ``Employee.by_department``)."""
     return [e for e in Employee.by_department.query(department_id) if e.active]

@@ -1,6 +1,14 @@
 """Staff accounts in the Cognito user pool, kept in step with the employees table.
 
 Used by ``manage.py create-staff``, the demo data and the org chart import.
+
+Example::
+
+    ensure_user(username="clerk.kep", email="clerk.kep@example.gr", name="Δημήτρης",
+                department_id="kep", role="clerk")      # True when the user was created
+
+Limitation: a user is in exactly one role group; the Cognito calls are not one transaction with the
+employees table (the org import's next run completes a part-done change).
 """
 
 from __future__ import annotations

@@ -16,23 +16,17 @@ Limitation: a transaction holds at most 100 items, so one record may make at mos
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from pynamodb.exceptions import TransactWriteError
-
+from chalicelib import clock, ddb
 from chalicelib.models.stats import StatCounter
-from chalicelib.settings import get_settings
 
 ALL = "*"
-TZ = ZoneInfo("Europe/Athens")
 MARKER_DAYS = 3
 MAX_INCREMENTS = 49
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -49,15 +43,6 @@ def series(metric: str, department: str) -> str:
     return f"{metric}#{department}"
 
 
-def _conn():
-    conn = getattr(_local, "connection", None)
-    if conn is None:
-        from pynamodb.connection import Connection
-
-        conn = _local.connection = Connection(region=get_settings().region)
-    return conn
-
-
 def _merge(increments: list[Increment]) -> dict[tuple[str, str], list[float]]:
     merged: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0])
     for inc in increments:
@@ -70,27 +55,25 @@ def _merge(increments: list[Increment]) -> dict[tuple[str, str], list[float]]:
 
 def apply_once(event_id: str, increments: list[Increment]) -> bool:
     """Count ``increments`` unless ``event_id`` was counted already; ``False`` for a repeat."""
-    from pynamodb.transactions import TransactWrite
-
     merged = _merge(increments)
     if not merged:
         return True
     if len(merged) > 2 * MAX_INCREMENTS:
         raise ValueError(f"at most {MAX_INCREMENTS} increments per record")
-    marker = StatCounter(
-        f"marker#{event_id}", "-", expires_at=datetime.now(UTC) + timedelta(days=MARKER_DAYS)
-    )
+    marker = StatCounter(f"marker#{event_id}", "-", expires_at=clock.utcnow() + timedelta(days=MARKER_DAYS))
+
+    def build(tx: ddb.Tx) -> None:
+        tx.save("marker", marker, condition=StatCounter.series.does_not_exist())
+        for (name, key), (count, total) in merged.items():
+            actions = [StatCounter.count.add(int(count))]
+            if total:
+                actions.append(StatCounter.total.add(round(total, 3)))
+            tx.update("counter", StatCounter(name, key), actions=actions)
+
     try:
-        with TransactWrite(connection=_conn()) as tx:
-            tx.save(marker, condition=StatCounter.series.does_not_exist())
-            for (name, key), (count, total) in merged.items():
-                actions = [StatCounter.count.add(int(count))]
-                if total:
-                    actions.append(StatCounter.total.add(round(total, 3)))
-                tx.update(StatCounter(name, key), actions=actions)
-    except TransactWriteError as exc:
-        reasons = [r.code if r else None for r in (exc.cancellation_reasons or [])]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
+        ddb.transact(build)
+    except ddb.TxFailed as exc:
+        if "marker" in exc.failed:
             return False
         raise
     return True
@@ -134,6 +117,7 @@ def when(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def local_day(value: Any) -> str | None:
+def day_of(value: Any) -> str | None:
+    """The local (Athens) day of a stream image's time value; ``None`` when it has none."""
     at = when(value)
-    return at.astimezone(TZ).strftime("%Y-%m-%d") if at else None
+    return clock.local_day(at) if at else None

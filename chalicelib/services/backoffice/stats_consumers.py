@@ -20,6 +20,12 @@ Metrics (all per department and per day; ``dimension`` in brackets):
 - queue tickets (day of the ticket): ``queue.tickets`` / ``queue.no_show`` [all, service=<id>],
   ``queue.wait`` / ``queue.service`` (count, total seconds) [all, service=, counter=, staff=];
 - visits (day of the visit): ``visit.count`` [all, building=<id>].
+
+Example::
+
+    on_appointment_record(record)   # [Increment("appt.booked", "kep", "2026-11-24", "all", 1, 0), ...]
+
+Limitation: an item removed from its table (TTL, tidying) counts on: a REMOVE record changes nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from collections import defaultdict
 from typing import Any
 
 from chalicelib.services.backoffice import stats
-from chalicelib.services.backoffice.stats import Increment, image, local_day, when
+from chalicelib.services.backoffice.stats import Increment, day_of, image, when
 
 Contrib = dict[tuple[str, str | None, str, str], list[float]]
 
@@ -89,7 +95,7 @@ def request_transitions(new: dict | None, old: dict | None) -> list[Increment]:
         if seconds is None:
             return []
         out: Contrib = {}
-        dept, day = new.get("department_id"), local_day(new.get("created_at"))
+        dept, day = new.get("department_id"), day_of(new.get("created_at"))
         _add(out, "req.first_response", dept, day, ["all"], seconds)
         _add(out, "req.first_response", dept, day, [f"m={int(seconds // 60)}"])
         return _diff(out, {})
@@ -100,7 +106,7 @@ def request_transitions(new: dict | None, old: dict | None) -> list[Increment]:
 def appointment_contributions(item: dict[str, Any]) -> Contrib:
     out: Contrib = {}
     dept = item.get("department_id")
-    day = str(item.get("start") or "")[:10] or local_day(item.get("slot_start"))
+    day = str(item.get("start") or "")[:10] or day_of(item.get("slot_start"))
     dims = ["all", f"service={item.get('service_id')}"]
     _add(out, "appt.booked", dept, day, dims)
     lead = _seconds(item.get("slot_start"), item.get("created_at"))
@@ -122,7 +128,7 @@ def on_appointment_record(record: dict[str, Any]) -> list[Increment]:
 def request_contributions(item: dict[str, Any]) -> Contrib:
     out: Contrib = {}
     dept = item.get("department_id")
-    day = local_day(item.get("created_at"))
+    day = day_of(item.get("created_at"))
     _add(out, "req.submitted", dept, day, ["all", f"type={item.get('type_code')}"])
     closed = item.get("status") in CLOSED_REQUEST
     resolved = (item.get("resolved_at") or item.get("updated_at")) if closed else None
@@ -133,7 +139,7 @@ def request_contributions(item: dict[str, Any]) -> Contrib:
         _add(out, "req.resolution", dept, day, ["all"], seconds)
         _add(out, "req.resolution", dept, day, [f"m={int(seconds // 60)}"])
     else:
-        _add(out, "req.open", dept, day, [f"due={local_day(item.get('due_at')) or '-'}"])
+        _add(out, "req.open", dept, day, [f"due={day_of(item.get('due_at')) or '-'}"])
     return out
 
 
@@ -176,7 +182,7 @@ def on_ticket_record(record: dict[str, Any]) -> list[Increment]:
 def visit_contributions(item: dict[str, Any]) -> Contrib:
     out: Contrib = {}
     building_day = str(item.get("building_day") or "")
-    day = item.get("day") or building_day.rpartition("#")[2] or local_day(item.get("check_in"))
+    day = item.get("day") or building_day.rpartition("#")[2] or day_of(item.get("check_in"))
     _add(out, "visit.count", item.get("department_id"), day, ["all", f"building={item.get('building_id')}"])
     return out
 

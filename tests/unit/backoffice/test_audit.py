@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from chalice import Blueprint, Chalice
 from chalice.test import Client
+from pynamodb.exceptions import PutError
 
-from chalicelib import middleware
+from chalicelib import clock, middleware
 from chalicelib.auth import require_staff
 from chalicelib.errors import ValidationFailed
+from chalicelib.models.audit import AuditEntry
 from chalicelib.services.platform import audit
+from chalicelib.services.platform.staff_auth import StaffMember
 from tests.conftest import bearer
 
 
@@ -46,15 +49,16 @@ def audited_client(cognito):
 
 
 def _entries():
-    from chalicelib.models.audit import AuditEntry
-    from chalicelib.models.base import utcnow
-
-    return list(AuditEntry.by_day.query(utcnow().strftime("%Y-%m-%d")))
+    """Today's entries (the audit log's days are UTC days)."""
+    return list(AuditEntry.by_day.query(clock.utcnow().strftime("%Y-%m-%d")))
 
 
 def test_a_noted_write_records_who_what_before_and_after(audited_client, make_staff):
+    # GIVEN a clerk of roads
     token = make_staff("clerk", "roads", username="clerk.r")
+    # WHEN a route that notes its change is called
     resp = audited_client.http.put("/api/things/t1", headers=bearer(token))
+    # THEN one entry names the clerk, the change, before and after, and the status
     assert resp.status_code == 200
     [entry] = _entries()
     assert (entry.actor, entry.role, entry.department_id) == ("clerk.r", "clerk", "roads")
@@ -97,6 +101,7 @@ def test_a_note_outside_a_request_fails_loudly(aws):
 
 
 def test_a_note_without_an_actor_is_refused(aws):
+    # WHEN a note names no actor THEN it is refused
     with pytest.raises(ValueError):
         audit.note(None, "thing", "t6", action="thing.touch")
 
@@ -119,6 +124,7 @@ def test_recording_writes_an_operators_notes_when_the_block_ends(aws):
 
 
 def test_recording_writes_nothing_when_the_work_fails(aws):
+    # GIVEN an operator's command that notes a change, then fails
     token = audit._current.set(None)
     try:
         with pytest.raises(RuntimeError), audit.recording(source="manage.py test"):
@@ -126,23 +132,21 @@ def test_recording_writes_nothing_when_the_work_fails(aws):
             raise RuntimeError("import failed")
     finally:
         audit._current.reset(token)
+    # THEN nothing is written
     assert _entries() == []
 
 
 def test_reads_and_failed_writes_are_not_audited(audited_client, make_staff):
     token = make_staff()
+    # WHEN a staff member reads, and a write fails
     assert audited_client.http.get("/api/things/t3", headers=bearer(token)).status_code == 200
     assert audited_client.http.post("/api/things/t3/fail", headers=bearer(token)).status_code == 400
+    # THEN neither is in the log
     assert _entries() == []
 
 
 def test_an_entry_is_never_overwritten(aws, monkeypatch):
     # GIVEN two writes that would get the same entry id
-    from pynamodb.exceptions import PutError
-
-    from chalicelib.models.audit import AuditEntry
-    from chalicelib.services.platform.staff_auth import StaffMember
-
     class SameId:
         hex = "same-id"
 

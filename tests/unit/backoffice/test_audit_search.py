@@ -4,11 +4,18 @@ that the log stays append-only: no route updates or deletes an entry."""
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import json
 from pathlib import Path
 
+from app import app
+from chalicelib.models.audit import AuditEntry
+from chalicelib.services.backoffice import audit_search
+from chalicelib.services.platform import audit
 from chalicelib.services.platform.staff_auth import StaffMember
 from tests.conftest import ROOT, bearer
+from tests.unit.backoffice.support import dynamodb_calls
 
 ADMIN = StaffMember(username="admin", sub="a", roles=("admin",), department_id="kep")
 ROADS_CLERK = StaffMember(username="clerk.roads", sub="c", roles=("clerk",), department_id="roads")
@@ -16,8 +23,7 @@ PARKS_MANAGER = StaffMember(username="manager.parks", sub="m", roles=("manager",
 
 
 def _seed():
-    from chalicelib.services.platform import audit
-
+    """Two entries of a roads clerk on request R1, one of a parks manager on service S9."""
     audit.write(
         ROADS_CLERK,
         action="request.assign",
@@ -44,8 +50,11 @@ def _seed():
 
 
 def test_search_by_entity_actor_and_day_newest_first(client, make_staff):
+    # GIVEN three entries today
     _seed()
     admin = bearer(make_staff("admin", "kep"))
+    # WHEN an admin searches by entity, by actor, by day (the default week), and a past period
+    # THEN each finds its entries, newest first
     by_entity = client.http.get("/api/staff/audit?entity_type=request&entity_id=R1", headers=admin).json_body
     assert [e["action"] for e in by_entity["entries"]] == ["request.status", "request.assign"]
     by_actor = client.http.get("/api/staff/audit?actor=manager.parks", headers=admin).json_body
@@ -58,22 +67,24 @@ def test_search_by_entity_actor_and_day_newest_first(client, make_staff):
 
 def test_a_manager_sees_only_their_department(client, make_staff):
     _seed()
+    # WHEN a manager of parks searches THEN only parks' entries come back
     manager = bearer(make_staff("manager", "parks"))
     entries = client.http.get("/api/staff/audit", headers=manager).json_body["entries"]
     assert [e["department_id"] for e in entries] == ["parks"]
+    # AND another department's search is refused, as is a clerk's
     assert client.http.get("/api/staff/audit?department_id=roads", headers=manager).status_code == 403
     clerk = bearer(make_staff("clerk", "roads"))
     assert client.http.get("/api/staff/audit", headers=clerk).status_code == 403
 
 
 def test_csv_export_has_a_bom_the_same_rows_and_no_formulas(client, make_staff):
-    import csv
-    import io
-
+    # GIVEN an entry whose text looks like a spreadsheet formula
     _seed()
+    # WHEN an admin exports the search for that entity
     resp = client.http.get(
         "/api/staff/audit/export?entity_type=service&entity_id=S9", headers=bearer(make_staff("admin", "kep"))
     )
+    # THEN the CSV starts with a BOM, has that row, and the formula stays inside JSON text
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
     text = resp.body.decode("utf-8")
     assert text.startswith("\ufeff")
@@ -84,6 +95,7 @@ def test_csv_export_has_a_bom_the_same_rows_and_no_formulas(client, make_staff):
 
 def test_a_period_too_long_or_upside_down_is_refused(client, make_staff):
     admin = bearer(make_staff("admin", "kep"))
+    # WHEN the period ends before it starts, or spans years THEN it is a 409
     assert client.http.get("/api/staff/audit?from=2026-01-10&to=2026-01-01", headers=admin).status_code == 409
     assert client.http.get("/api/staff/audit?from=2020-01-01&to=2026-01-01", headers=admin).status_code == 409
 
@@ -111,13 +123,12 @@ def test_no_code_in_chalicelib_updates_or_deletes_audit_entries():
 def test_no_route_changes_an_existing_audit_entry(client, make_staff):
     """Dynamic: every write route of the app, called by an admin with each existing entry's id as
     every path parameter, leaves every existing entry as it was."""
-    from app import app
-    from chalicelib.models.audit import AuditEntry
-
+    # GIVEN three entries
     _seed()
     before = {e.entry_id: e.serialize() for e in AuditEntry.scan()}
     admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
     ids = list(before)
+    # WHEN every write route is called with their ids
     for path, methods in app.routes.items():
         for method in methods:
             if method in ("GET", "HEAD", "OPTIONS"):
@@ -127,13 +138,12 @@ def test_no_route_changes_an_existing_audit_entry(client, make_staff):
                 for name in [p[1:-1] for p in path.split("/") if p.startswith("{")]:
                     concrete = concrete.replace("{" + name + "}", entry_id)
                 client.http.request(method, concrete, headers=admin, body=b"{}")
+    # THEN they are unchanged
     after = {e.entry_id: e.serialize() for e in AuditEntry.scan()}
     assert {k: after.get(k) for k in before} == before
 
 
 def test_infra_denies_updates_and_deletes_on_the_audit_table():
-    from chalicelib.models.audit import AuditEntry
-
     assert AuditEntry.Meta.append_only is True
     stack = Path(ROOT / "infra" / "dimotis_infra" / "stack.py").read_text()
     assert "UpdateItem" in stack and "DeleteItem" in stack
@@ -142,15 +152,10 @@ def test_infra_denies_updates_and_deletes_on_the_audit_table():
 def test_a_managers_search_reads_only_their_departments_entries(aws):
     """One Query per day on the department-and-day index: other departments' entries are not read
     (before, every department's entries of each day were read and dropped)."""
-    from chalicelib.services.backoffice import audit_search
-    from chalicelib.services.platform import audit
-    from tests.unit.test_appointments import count_calls
-
+    # GIVEN twenty entries of roads and one of parks today
     for n in range(20):
         audit.write(ROADS_CLERK, action="request.note", entity_type="request", entity_id=f"R{n}")
     audit.write(PARKS_MANAGER, action="service.hours", entity_type="service", entity_id="S9")
-    from chalicelib.models.audit import AuditEntry
-
     read: list[int] = []
 
     def items(parsed, **_):
@@ -159,13 +164,15 @@ def test_a_managers_search_reads_only_their_departments_entries(aws):
     events = AuditEntry._get_connection().connection.client.meta.events
     events.register("after-call.dynamodb.Query", items)
     try:
-        with count_calls() as calls:
-            rows = audit_search.search(PARKS_MANAGER, date_from=None, date_to=None)
+        # WHEN the parks manager searches the default week
+        with dynamodb_calls() as calls:
+            rows = audit_search.search_audit(PARKS_MANAGER, date_from=None, date_to=None)
     finally:
         events.unregister("after-call.dynamodb.Query", items)
+    # THEN only parks' one entry was read, one Query per day
     assert [r["entity_id"] for r in rows] == ["S9"]
     assert calls == ["Query"] * 7  # one per day of the default week
     assert sum(read) == 1  # parks' one entry: the twenty roads entries of the day were not read
     # AND an admin choosing roads gets only roads, newest first
-    admin_rows = audit_search.search(ADMIN, department_id="roads")
+    admin_rows = audit_search.search_audit(ADMIN, department_id="roads")
     assert len(admin_rows) == 20 and {r["department_id"] for r in admin_rows} == {"roads"}

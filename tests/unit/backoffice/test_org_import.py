@@ -7,7 +7,14 @@ import json
 
 import pytest
 
+import manage
+from chalicelib.aws import client as aws_client
+from chalicelib.models.audit import AuditEntry
+from chalicelib.models.org import Department, Employee
+from chalicelib.services.backoffice.org_file import InvalidOrgFile
+from chalicelib.services.backoffice.org_import import import_org
 from chalicelib.services.platform.staff_auth import StaffMember
+from chalicelib.settings import get_settings
 from tests.conftest import bearer
 
 ADMIN = StaffMember(username="admin.hr", sub="s", roles=("admin",), department_id=None)
@@ -24,18 +31,13 @@ CHART = HEADER + (
 
 
 def _cognito_user(username):
-    from chalicelib.aws import client
-    from chalicelib.settings import get_settings
-
-    idp = client("cognito-idp")
+    idp = aws_client("cognito-idp")
     user = idp.admin_get_user(UserPoolId=get_settings().cognito_user_pool_id, Username=username)
     groups = idp.admin_list_groups_for_user(UserPoolId=get_settings().cognito_user_pool_id, Username=username)
     return user, [g["GroupName"] for g in groups["Groups"]]
 
 
 def test_importing_the_same_chart_twice_changes_nothing_the_second_time(cognito):
-    from chalicelib.models.org import Department, Employee
-    from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN a first import
     first = import_org(CHART, fmt="csv", staff=ADMIN)
@@ -57,8 +59,6 @@ def test_importing_the_same_chart_twice_changes_nothing_the_second_time(cognito)
 
 
 def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_user(cognito):
-    from chalicelib.models.org import Employee
-    from chalicelib.services.backoffice.org_import import import_org
 
     # GIVEN an imported chart
     import_org(CHART, fmt="csv", staff=ADMIN)
@@ -83,14 +83,15 @@ def test_an_employee_missing_from_the_file_is_deactivated_with_their_cognito_use
 
 
 def test_a_changed_role_and_department_are_reported_and_follow_in_cognito(cognito):
-    from chalicelib.services.backoffice.org_import import import_org
-
+    # GIVEN an imported chart
     import_org(CHART, fmt="csv", staff=ADMIN)
+    # WHEN Kostas moves to lighting as a manager
     changed = CHART.replace(
         "H102,Κώστας Ιωάννου,,,k.ioannou@test.gr,,roads,clerk",
         "H102,Κώστας Ιωάννου,,,k.ioannou@test.gr,,lighting,manager",
     )
     report = import_org(changed, fmt="csv", staff=ADMIN)
+    # THEN the report names the fields and his Cognito user follows
     assert report["changed"]["employees"] == [{"id": "H102", "fields": ["department_id", "role"]}]
     user, groups = _cognito_user("k.ioannou")
     attrs = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
@@ -98,8 +99,7 @@ def test_a_changed_role_and_department_are_reported_and_follow_in_cognito(cognit
 
 
 def test_json_export_is_read_like_csv(cognito):
-    from chalicelib.services.backoffice.org_import import import_org
-
+    # GIVEN the chart of CHART as the JSON export
     doc = {
         "directorates": [
             {"id": "dir-tech", "name_el": "Διεύθυνση Τεχνικών Υπηρεσιών", "name_en": "Technical Services"}
@@ -144,20 +144,20 @@ def test_json_export_is_read_like_csv(cognito):
             },
         ],
     }
+    # WHEN it is imported (format detected from the content)
     import_org(json.dumps(doc, ensure_ascii=False), staff=ADMIN)
-    # the same chart as CSV changes nothing
+    # THEN the same chart as CSV changes nothing
     assert import_org(CHART, fmt="csv", staff=ADMIN)["changes"] == 0
 
 
 def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
-    from chalicelib.models.org import Department, Employee
-    from chalicelib.services.backoffice.org_import import InvalidOrgFile, import_org
-
+    # GIVEN a file with a bad e-mail (row 8), an unknown role and department (row 9), a duplicate id (row 10)
     bad = CHART + (
         "employee,H103,Νέος,,,not-an-email,,roads,clerk,\n"
         "employee,H104,Άλλος,,,x@test.gr,,nowhere,boss,\n"
         "employee,H100,Διπλός,,,d@test.gr,,roads,clerk,\n"
     )
+    # WHEN it is imported THEN it is refused with every row's error, and nothing is written
     with pytest.raises(InvalidOrgFile) as caught:
         import_org(bad, fmt="csv", staff=ADMIN)
     errors = caught.value.details["errors"]
@@ -171,8 +171,7 @@ def test_a_bad_file_gets_row_level_errors_and_writes_nothing(cognito):
 
 
 def test_admin_route_dry_run_reports_without_writing_and_others_are_refused(client, make_staff):
-    from chalicelib.models.org import Employee
-
+    # GIVEN an admin and the chart
     admin = make_staff("admin", "kep", username="the.admin")
     body = {"content": CHART, "format": "csv", "dry_run": True}
     # WHEN an admin asks for a dry run
@@ -197,7 +196,10 @@ def test_admin_route_dry_run_reports_without_writing_and_others_are_refused(clie
         body=json.dumps(body),
     )
     assert resp.status_code == 200 and Employee.get("H100").active
-    # a bad file is a 409 with the errors (the request itself was well formed)
+    [entry] = AuditEntry.by_entity.query("org_chart#import")
+    assert entry.action == "org.import" and entry.actor == "the.admin"
+    assert entry.after["added"]["employee"] == ["H100", "H101", "H102"]
+    # WHEN the file is bad THEN it is a 409 with the errors (the request itself was well formed) with the errors (the request itself was well formed)
     body["content"] = HEADER + "employee,H1,X,,,bad,,roads,clerk,\n"
     resp = client.http.post(
         "/api/admin/org/import",
@@ -206,7 +208,7 @@ def test_admin_route_dry_run_reports_without_writing_and_others_are_refused(clie
     )
     assert resp.status_code == 409 and resp.json_body["error"]["code"] == "invalid_org_file"
     assert resp.json_body["error"]["details"]["errors"][0]["row"] == 2
-    # a manager may not import
+    # WHEN a manager tries THEN they may not import
     manager = make_staff("manager", "roads")
     resp = client.http.post(
         "/api/admin/org/import",
@@ -217,12 +219,11 @@ def test_admin_route_dry_run_reports_without_writing_and_others_are_refused(clie
 
 
 def test_manage_py_import_org(cognito, tmp_path, capsys, monkeypatch):
-    import manage
-
+    # GIVEN no running stack and the HR export as a file with a BOM
     monkeypatch.setenv("DIMOTIS_STACK_STATE", str(tmp_path / "no-stack.json"))  # never a running stack
-
     path = tmp_path / "hr.csv"
     path.write_text("\ufeff" + CHART, encoding="utf-8")
+    # WHEN an operator imports it THEN it is added, and a dry run afterwards reports no changes
     assert manage.main(["import-org", str(path)]) == 0
     assert json.loads(capsys.readouterr().out)["added"]["employees"] == ["H100", "H101", "H102"]
     assert manage.main(["import-org", str(path), "--dry-run"]) == 0

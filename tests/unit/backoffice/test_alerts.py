@@ -6,9 +6,18 @@ from __future__ import annotations
 import copy
 import json
 
+from chalicelib.models.alerts import Alert, TopicSubscription
+from chalicelib.models.citizens import Citizen
+from chalicelib.models.outbox import OutboxMessage
+from chalicelib.schemas.alerts import ALERT_CREATE, ALERT_TOPICS
+from chalicelib.services.backoffice import alerts
+from chalicelib.services.platform import stream_router
+from chalicelib.services.platform.staff_auth import StaffMember
+from chalicelib.settings import reset_settings
 from tests.conftest import bearer
 from tests.events import scheduled_event, stream_event, stream_record
 
+ADMIN = StaffMember(username="admin", sub="a", roles=("admin",), department_id=None)
 ALERT = {
     "topic": "heatwave",
     "title": {"el": "Καύσωνας", "en": "Heatwave"},
@@ -19,15 +28,11 @@ ALERT = {
 
 
 def _run(records):
-    from chalicelib.services.platform import stream_router as streams
-
-    assert streams.handle_batch(stream_event(records)) == {"batchItemFailures": []}
+    assert stream_router.handle_batch(stream_event(records)) == {"batchItemFailures": []}
 
 
 def _citizens(n_subscribed=5):
     """Citizens with topics, their stream records replayed into the subscriptions."""
-    from chalicelib.models.citizens import Citizen
-
     records = []
     people = []
     for i in range(n_subscribed):
@@ -53,15 +58,13 @@ def _citizens(n_subscribed=5):
 
 
 def _outbox():
-    from chalicelib.models.outbox import OutboxMessage
-
     return [m for m in OutboxMessage.scan() if m.kind == "alert.broadcast"]
 
 
 def test_subscriptions_follow_the_citizens_topics(aws):
-    from chalicelib.models.alerts import TopicSubscription
-
+    # GIVEN two citizens subscribed to heatwave and snowfall, one other to snowfall only
     people, other = _citizens(2)
+    # THEN heatwave's subscribers are the two
     assert {s.taxid for s in TopicSubscription.query("heatwave")} == {p.taxid for p in people}
     # WHEN a citizen drops heatwave THEN their subscription goes
     old = copy.deepcopy(people[0])
@@ -73,9 +76,7 @@ def test_subscriptions_follow_the_citizens_topics(aws):
 
 
 def test_an_alert_reaches_each_subscriber_once_in_rate_limited_batches(client, make_staff, monkeypatch):
-    from chalicelib.models.alerts import Alert
-    from chalicelib.settings import reset_settings
-
+    # GIVEN five subscribers and batches of two a minute
     monkeypatch.setenv("DIMOTIS_ALERT_BATCH_PER_MINUTE", "2")
     reset_settings()
     people, other = _citizens(5)
@@ -105,7 +106,7 @@ def test_an_alert_reaches_each_subscriber_once_in_rate_limited_batches(client, m
     assert english.subject == "Heatwave"
     done = Alert.get(alert.alert_id)
     assert done.status == "done" and done.recipients == 5 and done.messages == len(messages)
-    # and replaying the record or the schedule sends nothing more
+    # AND replaying the record or the schedule sends nothing more
     _run([record])
     client.lambda_.invoke("alerts_send", scheduled_event("alerts_send"))
     assert len(_outbox()) == len(messages)
@@ -113,12 +114,15 @@ def test_an_alert_reaches_each_subscriber_once_in_rate_limited_batches(client, m
 
 def test_current_alerts_are_public_and_withdrawn_ones_are_not(client, make_staff):
     admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
+    # WHEN an admin composes an alert shown only on the site
     created = client.http.post(
         "/api/admin/alerts", headers=admin, body=json.dumps({**ALERT, "channels": []})
     ).json_body
+    # THEN anyone sees it, without the admin's fields
     current = client.http.get("/api/alerts").json_body["alerts"]
     assert [a["alert_id"] for a in current] == [created["alert_id"]]
     assert current[0]["title"] == ALERT["title"] and "channels" not in current[0]
+    # WHEN it is withdrawn THEN it is gone from the site, a second withdrawal is a 409
     assert (
         client.http.post(f"/api/admin/alerts/{created['alert_id']}/withdraw", headers=admin).status_code
         == 200
@@ -128,16 +132,42 @@ def test_current_alerts_are_public_and_withdrawn_ones_are_not(client, make_staff
         client.http.post(f"/api/admin/alerts/{created['alert_id']}/withdraw", headers=admin).status_code
         == 409
     )
+    # AND the admins' list shows it withdrawn
     listed = client.http.get("/api/admin/alerts", headers=admin).json_body["alerts"]
     assert listed[0]["status"] == "withdrawn"
 
 
 def test_only_admins_compose_and_bad_alerts_are_refused(client, make_staff):
+    # WHEN a manager composes an alert THEN 403; an admin with an unknown topic THEN 400
     manager = {**bearer(make_staff("manager", "kep")), "Content-Type": "application/json"}
     assert client.http.post("/api/admin/alerts", headers=manager, body=json.dumps(ALERT)).status_code == 403
     admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
     bad = {**ALERT, "topic": "aliens"}
     resp = client.http.post("/api/admin/alerts", headers=admin, body=json.dumps(bad))
     assert resp.status_code == 400 and resp.json_body["error"]["code"] == "validation_failed"
+    # AND the topics offered are the ones the schema accepts
     topics = client.http.get("/api/alerts/topics").json_body["topics"]
     assert "waste_collection" in {t["topic"] for t in topics}
+    assert [t["topic"] for t in topics] == list(ALERT_TOPICS) == ALERT_CREATE["properties"]["topic"]["enum"]
+
+
+def test_a_batch_another_run_already_sent_is_not_counted_twice(aws, monkeypatch):
+    """The cursor moves with a conditional update: a run that lost the race (its condition failed)
+    leaves the counts to the run that won."""
+    # GIVEN an alert being sent to one subscriber
+    people, _ = _citizens(1)
+    alert = alerts.create_alert(ADMIN, {**ALERT, "channels": ["email"]})
+    # WHEN another run moves the alert on between our read and our update
+    real_update = Alert.update
+
+    def raced(self, actions, condition=None, **kwargs):
+        winner = [Alert.batches.add(1), Alert.status.set("done")]
+        real_update(Alert(self.alert_id), actions=winner)
+        return real_update(self, actions=actions, condition=condition, **kwargs)
+
+    monkeypatch.setattr(Alert, "update", raced)
+    # THEN our batch is dropped quietly (its outbox rows were no-ops for the winner)
+    assert alerts.send_batch(alert.alert_id) == 1
+    monkeypatch.undo()
+    done = Alert.get(alert.alert_id)
+    assert (done.batches, done.status, done.recipients) == (1, "done", 0)
