@@ -137,9 +137,7 @@ def staff_transfer(counter_id):
 def staff_queue_stats():
     staff = require_staff(bp.current_request, "manager", "clerk")
     params = query(bp.current_request)
-    department = params.get("department_id") or staff.department_id or ""
-    date_from = params.get("from") or live_queue.today()
-    return live_queue.statistics(staff, department, date_from, params.get("to") or date_from)
+    return live_queue.statistics(staff, params.get("department_id"), params.get("from"), params.get("to"))
 
 
 _POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")
