@@ -166,52 +166,60 @@ def _current(staff: Any, counter_id: str) -> tuple[ServiceCounter, QueueTicket]:
     return counter, get_ticket(counter.current_ticket_id)
 
 
-def _commit(build: Any, *, message: str = LEFT_THE_COUNTER, code: str = "counter_changed") -> None:
-    """One transaction; a failed condition is the 409 ``code``."""
+def _change(
+    counter: ServiceCounter,
+    ticket: QueueTicket,
+    actions: list[Any],
+    condition: Any,
+    counter_actions: list[Any] | None = None,
+    *,
+    message: str = LEFT_THE_COUNTER,
+    code: str = "counter_changed",
+) -> None:
+    """One transaction: ``actions`` on the ticket if ``condition`` holds and, with
+    ``counter_actions``, on ``counter`` if it still holds the ticket. A failed condition is the
+    409 ``code``."""
+
+    def build(tx: ddb.Tx) -> None:
+        tx.update("ticket", QueueTicket(ticket.ticket_id), actions=actions, condition=condition)
+        if counter_actions:
+            tx.update(
+                "counter",
+                ServiceCounter(counter.counter_id),
+                actions=counter_actions,
+                condition=ServiceCounter.current_ticket_id == ticket.ticket_id,
+            )
+
     try:
         ddb.transact(build)
     except ddb.TxFailed:
         raise Conflict(message, code=code) from None
 
 
-def _release(tx: ddb.Tx, counter: ServiceCounter, ticket: QueueTicket) -> None:
-    """The counter holds no ticket any more (if it still held ``ticket``)."""
-    tx.update(
-        "counter",
-        ServiceCounter(counter.counter_id),
-        actions=[
-            ServiceCounter.current_ticket_id.remove(),
-            ServiceCounter.current_code.remove(),
-            ServiceCounter.current_called_at.remove(),
-        ],
-        condition=ServiceCounter.current_ticket_id == ticket.ticket_id,
-    )
+def _release() -> list[Any]:
+    """The counter's actions when its ticket leaves it."""
+    return [
+        ServiceCounter.current_ticket_id.remove(),
+        ServiceCounter.current_code.remove(),
+        ServiceCounter.current_called_at.remove(),
+    ]
 
 
 def recall(staff: Any, counter_id: str, now: datetime | None = None) -> QueueTicket:
     """Announce the current ticket again (board chimes; no second SMS)."""
     counter, ticket = _current(staff, counter_id)
     now = now or utcnow()
-
-    def build(tx: ddb.Tx) -> None:
-        tx.update(
-            "ticket",
-            QueueTicket(ticket.ticket_id),
-            actions=[
-                QueueTicket.called_at.set(now),
-                QueueTicket.recall_count.add(1),
-                QueueTicket.called_key.set(f"{iso_micro(now)}#{ticket.ticket_id}"),
-            ],
-            condition=_held_by(counter),
-        )
-        tx.update(
-            "counter",
-            ServiceCounter(counter.counter_id),
-            actions=[ServiceCounter.current_called_at.set(now), ServiceCounter.call_seq.add(1)],
-            condition=ServiceCounter.current_ticket_id == ticket.ticket_id,
-        )
-
-    _commit(build)
+    _change(
+        counter,
+        ticket,
+        [
+            QueueTicket.called_at.set(now),
+            QueueTicket.recall_count.add(1),
+            QueueTicket.called_key.set(f"{iso_micro(now)}#{ticket.ticket_id}"),
+        ],
+        _held_by(counter),
+        [ServiceCounter.current_called_at.set(now), ServiceCounter.call_seq.add(1)],
+    )
     note(staff, ticket, "recall", after={"code": ticket.code})
     return get_ticket(ticket.ticket_id)
 
@@ -220,20 +228,18 @@ def start_service(staff: Any, counter_id: str, now: datetime | None = None) -> Q
     """The citizen is at the desk: ``called -> serving``, start time kept."""
     counter, ticket = _current(staff, counter_id)
     now = now or utcnow()
-
-    def build(tx: ddb.Tx) -> None:
-        tx.update(
-            "ticket",
-            QueueTicket(ticket.ticket_id),
-            actions=[
-                QueueTicket.status.set(SERVING),
-                QueueTicket.queue_day_status.set(status_key(ticket.queue_id, ticket.day, SERVING)),
-                QueueTicket.service_started_at.set(now),
-            ],
-            condition=(QueueTicket.status == CALLED) & (QueueTicket.counter_id == counter.counter_id),
-        )
-
-    _commit(build, message="The ticket is not waiting to be served at this counter.", code="not_called")
+    _change(
+        counter,
+        ticket,
+        [
+            QueueTicket.status.set(SERVING),
+            QueueTicket.queue_day_status.set(status_key(ticket.queue_id, ticket.day, SERVING)),
+            QueueTicket.service_started_at.set(now),
+        ],
+        (QueueTicket.status == CALLED) & (QueueTicket.counter_id == counter.counter_id),
+        message="The ticket is not waiting to be served at this counter.",
+        code="not_called",
+    )
     return get_ticket(ticket.ticket_id)
 
 
@@ -255,17 +261,7 @@ def finish(staff: Any, counter_id: str, status: str, now: datetime | None = None
                 details={"allowed_at": due.isoformat()},
             )
         condition = (QueueTicket.status == CALLED) & (QueueTicket.counter_id == counter.counter_id)
-
-    def build(tx: ddb.Tx) -> None:
-        tx.update(
-            "ticket",
-            QueueTicket(ticket.ticket_id),
-            actions=_finish_actions(ticket, status, now, staff),
-            condition=condition,
-        )
-        _release(tx, counter, ticket)
-
-    _commit(build)
+    _change(counter, ticket, _finish_actions(ticket, status, now, staff), condition, _release())
     note(staff, ticket, status, before={"status": ticket.status}, after={"status": status})
     return get_ticket(ticket.ticket_id)
 
@@ -280,30 +276,26 @@ def transfer(staff: Any, counter_id: str, target_queue_id: str, now: datetime | 
         raise ValidationFailed("The ticket is already in that queue.", code="same_queue")
     if not target.active:
         raise NotFound("No such queue.", code="queue_not_found")
-
-    def build(tx: ddb.Tx) -> None:
-        tx.update(
-            "ticket",
-            QueueTicket(ticket.ticket_id),
-            actions=[
-                QueueTicket.queue_id.set(target.queue_id),
-                QueueTicket.service_point_id.set(target.service_point_id),
-                QueueTicket.department_id.set(target.department_id),
-                QueueTicket.department_day.set(f"{target.department_id}#{ticket.day}"),
-                QueueTicket.queue_day.set(f"{target.queue_id}#{ticket.day}"),
-                QueueTicket.status.set(WAITING),
-                QueueTicket.queue_day_status.set(status_key(target.queue_id, ticket.day, WAITING)),
-                QueueTicket.transferred_from.set(ticket.queue_id),
-                QueueTicket.generation.add(1),
-                QueueTicket.service_id.remove(),
-                QueueTicket.counter_id.remove(),
-                QueueTicket.counter_label.remove(),
-                QueueTicket.service_started_at.remove(),
-            ],
-            condition=_held_by(counter),
-        )
-        _release(tx, counter, ticket)
-
-    _commit(build)
+    _change(
+        counter,
+        ticket,
+        [
+            QueueTicket.queue_id.set(target.queue_id),
+            QueueTicket.service_point_id.set(target.service_point_id),
+            QueueTicket.department_id.set(target.department_id),
+            QueueTicket.department_day.set(f"{target.department_id}#{ticket.day}"),
+            QueueTicket.queue_day.set(f"{target.queue_id}#{ticket.day}"),
+            QueueTicket.status.set(WAITING),
+            QueueTicket.queue_day_status.set(status_key(target.queue_id, ticket.day, WAITING)),
+            QueueTicket.transferred_from.set(ticket.queue_id),
+            QueueTicket.generation.add(1),
+            QueueTicket.service_id.remove(),
+            QueueTicket.counter_id.remove(),
+            QueueTicket.counter_label.remove(),
+            QueueTicket.service_started_at.remove(),
+        ],
+        _held_by(counter),
+        _release(),
+    )
     note(staff, ticket, "transfer", before={"queue_id": ticket.queue_id}, after={"queue_id": target.queue_id})
     return get_ticket(ticket.ticket_id)
