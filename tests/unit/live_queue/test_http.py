@@ -41,7 +41,8 @@ def test_kiosk_ticket_page_board_and_counter_over_http(point, client, make_staff
     # AND nobody else is waiting
     empty = client.http.post(f"/api/staff/queue/counters/{counter_id}/next", headers=headers)
     assert empty.status_code == 200 and empty.json_body == {"ticket": None}
-    stats = client.http.get("/api/staff/queue/stats", headers=headers)
+    day = ticket["day"]
+    stats = client.http.get(f"/api/staff/queue/stats?from={day}&to={day}", headers=headers)
     assert stats.status_code == 200 and stats.json_body["total"]["tickets"] == 1
 
 
