@@ -3,96 +3,19 @@
 from chalice import Blueprint
 
 from chalicelib.openapi import json_response, op, path_param
+from chalicelib.schemas.live_queue import (
+    BOARD,
+    CHECK_IN,
+    POINT,
+    SERVICE_POINT_ID,
+    TICKET,
+    TICKET_VIEW,
+    WALK_IN,
+)
 from chalicelib.services import live_queue
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
-
-MOBILE = {"type": ["string", "null"], "pattern": r"^\+?[0-9]{10,15}$"}
-LANGUAGE = {"enum": ["el", "en"]}
-ID = {"type": "string", "minLength": 1, "maxLength": 120}
-WALK_IN = {
-    "type": "object",
-    "required": ["queue_id"],
-    "additionalProperties": False,
-    "properties": {"queue_id": ID, "service_id": ID, "mobile": MOBILE, "language": LANGUAGE},
-}
-CHECK_IN = {
-    "type": "object",
-    "required": ["reference"],
-    "additionalProperties": False,
-    "properties": {
-        "reference": {"type": "string", "minLength": 3, "maxLength": 200},
-        "mobile": MOBILE,
-        "language": LANGUAGE,
-    },
-}
-QUEUE = {
-    "type": "object",
-    "required": ["queue_id", "prefix", "name_el", "name_en"],
-    "properties": {
-        "queue_id": {"type": "string"},
-        "prefix": {"type": "string"},
-        "name_el": {"type": "string"},
-        "name_en": {"type": "string"},
-        "service_ids": {"type": "array", "items": {"type": "string"}},
-    },
-}
-TICKET = {
-    "type": "object",
-    "required": ["ticket_id", "code", "status", "queue_id", "url"],
-    "properties": {
-        "ticket_id": {"type": "string"},
-        "code": {"type": "string"},
-        "status": {"type": "string"},
-        "kind": {"enum": ["walk_in", "appointment"]},
-        "queue_id": {"type": "string"},
-        "url": {"type": "string"},
-        "already_checked_in": {"type": "boolean"},
-    },
-}
-TICKET_VIEW = {
-    "type": "object",
-    "required": ["ticket_id", "code", "status", "queue", "position", "estimated_wait_minutes"],
-    "properties": {
-        "ticket_id": {"type": "string"},
-        "code": {"type": "string"},
-        "status": {"type": "string"},
-        "queue": QUEUE,
-        "position": {"type": ["integer", "null"]},
-        "people_ahead": {"type": ["integer", "null"]},
-        "estimated_wait_minutes": {"type": ["integer", "null"]},
-        "open_counters": {"type": ["integer", "null"]},
-        "counter": {"type": ["string", "null"]},
-    },
-}
-POINT = {
-    "type": "object",
-    "required": ["service_point_id", "name_el", "name_en", "queues"],
-    "properties": {
-        "service_point_id": {"type": "string"},
-        "name_el": {"type": "string"},
-        "name_en": {"type": "string"},
-        "queues": {"type": "array", "items": QUEUE},
-    },
-}
-BOARD = {
-    "type": "object",
-    "required": ["calls", "recent", "queues", "version"],
-    "properties": {
-        "calls": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["counter", "code"],
-                "properties": {"counter": {"type": "string"}, "code": {"type": "string"}},
-            },
-        },
-        "recent": {"type": "array"},
-        "queues": {"type": "array"},
-        "version": {"type": "string"},
-    },
-}
 
 
 @bp.route("/api/queue/points/{service_point_id}", methods=["GET"])
@@ -108,22 +31,13 @@ def queue_board(service_point_id):
 @bp.route("/api/queue/points/{service_point_id}/tickets", methods=["POST"])
 def queue_take_ticket(service_point_id):
     body = validate(json_body(bp.current_request), WALK_IN)
-    ticket = live_queue.issue_walk_in(
-        service_point_id,
-        body["queue_id"],
-        mobile=body.get("mobile"),
-        language=body.get("language", "el"),
-        service_id=body.get("service_id"),
-    )
-    return live_queue.public_ticket(ticket)
+    return live_queue.public_ticket(live_queue.issue_walk_in(service_point_id, **body))
 
 
 @bp.route("/api/queue/points/{service_point_id}/check-in", methods=["POST"])
 def queue_check_in(service_point_id):
     body = validate(json_body(bp.current_request), CHECK_IN)
-    ticket, existing = live_queue.check_in(
-        service_point_id, body["reference"], mobile=body.get("mobile"), language=body.get("language")
-    )
+    ticket, existing = live_queue.check_in(service_point_id, **body)
     return {**live_queue.public_ticket(ticket), "already_checked_in": existing}
 
 
@@ -132,7 +46,7 @@ def queue_ticket(ticket_id):
     return live_queue.ticket_view(ticket_id)
 
 
-_POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")
+_POINT = path_param("service_point_id", "A service point", pattern=SERVICE_POINT_ID)
 
 OPENAPI = {
     "/api/queue/points/{service_point_id}": {

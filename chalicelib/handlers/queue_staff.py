@@ -4,58 +4,24 @@ the waiting list, check-in at the counter, statistics."""
 from chalice import Blueprint
 
 from chalicelib.auth import require_staff
-from chalicelib.handlers.queue_public import CHECK_IN, ID
 from chalicelib.openapi import json_response, op, path_param, query_param
+from chalicelib.schemas.live_queue import (
+    CALL,
+    CHECK_IN,
+    COUNTER,
+    DAY,
+    DEPARTMENT_ID,
+    OPEN_COUNTER,
+    SERVICE_POINT_ID,
+    STAFF_TICKET,
+    TRANSFER,
+)
 from chalicelib.services import live_queue
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
 
 ROLES = ("clerk", "manager")
-OPEN_COUNTER = {
-    "type": "object",
-    "required": ["label", "queue_ids"],
-    "additionalProperties": False,
-    "properties": {
-        "label": {"type": "string", "pattern": r"^[0-9A-Za-z]{1,8}$"},
-        "queue_ids": {"type": "array", "minItems": 1, "maxItems": 10, "items": ID},
-    },
-}
-TRANSFER = {
-    "type": "object",
-    "required": ["queue_id"],
-    "additionalProperties": False,
-    "properties": {"queue_id": ID},
-}
-COUNTER = {
-    "type": "object",
-    "required": ["counter_id", "label", "status", "queue_ids"],
-    "properties": {
-        "counter_id": {"type": "string"},
-        "label": {"type": "string"},
-        "status": {"enum": ["open", "closed"]},
-        "queue_ids": {"type": "array", "items": {"type": "string"}},
-        "current_ticket_id": {"type": ["string", "null"]},
-        "current_code": {"type": ["string", "null"]},
-    },
-}
-STAFF_TICKET = {
-    "type": "object",
-    "required": ["ticket_id", "code", "status", "queue_id"],
-    "properties": {
-        "ticket_id": {"type": "string"},
-        "code": {"type": "string"},
-        "status": {"type": "string"},
-        "queue_id": {"type": "string"},
-        "counter": {"type": ["string", "null"]},
-    },
-}
-CALL = {
-    "type": "object",
-    "required": ["ticket"],
-    "properties": {"ticket": {"oneOf": [STAFF_TICKET, {"type": "null"}]}},
-}
-DAY = {"type": "string", "format": "date"}
 
 
 def _staff():
@@ -64,7 +30,7 @@ def _staff():
 
 @bp.route("/api/staff/queue/points", methods=["GET"])
 def staff_queue_points():
-    staff = require_staff(bp.current_request, *ROLES)
+    staff = _staff()
     return {"points": live_queue.service_points_for(staff, query(bp.current_request).get("department_id"))}
 
 
@@ -77,21 +43,14 @@ def staff_queue_point(service_point_id):
 def staff_open_counter(service_point_id):
     staff = _staff()
     body = validate(json_body(bp.current_request), OPEN_COUNTER)
-    counter = live_queue.open_counter(staff, service_point_id, body["label"], body["queue_ids"])
-    return live_queue.public_counter(counter)
+    return live_queue.public_counter(live_queue.open_counter(staff, service_point_id, **body))
 
 
 @bp.route("/api/staff/queue/points/{service_point_id}/check-in", methods=["POST"])
 def staff_check_in(service_point_id):
     staff = _staff()
     body = validate(json_body(bp.current_request), CHECK_IN)
-    ticket, existing = live_queue.check_in(
-        service_point_id,
-        body["reference"],
-        mobile=body.get("mobile"),
-        language=body.get("language"),
-        staff=staff,
-    )
+    ticket, existing = live_queue.check_in(service_point_id, staff=staff, **body)
     return {**live_queue.staff_ticket(ticket), "already_checked_in": existing}
 
 
@@ -137,12 +96,10 @@ def staff_transfer(counter_id):
 def staff_queue_stats():
     staff = require_staff(bp.current_request, "manager", "clerk")
     params = query(bp.current_request)
-    department = params.get("department_id") or staff.department_id or ""
-    date_from = params.get("from") or live_queue.today()
-    return live_queue.statistics(staff, department, date_from, params.get("to") or date_from)
+    return live_queue.statistics(staff, params.get("department_id"), params.get("from"), params.get("to"))
 
 
-_POINT = path_param("service_point_id", "A service point", pattern=r"^[A-Za-z0-9_-]{1,80}$")
+_POINT = path_param("service_point_id", "A service point", pattern=SERVICE_POINT_ID)
 _COUNTER = path_param("counter_id", "A counter (service point and label)")
 _CALL = {"200": json_response(CALL)}
 
@@ -159,7 +116,7 @@ OPENAPI = {
             "Service points with queues of my department (admins: ?department_id=)",
             "queue staff",
             auth="staff",
-            params=[query_param("department_id", {"type": "string", "maxLength": 80})],
+            params=[query_param("department_id", DEPARTMENT_ID)],
         )
     },
     "/api/staff/queue/points/{service_point_id}": {
@@ -224,7 +181,7 @@ OPENAPI = {
             "queue staff",
             auth="staff",
             params=[
-                query_param("department_id", {"type": "string", "maxLength": 80}),
+                query_param("department_id", DEPARTMENT_ID),
                 query_param("from", DAY),
                 query_param("to", DAY),
             ],

@@ -12,6 +12,8 @@ service-time aggregates. Every read the queue makes is a GetItem or a Query on t
 | counters of a service point (board, staff page) | ``ServiceCounter.by_service_point`` |
 | next ticket number of a queue and day | ``QueueDay`` (queue_id, day): ``last_number`` ADD 1 |
 | rolling mean service time of a service | ``ServiceTime`` (service_key, day): ``served`` and ``seconds`` ADD |
+
+The statuses of tickets and counters are named here, once; the services import them.
 """
 
 from pynamodb.attributes import (
@@ -24,6 +26,31 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import CreatedAt, Model, meta
+
+# ticket statuses: waiting -> called (-> serving) -> served | no_show
+WAITING = "waiting"
+CALLED = "called"
+SERVING = "serving"
+SERVED = "served"
+NO_SHOW = "no_show"
+STATUSES = (WAITING, CALLED, SERVING, SERVED, NO_SHOW)
+ACTIVE = (CALLED, SERVING)  # at a counter
+FINISHED = (SERVED, NO_SHOW)
+
+# ticket kinds
+WALK_IN = "walk_in"
+APPOINTMENT = "appointment"
+KINDS = (WALK_IN, APPOINTMENT)
+
+# counter statuses
+OPEN = "open"
+CLOSED = "closed"
+COUNTER_STATUSES = (OPEN, CLOSED)
+
+
+def status_key(queue_id: str, day: str, status: str) -> str:
+    """The ``queue_day_status`` of a ticket: ``"<queue_id>#<day>#<status>"`` (``by_status``)."""
+    return f"{queue_id}#{day}#{status}"
 
 
 class QueuesByServicePoint(GlobalSecondaryIndex):
@@ -106,7 +133,7 @@ class QueueTicket(Model):
 
     ``status``: waiting -> called (-> serving) -> served | no_show; a called ticket may be
     transferred (back to waiting, in another queue). ``order_key`` orders the waiting ones (see
-    ``services/live_queue/tickets.py`` for the rule).
+    ``services/live_queue/order.py`` for the rule).
     """
 
     Meta = meta("queue_tickets")
@@ -119,8 +146,8 @@ class QueueTicket(Model):
     day = UnicodeAttribute()  # local (Europe/Athens) day of issue, YYYY-MM-DD
     number = NumberAttribute()
     code = UnicodeAttribute()  # "A001"
-    kind = UnicodeAttribute()  # "walk_in" | "appointment"
-    status = UnicodeAttribute(default="waiting")
+    kind = UnicodeAttribute()  # WALK_IN | APPOINTMENT
+    status = UnicodeAttribute(default=WAITING)  # STATUSES
     queue_day = UnicodeAttribute()
     queue_day_status = UnicodeAttribute()
     order_key = UnicodeAttribute()
@@ -175,7 +202,7 @@ class ServiceCounter(Model):
     service_point_id = UnicodeAttribute()
     department_id = UnicodeAttribute()
     label = UnicodeAttribute()  # "3": what the board and the SMS say
-    status = UnicodeAttribute(default="closed")  # open | closed
+    status = UnicodeAttribute(default=CLOSED)  # COUNTER_STATUSES
     queue_ids = ListAttribute(of=UnicodeAttribute, default=list)
     staff_username = UnicodeAttribute(null=True)
     opened_at = UTCDateTimeAttribute(null=True)

@@ -1,7 +1,8 @@
 """The live queue in a real browser on the local stack: an appointment holder checks in with the
-reference (the demo appointment of today), a walk-in takes a ticket at the kiosk, a clerk calls next twice at counter 3; the
-display board shows both calls; the dev outbox holds the "you are next" and "proceed to counter"
-SMS exactly once each."""
+reference (the demo appointment of today), a walk-in takes a ticket at the kiosk, a clerk calls next
+twice at counter 3; the display board shows both calls; the dev outbox holds the "you are next" and
+"proceed to counter" SMS exactly once each, counted again once the stream pump has delivered every
+record of the tickets' table written until then (so a late duplicate would be seen)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import re
 import time
 import urllib.request
 
+import boto3
 import pytest
 
+from tests.conftest import state_file
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -44,6 +47,47 @@ def _sms_for(stack, mobile: str, kinds: tuple[str, ...], wait: float = 15) -> li
         if {r["kind"] for r in rows} >= set(kinds) or time.time() > deadline:
             return rows
         time.sleep(0.3)
+
+
+def _tickets_stream_delivered(stack, wait: float = 60) -> None:
+    """Return once the stream pump has delivered (or set aside) every record written so far to the
+    tickets' table, whose consumer is the only writer of queue SMS: the records in the table's
+    stream, counted from its start on moto, against ``/dev/streams.json``. (``wait`` guards against
+    a stuck pump; it is not a timing.)"""
+    _, report = stack.get("/dev/streams.json")
+    table = next(name for name in report["tables"] if name.endswith("queue_tickets"))
+    endpoint = json.loads(state_file(stack.url).read_text())["AWS_ENDPOINT_URL"]
+    ddb, streams = (
+        boto3.client(
+            service,
+            endpoint_url=endpoint,
+            region_name="eu-central-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        for service in ("dynamodb", "dynamodbstreams")
+    )
+    arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    written = 0
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            page = streams.get_records(ShardIterator=iterator, Limit=1000)
+            if not page["Records"]:
+                break
+            written += len(page["Records"])
+            iterator = page.get("NextShardIterator")
+    assert written > 0, f"no record found in the stream of {table}"
+    deadline = time.time() + wait
+    while True:
+        _, report = stack.get("/dev/streams.json")
+        done = report["tables"][table]["delivered"] + sum(a["table"] == table for a in report["set_aside"])
+        if done >= written:
+            return
+        assert time.time() < deadline, f"the pump delivered {done} of {written} records of {table}"
+        time.sleep(0.2)
 
 
 def _take_ticket(page, base: str, mobile: str) -> str:
@@ -136,9 +180,13 @@ def test_appointment_and_walk_in_are_called_the_board_shows_both_calls_and_each_
     # AND the ticket page tells the second to go to counter 3
     expect(kiosk.locator("[data-testid=ticket-called]")).to_contain_text("3", timeout=15_000)
 
-    # AND each of them got "you are next" and "proceed to counter 3" exactly once
+    # AND each of them got "you are next" and "proceed to counter 3"
+    for mobile in (first_mobile, second_mobile):
+        _sms_for(local_stack, mobile, ("queue.soon", "queue.called"))
+    # AND exactly once each, counted again when every record written so far has been delivered
+    _tickets_stream_delivered(local_stack)
     for code, mobile in ((first, first_mobile), (second, second_mobile)):
-        rows = _sms_for(local_stack, mobile, ("queue.soon", "queue.called"))
+        rows = _sms_for(local_stack, mobile, ())
         kinds = sorted(r["kind"] for r in rows)
         assert kinds == ["queue.called", "queue.soon"], rows
         called = next(r for r in rows if r["kind"] == "queue.called")

@@ -13,6 +13,13 @@ Each SMS is written through ``notifications.enqueue`` with the source ``queue_ti
 so it goes out at most once per ticket and kind (a transferred ticket is a new generation), however
 many times a record is delivered. Learning puts a per-ticket marker with a condition before the
 ADD, so it counts once too.
+
+Example (``platform/stream_router.py`` calls it for each record of the tickets' table)::
+
+    on_ticket_record(record)        # a Lambda stream record dict, NEW_AND_OLD_IMAGES
+
+Limitation: "soon" goes to the first K when the line changes, so an appointment holder who moves
+into the first K only because their slot started is told at the next change of the line.
 """
 
 from __future__ import annotations
@@ -20,14 +27,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.models.base import utcnow
-from chalicelib.models.queue import QueueTicket
-from chalicelib.services.live_queue import tickets as q
+from chalicelib.clock import utcnow
+from chalicelib.models.queue import CALLED, SERVED, WAITING, QueueTicket
+from chalicelib.services.live_queue.estimates import estimated_wait, learn_service_time
+from chalicelib.services.live_queue.lines import counters_of_point, open_counters_for
+from chalicelib.services.live_queue.order import first_waiting
 from chalicelib.services.platform import notifications
 from chalicelib.settings import get_settings
 
 SOON = "queue.soon"
-CALLED = "queue.called"
+CALLED_TO_COUNTER = "queue.called"
 
 TEXTS = {
     SOON: {
@@ -36,7 +45,7 @@ TEXTS = {
         "en": "Municipality: your ticket {code} is number {position} in line. Estimated wait "
         "{minutes} min. Please stay close. {url}",
     },
-    CALLED: {
+    CALLED_TO_COUNTER: {
         "el": "Δήμος: {code}, παρακαλούμε προσέλθετε στο γκισέ {counter}.",
         "en": "Municipality: {code}, please proceed to counter {counter}.",
     },
@@ -65,14 +74,14 @@ def on_ticket_record(record: dict[str, Any], now: datetime | None = None) -> Non
     now = now or utcnow()
     old_status = old.status if old else None
     moved = old is not None and old.queue_id != new.queue_id
-    if new.status == "called" and (old_status != "called" or moved):
+    if new.status == CALLED and (old_status != CALLED or moved):
         notify_called(new)
-    if new.status == "waiting" and (old_status != "waiting" or moved):
+    if new.status == WAITING and (old_status != WAITING or moved):
         notify_soon(new.queue_id, new.day, now)
-    if old_status == "waiting" and (new.status != "waiting" or moved):
+    if old_status == WAITING and (new.status != WAITING or moved):
         notify_soon(old.queue_id, old.day, now)
-    if new.status == "served" and old_status != "served":
-        q.learn_service_time(new)
+    if new.status == SERVED and old_status != SERVED:
+        learn_service_time(new)
 
 
 def notify_called(ticket: QueueTicket) -> bool:
@@ -81,30 +90,30 @@ def notify_called(ticket: QueueTicket) -> bool:
     language = ticket.language or "el"
     return notifications.enqueue(
         source=source_of(ticket),
-        kind=CALLED,
+        kind=CALLED_TO_COUNTER,
         channel="sms",
         recipient=ticket.mobile,
-        body=_text(CALLED, language, code=ticket.code, counter=ticket.counter_label or ""),
+        body=_text(CALLED_TO_COUNTER, language, code=ticket.code, counter=ticket.counter_label or ""),
         language=language,
     )
 
 
 def notify_soon(queue_id: str, day: str, now: datetime) -> int:
-    """SMS to the tickets now within the first K of the queue's line (once each); returns how many
-    were newly enqueued."""
+    """SMS to the tickets now within the first K of the line (once each); returns how many were
+    newly enqueued."""
     k = get_settings().queue_notify_position
     if k <= 0:
         return 0
-    order = q.first_waiting([queue_id], day, now, k)
+    order = first_waiting([queue_id], day, now, k)
     targets = [(i, t) for i, t in enumerate(order) if t.mobile]
     if not targets:
         return 0
     service_point = targets[0][1].service_point_id
-    counters = q.open_counters_for(queue_id, q.counters_of_point(service_point))
+    counters = open_counters_for(queue_id, counters_of_point(service_point))
     base = get_settings().public_base_url
     sent = 0
     for index, ticket in targets:
-        mean = q.mean_service_seconds(q.service_keys(ticket), now)
+        wait = estimated_wait(ticket, index, now, open_counters=counters)
         language = ticket.language or "el"
         sent += notifications.enqueue(
             source=source_of(ticket),
@@ -116,7 +125,7 @@ def notify_soon(queue_id: str, day: str, now: datetime) -> int:
                 language,
                 code=ticket.code,
                 position=index + 1,
-                minutes=q.estimate_minutes(index, mean, counters),
+                minutes=wait.minutes,
                 url=f"{base}/ticket/{ticket.ticket_id}",
             ),
             language=language,

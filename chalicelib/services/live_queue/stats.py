@@ -5,7 +5,13 @@ Read with one Query per day on ``QueueTicket.by_department_day`` (never a scan) 
 here. Waiting time is from issue (or check-in) to the first call; service time from the start of
 service (or the call) to its end; the hour is the local hour of issue.
 
-Limitation: at most ``MAX_DAYS`` days per request.
+Example::
+
+    statistics(staff, "kep", "2026-11-01", "2026-11-30")["by_hour"]   # [{"key": "09", ...}, ...]
+    statistics(staff)                      # the staff member's department, today
+
+Limitation: at most ``MAX_DAYS`` days per request (409 ``period_too_long``); the back office's
+dashboards (``backoffice``) read pre-aggregated figures instead, for longer periods.
 """
 
 from __future__ import annotations
@@ -15,9 +21,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.access import ensure_department
+from chalicelib.clock import local, today
 from chalicelib.errors import Conflict, ValidationFailed
-from chalicelib.models.queue import QueueTicket
-from chalicelib.services.live_queue.tickets import TZ
+from chalicelib.models.queue import NO_SHOW, SERVED, QueueTicket
 
 MAX_DAYS = 31
 
@@ -36,12 +42,12 @@ class _Bucket:
         if ticket.first_called_at:
             self.called += 1
             self.waiting.append((ticket.first_called_at - ticket.issued_at).total_seconds())
-        if ticket.status == "served":
+        if ticket.status == SERVED:
             self.served += 1
             start = ticket.service_started_at or ticket.called_at
             if start and ticket.service_ended_at:
                 self.service.append((ticket.service_ended_at - start).total_seconds())
-        elif ticket.status == "no_show":
+        elif ticket.status == NO_SHOW:
             self.no_shows += 1
 
     def report(self) -> dict[str, Any]:
@@ -79,9 +85,15 @@ def tickets_of(department_id: str, days: list[str]) -> list[QueueTicket]:
     return out
 
 
-def statistics(staff: Any, department_id: str, date_from: str, date_to: str) -> dict[str, Any]:
+def statistics(
+    staff: Any, department_id: str | None = None, date_from: str | None = None, date_to: str | None = None
+) -> dict[str, Any]:
+    """The report of ``department_id`` (default: the staff member's) from ``date_from`` (default:
+    today) to ``date_to`` (default: ``date_from``), both included."""
+    department_id = department_id or staff.department_id or ""
     ensure_department(staff, department_id)
-    days = _days(date_from, date_to)
+    date_from = date_from or today().isoformat()
+    days = _days(date_from, date_to or date_from)
     total = _Bucket()
     groups: dict[str, dict[str, _Bucket]] = {
         name: defaultdict(_Bucket) for name in ("service", "queue", "counter", "staff", "hour")
@@ -90,7 +102,7 @@ def statistics(staff: Any, department_id: str, date_from: str, date_to: str) -> 
         total.add(ticket)
         groups["service"][ticket.service_id or ticket.queue_id].add(ticket)
         groups["queue"][ticket.queue_id].add(ticket)
-        groups["hour"][f"{ticket.issued_at.astimezone(TZ).hour:02d}"].add(ticket)
+        groups["hour"][f"{local(ticket.issued_at).hour:02d}"].add(ticket)
         if ticket.counter_id:
             groups["counter"][ticket.counter_id].add(ticket)
         who = ticket.finished_by or ticket.called_by
