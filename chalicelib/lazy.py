@@ -14,6 +14,9 @@ before the first request (``bench/cold_start.py``). A package lists where each e
 
 ``package.book`` then imports ``package.booking`` once and caches the name in the package.
 
+A name may not be that of a module of the package: importing the module sets the package's
+attribute to the module, hiding the function (``live_queue.board`` once ``board.py`` existed).
+
 Limitation: ``monkeypatch.setattr(package, "book", ...)`` replaces only the package's name; code
 inside the package calls its own modules, so tests patch the module that defines the function.
 """
@@ -30,11 +33,16 @@ def lazy_exports(
     package: str, table: dict[str, Iterable[str]]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
     """``(__getattr__, __dir__, __all__)`` for ``package`` exporting ``table`` (module -> names)."""
+    import pkgutil
+
+    modules = {info.name for info in pkgutil.iter_modules(sys.modules[package].__path__)}
     where: dict[str, str] = {}
     for module, names in table.items():
         for name in names:
             if name in where:
                 raise ValueError(f"{package}: {name} is exported by both {where[name]} and {module}")
+            if name in modules:  # importing that module would put it in the name's place
+                raise ValueError(f"{package}: {name} is the name of a module of the package")
             where[name] = module
 
     def __getattr__(name: str) -> Any:
