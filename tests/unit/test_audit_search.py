@@ -144,7 +144,7 @@ def test_a_managers_search_reads_only_their_departments_entries(aws):
     (before, every department's entries of each day were read and dropped)."""
     from chalicelib.services.backoffice import audit_search
     from chalicelib.services.platform import audit
-    from tests.unit.test_appointments import count_calls
+    from tests.unit.appointments.helpers import count_calls
 
     for n in range(20):
         audit.write(ROADS_CLERK, action="request.note", entity_type="request", entity_id=f"R{n}")

@@ -107,7 +107,7 @@ def test_multivaluelist_attributes_and_closed_status(client, api_key, catalogue)
 
 def test_search_reads_requests_and_their_names_in_batches(client, api_key, catalogue):  # noqa: F811
     from chalicelib.models.requests import RequestType
-    from tests.unit.test_appointments import count_calls
+    from tests.unit.appointments.helpers import count_calls
 
     # GIVEN public reports of two types in two departments, a private request, an unknown id
     pothole = _file(description="Λακκούβα 1")

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.conftest import bearer
-from tests.unit.test_appointments import Session, make_service
+from tests.unit.appointments.helpers import Session, make_service
 
 JSON = {"Content-Type": "application/json"}
 
@@ -34,7 +34,7 @@ def kep(aws):
         ).save()
     service = make_service(capacity=2)
     day = _future_weekday()
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     booked = [
         appointments.book(Session("100000001"), service.service_id, f"{day}T09:00")[0],
@@ -71,7 +71,7 @@ def test_an_absence_lowers_availability_and_flags_the_excess(client, make_staff,
     from chalicelib.models.appointments import Appointment
     from chalicelib.models.outbox import OutboxMessage
     from chalicelib.models.staffing import CapacityFlag
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
     from chalicelib.services.backoffice import staffing
 
     service, day, booked = kep
@@ -211,7 +211,8 @@ def test_staffed_capacity_writes_only_the_slots_that_change_and_leaves_no_empty_
     client, make_staff, kep
 ):
     from chalicelib.models.appointment_slots import Slot
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
+    from chalicelib.services.appointments import opening_hours
     from chalicelib.services.backoffice import staffing
 
     service, day, _ = kep
@@ -227,7 +228,7 @@ def test_staffed_capacity_writes_only_the_slots_that_change_and_leaves_no_empty_
     # WHEN E1 is away: every slot of the day carries the lowered capacity
     added = _absence(client, manager, "E1", day).json_body
     lowered = items()
-    assert len(lowered) == len(appointments.schedule.day_slots(service, date.fromisoformat(day)))
+    assert len(lowered) == len(opening_hours.day_slots(service, date.fromisoformat(day)))
     assert {staffed for _, staffed in lowered.values()} == {1}
     # AND publishing the same day again writes nothing
     assert appointments.set_staffed_capacity(service, day, staffing.capacity_for(service, day)) == 0
@@ -263,7 +264,7 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
 
 def test_flags_of_one_day_read_their_suggestions_once(client, make_staff, kep, monkeypatch):
     from chalicelib.models.appointment_slots import Slot
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
     from chalicelib.services.backoffice import staffing
 
     service, day, _ = kep
@@ -293,7 +294,7 @@ def test_citizens_see_and_can_book_only_the_capacity_of_the_staff_present(client
     """The public availability and booking follow absences too, not only the staff views: after
     an absence nobody can book past the lowered capacity (which would only make a new flag)."""
     from chalicelib.errors import Conflict
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     service, day, _ = kep
     manager = {**bearer(make_staff("manager", "kep")), **JSON}

@@ -119,7 +119,7 @@ def publish(service: Any, day: str) -> int:
 
 
 def _publish(service: Any, day: str, row: StaffingDay | None) -> int:
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     capacity = _effective(service, row)
     appointments.set_staffed_capacity(service, day, capacity)
@@ -127,7 +127,7 @@ def _publish(service: Any, day: str, row: StaffingDay | None) -> int:
 
 
 def _service(staff: Any, service_id: str) -> Any:
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     service = appointments.get_service(service_id, fresh=True, include_inactive=True)
     ensure_department(staff, service.department_id)
@@ -316,7 +316,7 @@ def remove_absence(staff: Any, absence_id: str) -> dict[str, Any]:
 
 def _follow(number: str, days: list[str]) -> list[dict[str, Any]]:
     """Recompute the employee's services on ``days`` (from today on) and flag or clear."""
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     today = _today()
     flagged: list[dict[str, Any]] = []
@@ -494,7 +494,7 @@ def flags(
 def suggestions(flag: CapacityFlag, limit: int = 8) -> dict[str, Any]:
     """Other slots with room (that day and the next week) and colleagues present that day."""
     from chalicelib.models.org import Employee as Emp
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     end = (date.fromisoformat(flag.day) + timedelta(days=7)).isoformat()
     try:
@@ -527,7 +527,7 @@ def move(staff: Any, appointment_id: str, start: str, now: datetime | None = Non
     """Staff confirm moving the appointment to ``start``: the appointments' own reschedule (one
     transaction); the citizen hears of it from the appointments stream, not before."""
     from chalicelib.models.appointments import Appointment
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     flag = _open_flag(staff, appointment_id)
     appointment = Appointment.get(appointment_id)
