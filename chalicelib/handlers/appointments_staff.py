@@ -107,7 +107,19 @@ def _filters(params: dict) -> dict:
     return {name: params.get(name) for name in ("department_id", "service_id", "status")}
 
 
-_ONE = {"200": json_response(STAFF_APPOINTMENT)}
+def _on_one(summary: str, *, body: dict | None = None, errors: tuple[int, ...] = (404, 409)) -> dict:
+    """The operation of a route on one appointment of the department, answering it."""
+    responses = {"200": json_response(STAFF_APPOINTMENT)}
+    return op(
+        summary,
+        "appointments",
+        auth="staff",
+        params=[APPOINTMENT_ID_PARAM],
+        body=body,
+        responses=responses,
+        errors=errors,
+    )
+
 
 OPENAPI = {
     "/api/staff/appointments": {
@@ -131,45 +143,16 @@ OPENAPI = {
         )
     },
     "/api/staff/appointments/{appointment_id}": {
-        "get": op(
-            "One appointment of the department",
-            "appointments",
-            auth="staff",
-            params=[APPOINTMENT_ID_PARAM],
-            responses=_ONE,
-            errors=(404,),
-        )
+        "get": _on_one("One appointment of the department", errors=(404,)),
     },
     "/api/staff/appointments/{appointment_id}/complete": {
-        "post": op(
-            "Mark completed, with an optional comment (body optional)",
-            "appointments",
-            auth="staff",
-            params=[APPOINTMENT_ID_PARAM],
-            responses=_ONE,
-            errors=(400, 404, 409),
-        )
+        "post": _on_one("Mark completed, with an optional comment (body optional)", errors=(400, 404, 409)),
     },
     "/api/staff/appointments/{appointment_id}/no-show": {
-        "post": op(
-            "Mark no-show (body optional)",
-            "appointments",
-            auth="staff",
-            params=[APPOINTMENT_ID_PARAM],
-            responses=_ONE,
-            errors=(400, 404, 409),
-        )
+        "post": _on_one("Mark no-show (body optional)", errors=(400, 404, 409)),
     },
     "/api/staff/appointments/{appointment_id}/cancel": {
-        "post": op(
-            "Cancel with a reason (the citizen is told)",
-            "appointments",
-            auth="staff",
-            params=[APPOINTMENT_ID_PARAM],
-            body=REASON,
-            responses=_ONE,
-            errors=(404, 409),
-        )
+        "post": _on_one("Cancel with a reason (the citizen is told)", body=REASON),
     },
     "/api/staff/services": {
         "get": op(
