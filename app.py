@@ -3,8 +3,8 @@
 from chalice import Chalice
 
 import chalicelib.handlers.alerts as alerts
-import chalicelib.handlers.appointment_events as appointment_events
 import chalicelib.handlers.appointments as appointments
+import chalicelib.handlers.appointments_reminders as appointments_reminders
 import chalicelib.handlers.appointments_staff as appointments_staff
 import chalicelib.handlers.backoffice as backoffice
 import chalicelib.handlers.staffing as staffing
@@ -45,4 +45,4 @@ app.register_blueprint(requests_staff.bp)
 app.register_blueprint(open311.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(appointments_staff.bp)
-app.register_blueprint(appointment_events.bp)
+app.register_blueprint(appointments_reminders.bp)

@@ -87,7 +87,7 @@ def _cookies(resp: Any) -> dict[str, str]:
 def _book(service_id: str, start: str, taxid: str) -> str:
     from types import SimpleNamespace
 
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
 
     appointment, _ = appointments.book(SimpleNamespace(taxid=taxid, name="BENCH"), service_id, start)
     return appointment.appointment_id
@@ -641,7 +641,7 @@ def setup() -> tuple[Requests, dict[str, str]]:
 
     mock_aws().start()
     from chalicelib.models import create_all_tables
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services.appointments import catalogue
     from chalicelib.services.platform import health, staff_auth
 
     create_all_tables()
@@ -653,7 +653,7 @@ def setup() -> tuple[Requests, dict[str, str]]:
     from devstack.demo import seed_all
 
     seed_all()
-    appointments.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = 24 * 3600  # a warm container
+    catalogue.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = 24 * 3600  # a warm container (its service cache)
     tokens = {name: staff_auth.login(name, _password())["id_token"] for name in STAFF}
     return counter, tokens
 

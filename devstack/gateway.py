@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,12 +34,33 @@ mimetypes.add_type("text/javascript", ".mjs")
 mimetypes.add_type("text/css", ".css")
 
 
+def _request_per_thread(app: Any) -> None:
+    """Chalice keeps the request it serves in ``app.current_request``, one attribute per app: right
+    in Lambda (one request at a time per container), wrong here, where the HTTP server serves
+    requests on several threads at once and a handler could read another request (another
+    citizen's token and Idempotency-Key). Each thread sees its own request instead."""
+    if getattr(type(app), "_request_per_thread", False):
+        return
+    local = threading.local()
+
+    def get(self: Any) -> Any:
+        return getattr(local, "request", None)
+
+    def set_(self: Any, request: Any) -> None:
+        local.request = request
+
+    # a data descriptor on a subclass wins over the instance's own attribute
+    app.__class__ = type(type(app).__name__, (type(app),), {"current_request": property(get, set_),
+                                                             "_request_per_thread": True})
+
+
 class Gateway:
     def __init__(self, chalice_app: Any, stack: Any = None, taxisnet: TaxisnetStandIn | None = None):
         from chalice.config import Config
         from chalice.local import LocalGateway
 
         self._app = chalice_app
+        _request_per_thread(chalice_app)
         self._local = LocalGateway(chalice_app, Config(chalice_stage="local", config_from_disk={}))
         self._stack = stack
         self.taxisnet = taxisnet or TaxisnetStandIn()

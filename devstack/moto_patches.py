@@ -15,7 +15,8 @@ read timeout; DynamoDB answers a resend of a transaction that went through with 
 changes nothing. Without it, on a loaded local stack a booking whose first send had gone through
 failed its own resend on its conditions ("already booked", "slot full"). Kept: successes, ten
 minutes, the same items (a different request with a used token gets
-``IdempotentParameterMismatchException``).
+``IdempotentParameterMismatchException``), per DynamoDB backend (an account and region), so a
+moto reset forgets the tokens with the tables they wrote (unit tests: one ``mock_aws`` each).
 
 Applied once, by ``MotoServer``.
 """
@@ -30,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 TOKEN_SECONDS = 600  # how long DynamoDB keeps a ClientRequestToken
-_tokens: dict[str, tuple[str, float]] = {}  # token -> (digest of the items, when it went through)
+TOKENS_ATTRIBUTE = "_client_request_tokens"  # on the backend: token -> (digest of the items, when)
 _tokens_lock = threading.Lock()
 
 _applied = False
@@ -105,18 +106,19 @@ def _patch_transaction_tokens() -> None:
             return original(self)
         digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
         now = time.time()
+        tokens = self.dynamodb_backend.__dict__.setdefault(TOKENS_ATTRIBUTE, {})
         with _tokens_lock:
             # tokens are kept in the order they went through: the expired ones are at the front
-            while _tokens and now - next(iter(_tokens.values()))[1] > TOKEN_SECONDS:
-                del _tokens[next(iter(_tokens))]
-            seen = _tokens.get(token)
+            while tokens and now - next(iter(tokens.values()))[1] > TOKEN_SECONDS:
+                del tokens[next(iter(tokens))]
+            seen = tokens.get(token)
         if seen is not None:
             if seen[0] != digest:
                 raise IdempotentParameterMismatch()
             return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})  # changes nothing
         result = original(self)  # raises when cancelled: a resend of a failure runs again
         with _tokens_lock:
-            _tokens[token] = (digest, now)
+            tokens[token] = (digest, now)
         return result
 
     DynamoHandler.transact_write_items = transact_write_items

@@ -25,9 +25,11 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.models.base import CreatedAt, Model, meta
-from chalicelib.models.service_catalog import Service  # noqa: F401 - the queue reads it from here
 
-ACTIVE = ("booked", "rescheduled")
+ACTIVE = ("booked", "rescheduled")  # holds a place in its slot, may still change
+CANCELLED = ("cancelled_by_citizen", "cancelled_by_staff")
+FINISHED = ("completed", "no_show")
+STATUSES = (*ACTIVE, *CANCELLED, *FINISHED)
 
 
 class AppointmentsByCitizen(GlobalSecondaryIndex):

@@ -6,12 +6,10 @@ Idempotent: fixed ids, ``save()`` overwrites."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from chalicelib.clock import iso, local, utcnow
 from chalicelib.models.appointments import Appointment
 from chalicelib.models.service_catalog import Service
-
-ATHENS = ZoneInfo("Europe/Athens")
 
 WEEKDAYS = ("1", "2", "3", "4", "5")
 
@@ -317,9 +315,9 @@ def todays_appointment(now: datetime | None = None) -> Appointment:
     reference shown on that citizen's "my appointments" page."""
     from chalicelib.services.appointments import reference_for
 
-    now = now or datetime.now(UTC)
-    local = now.astimezone(ATHENS)
-    start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
+    now = now or utcnow()
+    here = local(now)
+    start = here.replace(minute=here.minute - here.minute % 15, second=0, microsecond=0)
     appointment_id = f"demo-today-{start:%Y-%m-%d}"
     try:
         return Appointment.get(appointment_id)
@@ -340,7 +338,7 @@ def todays_appointment(now: datetime | None = None) -> Appointment:
         status="booked",
         version=1,
         history=[
-            {"status": "booked", "at": now.isoformat(), "by": "demo", "start": f"{start:%Y-%m-%dT%H:%M}"}
+            {"status": "booked", "at": iso(now), "by": "demo", "start": f"{start:%Y-%m-%dT%H:%M}"}
         ],
         created_at=now,
         updated_at=now,

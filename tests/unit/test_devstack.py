@@ -341,3 +341,44 @@ def test_a_loop_in_a_long_step_is_alive_and_one_stuck_or_silent_is_not():
     loop.step_started, loop.last_loop = None, time.time() - 11
     loop._thread = threading.current_thread()  # as if still running
     assert not loop.alive()
+
+
+def test_the_gateway_gives_each_thread_its_own_request():
+    """Chalice keeps the request in one attribute of the app; the local stack serves requests on
+    several threads, so a handler must not read another thread's request (two citizens booking at
+    once became one citizen booking twice)."""
+    import io
+    import threading
+
+    from chalice import Chalice
+
+    from devstack.gateway import Gateway
+
+    app = Chalice(app_name="two-at-once")
+    inside, leave = threading.Event(), threading.Event()
+
+    @app.route("/api/who")
+    def who():
+        if app.current_request.headers.get("x-who") == "first":
+            inside.set()
+            leave.wait(5)  # the second request is served meanwhile
+        return {"who": app.current_request.headers.get("x-who")}
+
+    gateway = Gateway(app)
+
+    def call(name: str, out: dict) -> None:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/who", "HTTP_X_WHO": name,
+                   "wsgi.input": io.BytesIO(b"")}
+        out[name] = json.loads(b"".join(gateway(environ, lambda status, headers: None)))["who"]
+
+    answers: dict[str, str] = {}
+    # GIVEN a request that waits inside its handler
+    first = threading.Thread(target=call, args=("first", answers))
+    first.start()
+    assert inside.wait(5)
+    # WHEN a second request is served on another thread meanwhile
+    call("second", answers)
+    leave.set()
+    first.join(5)
+    # THEN each handler read its own request
+    assert answers == {"first": "first", "second": "second"}

@@ -162,8 +162,7 @@ class World(People):
     """Demo data plus citizen A's objects; ``make(name)`` makes a fresh object of a department."""
 
     def __init__(self, people: People):
-        from chalicelib.services.appointments import booking as appointments
-        from chalicelib.services.appointments import opening_hours as schedule
+        from chalicelib import clock
 
         self.__dict__.update(people.__dict__)
         client = self.client
@@ -222,7 +221,7 @@ class World(People):
             "roads": "roads",
             "clerk_roads": "clerk.roads",
             "kep_employee": "E004",
-            "today": appointments.utcnow().astimezone(schedule.TZ).date().isoformat(),
+            "today": clock.today().isoformat(),
         }
 
     # -- fresh objects ---------------------------------------------------------------------------
@@ -1211,7 +1210,7 @@ LIMIT = 3
 @pytest.fixture
 def quota(aws, monkeypatch):
     """The demo services, with a limit of 3 upcoming appointments per citizen."""
-    from chalicelib.services.appointments import booking as appointments
+    from chalicelib.services import appointments
     from chalicelib.settings import reset_settings
     from devstack.demo import appointments as demo_appointments
 

@@ -1,40 +1,57 @@
 """Appointments: the service catalogue, opening hours, availability, booking, changes, staff views,
-the documents a citizen takes away and the notices sent about them."""
+the documents a citizen takes away and the notices sent about them.
+
+| module | what |
+| --- | --- |
+| ``catalogue`` | services: the per-container cache, the citizens' catalogue, staff edits |
+| ``opening_hours`` | a service's slots per day (hours, breaks, holidays, exceptions, DST) |
+| ``slots`` | availability: bookable slots and the places left |
+| ``ledger`` | the items a booking writes in its transaction, and the 409 a failed one answers |
+| ``booking`` | book; the citizen's own appointments |
+| ``changes`` | cancel and reschedule |
+| ``staff`` | calendar, day list, complete, no-show, cancel with a reason |
+| ``documents`` | proof (HTML + QR), ``.ics``, the day list to print |
+| ``notices`` | confirmation, change and reminder messages |
+
+Callers outside the package use these exports (``appointments.book(...)``). The service cache's
+lifetime is ``catalogue.SERVICE_TTL_SECONDS``, read on each call: set it on that module (the
+package does not export it, so setting it there cannot miss).
+"""
 
 from chalicelib.lazy import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(
     __name__,
     {
-        "booking": (
-            "MAX_RANGE_DAYS",
-            "SERVICE_TTL_SECONDS",
-            "STATUSES",
-            "appointment_public",
-            "appointment_staff",
-            "availability",
-            "book",
-            "cancel_by_citizen",
-            "cancel_by_staff",
-            "catalogue",
-            "complete",
+        "catalogue": (
+            "bookable_services",
+            "catalogue_view",
             "department_names",
-            "get_own",
+            "find_service",
+            "forget_services",
             "get_service",
-            "mine",
-            "no_show",
-            "reference_for",
-            "reschedule",
             "service_public",
-            "set_staffed_capacity",
-            "staff_get",
-            "staff_list",
-            "staff_range",
+            "service_view",
             "staff_service",
             "staff_services",
             "update_service",
         ),
-        "documents": ("day_list_html", "ics", "proof_html"),
+        "slots": ("MAX_RANGE_DAYS", "availability"),
+        "ledger": ("reference_for", "set_staffed_capacity"),
+        "booking": ("appointment_public", "book", "get_own", "mine"),
+        "changes": ("cancel_by_citizen", "reschedule"),
+        "staff": (
+            "appointment_staff",
+            "cancel_by_staff",
+            "complete",
+            "no_show",
+            "staff_calendar",
+            "staff_day_list",
+            "staff_get",
+            "staff_list",
+            "staff_range",
+        ),
+        "documents": ("day_list_html", "ics", "language_of", "own_calendar", "own_proof", "proof_html"),
         "notices": ("send_due_reminders",),
     },
 )

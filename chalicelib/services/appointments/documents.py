@@ -17,8 +17,10 @@ from datetime import timedelta
 from html import escape
 from typing import Any
 
-from chalicelib.models.base import utcnow
-from chalicelib.services.appointments.opening_hours import TZ
+from chalicelib.clock import TZ, local, utcnow
+from chalicelib.models.appointments import CANCELLED
+from chalicelib.services.appointments.booking import get_own
+from chalicelib.services.appointments.catalogue import find_service, get_service
 from chalicelib.settings import get_settings
 
 STATUS_TEXT = {
@@ -45,9 +47,9 @@ def pick(item: dict[str, Any] | Any, field: str, language: str) -> str:
 
 def when_text(appointment: Any, language: str) -> str:
     """``Τρίτη 24/11/2026, 09:30`` / ``Tuesday 24/11/2026, 09:30`` (Athens time)."""
-    local = appointment.slot_start.astimezone(TZ)
+    at = local(appointment.slot_start)
     days = GREEK_DAYS if _lang(language) == "el" else ENGLISH_DAYS
-    return f"{days[local.weekday()]} {local:%d/%m/%Y, %H:%M}"
+    return f"{days[at.weekday()]} {at:%d/%m/%Y, %H:%M}"
 
 
 def address(service: Any, language: str) -> str:
@@ -65,14 +67,14 @@ def ics(appointment: Any, service: Any, language: str = "el") -> str:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add_component(Timezone.from_tzid("Europe/Athens"))
+    cal.add_component(Timezone.from_tzid(TZ.key))
     event = Event()
     host = get_settings().public_base_url.split("//", 1)[-1].split("/", 1)[0] or "dimotis"
     event.add("uid", f"{appointment.appointment_id}@{host}")
     event.add("dtstamp", utcnow())
     event.add("sequence", int(appointment.version) - 1)
-    event.add("dtstart", appointment.slot_start.astimezone(TZ))
-    event.add("dtend", appointment.slot_end.astimezone(TZ))
+    event.add("dtstart", local(appointment.slot_start))
+    event.add("dtend", local(appointment.slot_end))
     label = "Ραντεβού" if language == "el" else "Appointment"
     event.add("summary", f"{label}: {pick(service, 'name', language)} ({appointment.reference})")
     event.add("location", address(service, language))
@@ -86,8 +88,7 @@ def ics(appointment: Any, service: Any, language: str = "el") -> str:
     if docs:
         lines.append(f"{heading}: " + "; ".join(docs))
     event.add("description", "\n".join(lines))
-    cancelled = appointment.status.startswith("cancelled")
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if appointment.status in CANCELLED else "CONFIRMED")
     event.add(
         "url", f"{get_settings().public_base_url}/appointments.html#appointment-{appointment.appointment_id}"
     )
@@ -98,6 +99,10 @@ def ics(appointment: Any, service: Any, language: str = "el") -> str:
     event.add_component(alarm)
     cal.add_component(event)
     return cal.to_ical().decode("utf-8")
+
+
+def ics_filename(appointment: Any) -> str:
+    return f"appointment-{appointment.reference}.ics"
 
 
 def qr_svg(reference: str) -> str:
@@ -182,8 +187,6 @@ def proof_html(appointment: Any, service: Any, language: str = "el") -> str:
 
 def day_list_html(rows: list[Any], day: str, language: str = "el") -> str:
     """The day's appointments of a department as a printable table (staff)."""
-    from chalicelib.services.appointments.booking import get_service
-
     lang = _lang(language)
     el = lang == "el"
     heads = (
@@ -194,10 +197,8 @@ def day_list_html(rows: list[Any], day: str, language: str = "el") -> str:
     title = ("Ραντεβού της ημέρας" if el else "Appointments of the day") + f" {day}"
     body = []
     for row in sorted(rows, key=lambda r: r.start):
-        try:
-            service_name = pick(get_service(row.service_id, include_inactive=True), "name", lang)
-        except Exception:  # noqa: BLE001 - a removed service still lists its appointments
-            service_name = row.service_id
+        service = find_service(row.service_id)  # a removed service still lists its appointments
+        service_name = pick(service, "name", lang) if service is not None else row.service_id
         status = STATUS_TEXT.get(row.status, (row.status, row.status))[0 if el else 1]
         cells = (
             row.start[11:16],
@@ -228,3 +229,24 @@ def day_list_html(rows: list[Any], day: str, language: str = "el") -> str:
 <body><main><h1>{escape(title)}</h1>{table}
 <p class="actions"><button type="button" onclick="window.print()">{"Εκτύπωση" if el else "Print"}</button></p>
 </main></body></html>"""
+
+
+# -- the citizen's own documents ------------------------------------------------------------------
+def language_of(wanted: str | None, accept_language: str | None) -> str:
+    """``el`` or ``en``: the ``lang`` asked for, else the browser's first language."""
+    if wanted in ("el", "en"):
+        return wanted
+    return "en" if (accept_language or "").lower().startswith("en") else "el"
+
+
+def own_proof(session: Any, appointment_id: str, language: str) -> str:
+    """The printable proof of the citizen's own appointment (404 for anyone else's)."""
+    appointment = get_own(session, appointment_id)
+    return proof_html(appointment, get_service(appointment.service_id, include_inactive=True), language)
+
+
+def own_calendar(session: Any, appointment_id: str, language: str) -> tuple[str, str]:
+    """(file name, ``.ics`` text) of the citizen's own appointment (404 for anyone else's)."""
+    appointment = get_own(session, appointment_id)
+    text = ics(appointment, get_service(appointment.service_id, include_inactive=True), language)
+    return ics_filename(appointment), text

@@ -8,19 +8,30 @@ twice, or a reminder row found by two runs, sends nothing twice (DESIGN invarian
 
 Reminders are found through ``appointment_reminders`` (hash: the due hour in UTC): each run
 queries the current hour and the ``LOOKBACK_HOURS`` before it (a Query each, never a scan), sends
-the rows that are due for appointments still active at the same version, and deletes them.
+the rows that are due for appointments still active at the same version, and deletes them. A run
+that did not fire (or failed) is made up by the next: its rows are still there, in a bucket the
+next run reads.
+
+Example::
+
+    send_due_reminders()                     # {"sent": 2, "skipped": 0}, every 15 minutes
+    on_appointment_record(stream_record)     # the stream router calls it per record
+
+Limitation: a reminder more than ``LOOKBACK_HOURS`` overdue (the schedule stopped for longer) is
+not sent; its row expires with the appointment (TTL).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.clock import iso, utcnow
 from chalicelib.log import logger
 from chalicelib.models.appointment_reminders import Reminder
 from chalicelib.models.appointments import ACTIVE, Appointment
-from chalicelib.models.base import utcnow
-from chalicelib.services.appointments.documents import address, ics, pick, when_text
+from chalicelib.services.appointments.catalogue import find_service
+from chalicelib.services.appointments.documents import address, ics, ics_filename, pick, when_text
 from chalicelib.services.platform import notifications
 
 LOOKBACK_HOURS = 3
@@ -30,6 +41,41 @@ KINDS = {
     "rescheduled": "appointment.rescheduled",
     "cancelled_by_citizen": "appointment.cancelled",
     "cancelled_by_staff": "appointment.cancelled",
+}
+# per language: kind -> (subject, first line); then the labels of the lines that follow
+HEADS = {
+    "el": {
+        "appointment.booked": ("Επιβεβαίωση ραντεβού", "Το ραντεβού σας κλείστηκε."),
+        "appointment.rescheduled": ("Αλλαγή ώρας ραντεβού", "Το ραντεβού σας μεταφέρθηκε."),
+        "appointment.cancelled": ("Ακύρωση ραντεβού", "Το ραντεβού σας ακυρώθηκε."),
+        "appointment.reminder": ("Υπενθύμιση ραντεβού", "Σας υπενθυμίζουμε το ραντεβού σας."),
+    },
+    "en": {
+        "appointment.booked": ("Appointment confirmed", "Your appointment is booked."),
+        "appointment.rescheduled": ("Appointment moved", "Your appointment was moved."),
+        "appointment.cancelled": ("Appointment cancelled", "Your appointment was cancelled."),
+        "appointment.reminder": ("Appointment reminder", "A reminder of your appointment."),
+    },
+}
+LABELS = {
+    "el": {
+        "service": "Υπηρεσία",
+        "when": "Πότε",
+        "where": "Πού",
+        "reference": "Κωδικός",
+        "bring": "Να φέρετε",
+        "reason": "Αιτία",
+        "sms_reference": "Κωδ.",
+    },
+    "en": {
+        "service": "Service",
+        "when": "When",
+        "where": "Where",
+        "reference": "Reference",
+        "bring": "Please bring",
+        "reason": "Reason",
+        "sms_reference": "Ref",
+    },
 }
 
 
@@ -42,56 +88,32 @@ def _citizen(taxid: str) -> Any:
         return None
 
 
-def _service(service_id: str) -> Any:
-    from chalicelib.errors import NotFound
-    from chalicelib.services.appointments.booking import get_service
-
-    try:
-        return get_service(service_id, include_inactive=True)
-    except NotFound:
-        return None
-
-
 def texts(kind: str, appointment: Appointment, service: Any) -> dict[str, dict[str, str]]:
     """Subject, email text and SMS text in Greek and English for ``kind``."""
     out: dict[str, dict[str, str]] = {"subject": {}, "text": {}, "sms": {}}
+    cancelled = kind == "appointment.cancelled"
     for lang in ("el", "en"):
+        subject, opening = HEADS[lang][kind]
+        label = LABELS[lang]
         name = pick(service, "name", lang)
         when = when_text(appointment, lang)
-        where = address(service, lang)
         ref = appointment.reference
         docs = "; ".join(pick(d, "name", lang) for d in (service.documents or []))
-        if lang == "el":
-            head = {
-                "appointment.booked": ("Επιβεβαίωση ραντεβού", "Το ραντεβού σας κλείστηκε."),
-                "appointment.rescheduled": ("Αλλαγή ώρας ραντεβού", "Το ραντεβού σας μεταφέρθηκε."),
-                "appointment.cancelled": ("Ακύρωση ραντεβού", "Το ραντεβού σας ακυρώθηκε."),
-                "appointment.reminder": ("Υπενθύμιση ραντεβού", "Σας υπενθυμίζουμε το ραντεβού σας."),
-            }[kind]
-            lines = [head[1], f"Υπηρεσία: {name}", f"Πότε: {when}", f"Πού: {where}", f"Κωδικός: {ref}"]
-            if docs and kind != "appointment.cancelled":
-                lines.append(f"Να φέρετε: {docs}")
-            if kind == "appointment.cancelled" and appointment.status == "cancelled_by_staff":
-                lines.append(f"Αιτία: {appointment.cancel_reason or '-'}")
-            sms = f"{head[1]} {name}, {when}. Κωδ. {ref}"
-            if kind == "appointment.cancelled" and appointment.cancel_reason:
-                sms += f". Αιτία: {appointment.cancel_reason}"
-        else:
-            head = {
-                "appointment.booked": ("Appointment confirmed", "Your appointment is booked."),
-                "appointment.rescheduled": ("Appointment moved", "Your appointment was moved."),
-                "appointment.cancelled": ("Appointment cancelled", "Your appointment was cancelled."),
-                "appointment.reminder": ("Appointment reminder", "A reminder of your appointment."),
-            }[kind]
-            lines = [head[1], f"Service: {name}", f"When: {when}", f"Where: {where}", f"Reference: {ref}"]
-            if docs and kind != "appointment.cancelled":
-                lines.append(f"Please bring: {docs}")
-            if kind == "appointment.cancelled" and appointment.status == "cancelled_by_staff":
-                lines.append(f"Reason: {appointment.cancel_reason or '-'}")
-            sms = f"{head[1]} {name}, {when}. Ref {ref}"
-            if kind == "appointment.cancelled" and appointment.cancel_reason:
-                sms += f". Reason: {appointment.cancel_reason}"
-        out["subject"][lang] = f"{head[0]} {ref}"
+        lines = [
+            opening,
+            f"{label['service']}: {name}",
+            f"{label['when']}: {when}",
+            f"{label['where']}: {address(service, lang)}",
+            f"{label['reference']}: {ref}",
+        ]
+        if docs and not cancelled:
+            lines.append(f"{label['bring']}: {docs}")
+        if cancelled and appointment.status == "cancelled_by_staff":
+            lines.append(f"{label['reason']}: {appointment.cancel_reason or '-'}")
+        sms = f"{opening} {name}, {when}. {label['sms_reference']} {ref}"
+        if cancelled and appointment.cancel_reason:
+            sms += f". {label['reason']}: {appointment.cancel_reason}"
+        out["subject"][lang] = f"{subject} {ref}"
         out["text"][lang] = "\n".join(lines)
         out["sms"][lang] = sms
     return out
@@ -99,7 +121,7 @@ def texts(kind: str, appointment: Appointment, service: Any) -> dict[str, dict[s
 
 def _notify(appointment: Appointment, kind: str, source: str, *, attach_ics: bool) -> int:
     citizen = _citizen(appointment.taxid)
-    service = _service(appointment.service_id)
+    service = find_service(appointment.service_id)
     if citizen is None or service is None:
         logger().warning("appointment notice skipped", extra={"appointment_id": appointment.appointment_id})
         return 0
@@ -108,7 +130,7 @@ def _notify(appointment: Appointment, kind: str, source: str, *, attach_ics: boo
     if attach_ics:
         attachments = [
             {
-                "filename": f"appointment-{appointment.reference}.ics",
+                "filename": ics_filename(appointment),
                 "content_type": "text/calendar",
                 "content": ics(appointment, service, language),
             }
@@ -146,9 +168,9 @@ def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
     """Send every reminder due by ``now`` (at most once each) and delete its row."""
     now = now or utcnow()
     sent = skipped = 0
-    due_by = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    due_by = iso(now)
     for hours_back in range(LOOKBACK_HOURS, -1, -1):
-        bucket = (now - timedelta(hours=hours_back)).strftime("%Y-%m-%dT%H")
+        bucket = (now - timedelta(hours=hours_back)).astimezone(UTC).strftime("%Y-%m-%dT%H")
         for row in Reminder.query(bucket, Reminder.due_key <= f"{due_by}~"):
             if row.due_key.split("#", 1)[0] > due_by:
                 continue

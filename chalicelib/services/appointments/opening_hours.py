@@ -9,6 +9,9 @@ closed on a Greek public holiday, else the weekly hours of that weekday. Times t
 Example::
 
     day_slots(service, date(2026, 11, 23))  # [SlotTime("2026-11-23T08:00", <aware dt>, <aware dt>), ...]
+
+Limitation: one time zone, the deployment's (``chalicelib.clock.TZ``); hours are wall-clock times
+there, so a service's slots move with the clocks twice a year, as its opening hours do.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from chalicelib.clock import TZ
 from chalicelib.services.platform.holidays import is_holiday
 
-TZ = ZoneInfo("Europe/Athens")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -115,7 +117,3 @@ def normalise_start(value: str) -> str | None:
     if moment.second or moment.microsecond:
         return None
     return moment.strftime(LOCAL_FORMAT)
-
-
-def local_day(at: datetime) -> str:
-    return at.astimezone(TZ).date().isoformat()

@@ -10,7 +10,12 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.test_appointments import NOW, Session, make_service
+from chalicelib.errors import ApiError
+from chalicelib.models.appointment_slots import Slot
+from chalicelib.models.appointments import ACTIVE, Appointment
+from chalicelib.models.citizen_days import CitizenDay, day_key
+from chalicelib.services.appointments import booking, changes
+from tests.unit.appointments.helpers import NOW, Session, make_service
 
 SLOTS = ["2026-11-24T09:00", "2026-11-24T09:15", "2026-11-25T09:00", "2026-11-25T09:15"]
 CITIZENS = ["100000001", "100000002", "100000003", "100000004"]
@@ -28,10 +33,6 @@ _ids = itertools.count()
 
 
 def _check(service_id: str) -> None:
-    from chalicelib.models.appointment_slots import Slot
-    from chalicelib.models.appointments import ACTIVE, Appointment
-    from chalicelib.models.citizen_days import CitizenDay, day_key
-
     active = [
         a
         for taxid in CITIZENS
@@ -55,9 +56,6 @@ def _check(service_id: str) -> None:
 
 
 def test_booking_never_overbooks_whatever_the_sequence(aws):
-    from chalicelib.errors import ApiError
-    from chalicelib.services.appointments import booking as appointments
-
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     @given(st.lists(operation, min_size=1, max_size=14))
     def run(operations):
@@ -71,7 +69,7 @@ def test_booking_never_overbooks_whatever_the_sequence(aws):
             try:
                 if kind == "book":
                     key = f"{service_id}-{extra}" if extra else None
-                    appointment, created = appointments.book(
+                    appointment, created = booking.book(
                         session, service_id, arg, idempotency_key=key, now=NOW
                     )
                     if created:
@@ -79,9 +77,9 @@ def test_booking_never_overbooks_whatever_the_sequence(aws):
                 elif mine[taxid]:
                     target = mine[taxid][arg % len(mine[taxid])]
                     if kind == "cancel":
-                        appointments.cancel_by_citizen(session, target, now=NOW)
+                        changes.cancel_by_citizen(session, target, now=NOW)
                     else:
-                        appointments.reschedule(session, target, extra, now=NOW)
+                        changes.reschedule(session, target, extra, now=NOW)
             except ApiError as exc:
                 assert exc.status in (404, 409), exc.code
             # THEN after every step the counters agree with the appointments and hold the limits
