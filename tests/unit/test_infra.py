@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.services.platform.stream_router import CONSUMERS
+
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 if str(INFRA) not in sys.path:
@@ -147,7 +149,11 @@ def test_every_table_stream_goes_to_table_stream_with_partial_failure(synth):
         if "StreamSpecification" in v["Properties"]
     }
     assert streamed
-    for name, logical in table_ids(template).items():
+    # AND exactly the tables a stream consumer reads have a stream, each with one mapping
+    ids = table_ids(template)
+    assert streamed == {ids[f"{PREFIX}{key}"] for key in CONSUMERS}
+    assert set(by_table) == streamed
+    for name, logical in ids.items():
         if logical not in streamed:
             continue
         props = by_table.get(logical)
