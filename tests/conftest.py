@@ -64,23 +64,50 @@ socket.socket.connect = _guarded_connect
 
 
 # -- unit tests under moto ----------------------------------------------------------------------
+# What a Lambda container keeps between invocations, each emptied by its module's own function
+# before and after every test under moto: a test must not see the settings, clients, service
+# cache, keys or secrets of the test before it. A module not imported yet holds nothing.
+CONTAINER_STATE = (
+    ("chalicelib.settings", "reset_settings"),
+    ("chalicelib.aws", "reset_clients"),
+    ("chalicelib.ddb", "forget_connection"),
+    ("chalicelib.services.platform.health", "forget_tables"),
+    ("chalicelib.services.platform.secrets", "forget"),
+    ("chalicelib.services.platform.staff_auth", "forget_jwks"),
+    ("chalicelib.services.platform.stream_router", "forget_consumers"),
+    ("chalicelib.services.appointments", "forget_services"),
+)
+
+
+def _reset(module: str, function: str):
+    found = sys.modules[module]
+    if module == "chalicelib.services.appointments" and function not in found.__all__:
+        # until the appointments package exports its reset (issue 11), the cache is booking's
+        from chalicelib.services.appointments import booking
+
+        return booking.forget_services
+    return getattr(found, function)
+
+
+def forget_container_state() -> None:
+    for module, function in CONTAINER_STATE:
+        if module in sys.modules:
+            _reset(module, function)()
+
+
 @pytest.fixture
 def aws():
-    """moto for every AWS service, with every table created from the models."""
+    """moto for every AWS service, with every table created from the models, and nothing kept
+    from the test before (``CONTAINER_STATE``)."""
     from moto import mock_aws
 
-    from chalicelib.aws import reset_clients
-    from chalicelib.settings import reset_settings
-
-    reset_settings()
-    reset_clients()
+    forget_container_state()
     with mock_aws():
         from chalicelib.models import create_all_tables
 
         create_all_tables()
         yield
-    reset_clients()
-    reset_settings()
+    forget_container_state()
 
 
 def _moto_jwks(kind: str) -> dict:

@@ -113,6 +113,11 @@ def set_jwks(value: Jwks | None) -> None:
     _jwks = value
 
 
+def forget_jwks() -> None:
+    """Drop the cached signing keys; the next token fetches them again."""
+    set_jwks(None)
+
+
 def verify(token: str) -> StaffMember:
     """The staff member an ID token speaks for, or ``Unauthorized``."""
     settings = get_settings()

@@ -82,6 +82,11 @@ def _consumer(path: str) -> Callable[[dict[str, Any]], Any]:
     return func
 
 
+def forget_consumers() -> None:
+    """Drop the consumers imported so far (tests that patch a consumer's module)."""
+    _resolved.clear()
+
+
 def consumers_for(table_key: str) -> list[Callable[[dict[str, Any]], Any]]:
     return [_consumer(p) for p in CONSUMERS.get(table_key, [])]
 
