@@ -147,7 +147,7 @@ def cognito(aws, monkeypatch):
     reset_settings()
 
 
-STAFF_PASSWORD = "Test-Password-2026!"
+STAFF_PASSWORD = "Test-Password-42!"
 
 
 @pytest.fixture

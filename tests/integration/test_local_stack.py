@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from bench.stream_latency import one_round, stream_tables
 from chalicelib.services.platform.stream_router import CONSUMERS
+from devstack.demo.org import STAFF_PASSWORD as DEMO_PASSWORD
 from tests.conftest import ROOT, _stack_env, start_stack, state_file, stop_stack
 
 pytestmark = pytest.mark.integration
@@ -92,7 +93,7 @@ def test_citizen_signs_in_through_the_stand_in_taxisnet(local_stack):
 
 def test_staff_signs_in_against_cognito(local_stack):
     status, body = local_stack.request(
-        "POST", "/api/staff/login", {"username": "clerk.kep", "password": "Demo-Dimotis-2026!"}
+        "POST", "/api/staff/login", {"username": "clerk.kep", "password": DEMO_PASSWORD}
     )
     assert status == 200
     assert body["staff"]["roles"] == ["clerk"] and body["staff"]["department_id"] == "kep"

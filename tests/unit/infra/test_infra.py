@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from chalicelib.services.platform.stream_router import CONSUMERS
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 if str(INFRA) not in sys.path:
     sys.path.insert(0, str(INFRA))
