@@ -1,4 +1,12 @@
-"""HTTP middleware: correlation id, the one error shape, size limits, safe headers."""
+"""HTTP middleware: correlation id, the one error shape, size limits, safe headers, the audit of
+staff writes.
+
+Imported with ``app.py``, so it imports only what every request needs: the audit capture (and the
+PynamoDB models behind it), Open311's error format and the staff token check are imported by the
+functions that use them (``bench/cold_start.py``).
+
+Limitation: Open311 routes keep the GeoReport error format; only their 413 is shaped here.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,6 @@ from chalice import Response
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger
 from chalicelib.openapi import audience_of
-from chalicelib.services.platform import audit
 from chalicelib.validation import check_query
 
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -43,6 +50,8 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     if raw and len(raw) > MAX_REQUEST_BYTES:
         response = _too_large(event.path or "", is_open311)
     else:
+        from chalicelib.services.platform import audit
+
         collecting = audit.begin()
         try:
             if not is_open311:  # GeoReport checks its own arguments and answers in its own format
@@ -91,6 +100,8 @@ def _too_large(path: str, is_open311: bool) -> Response:
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
     """Every successful staff write goes to the audit log (see ``services/platform/audit.py``)."""
+    from chalicelib.services.platform import audit
+
     route = context.get("resourcePath") or event.path
     try:
         audit.flush(

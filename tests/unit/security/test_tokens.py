@@ -10,6 +10,7 @@ import hmac
 import json
 import re
 import time
+import urllib.request
 
 import jwt
 import pytest
@@ -207,7 +208,7 @@ def test_forged_key_ids_do_not_make_every_request_fetch_the_pool_keys(cognito, m
         def read(self):
             return json.dumps(document).encode()
 
-    monkeypatch.setattr(staff_auth.urllib.request, "urlopen", lambda url, timeout: Answer(url))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: Answer(url))
     known = document["keys"][0]["kid"]
     keys = staff_auth.Jwks()  # as in Lambda: the pool's URL from the settings
     # WHEN 50 tokens with made-up kids arrive after the first fetch

@@ -1,0 +1,85 @@
+"""One botocore session per thread, one client per service and settings in it, a new session when
+the AWS environment changes; PynamoDB's models and ``chalicelib.aws`` both take it."""
+
+from __future__ import annotations
+
+import threading
+
+import botocore.client
+import botocore.session
+from pynamodb.settings import get_settings_value
+
+from chalicelib import botocore_session
+from chalicelib.aws import client as aws_client
+from chalicelib.aws import reset_clients
+from chalicelib.botocore_session import thread_session
+from chalicelib.models.citizens import Citizen
+from chalicelib.models.outbox import OutboxMessage
+
+
+def test_one_session_per_thread_and_one_client_per_settings():
+    # GIVEN this thread's session
+    session = thread_session()
+    # WHEN clients are asked for twice with the same settings, and with other settings
+    first = session.create_client("sqs", "eu-central-1")
+    again = session.create_client("sqs", "eu-central-1")
+    elsewhere = session.create_client("sqs", "eu-west-1")
+    configured = session.create_client("sqs", "eu-central-1", config=botocore.client.Config(read_timeout=3))
+    # THEN the same settings get the same client, other settings their own
+    assert thread_session() is session
+    assert again is first
+    assert elsewhere is not first and configured is not first
+    # AND another thread has a session of its own
+    other = []
+    thread = threading.Thread(target=lambda: other.append(thread_session()))
+    thread.start()
+    thread.join()
+    assert other[0] is not session
+
+
+def test_a_changed_aws_environment_gets_a_new_session_and_clients(monkeypatch):
+    # GIVEN a client of this thread's session
+    session = thread_session()
+    before = session.create_client("sqs", "eu-central-1")
+    # WHEN the endpoint in the environment changes
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    # THEN the thread gets a new session, whose client talks to the new endpoint
+    after = thread_session().create_client("sqs", "eu-central-1")
+    assert thread_session() is not session
+    assert after is not before and after.meta.endpoint_url == "http://127.0.0.1:4566"
+
+
+def test_a_client_without_credentials_is_not_handed_out_again():
+    # GIVEN a shared client whose credentials botocore found empty
+    session = thread_session()
+    first = session.create_client("sns", "eu-central-1")
+    first._request_signer._credentials = None
+    # WHEN the same client is asked for; THEN a new one is made
+    assert session.create_client("sns", "eu-central-1") is not first
+
+
+def test_every_model_shares_the_threads_dynamodb_client(aws):
+    # GIVEN two models of different tables, each with its own PynamoDB connection
+    Citizen("123456789", first_name="a", last_name="b").save()
+    OutboxMessage.count()
+    # THEN both connections use one botocore client
+    citizens = Citizen._get_connection().connection.client
+    outbox = OutboxMessage._get_connection().connection.client
+    assert citizens is outbox
+    # AND no extra headers are configured (the hook every connection adds to it does nothing)
+    assert get_settings_value("extra_headers") is None
+
+
+def test_aws_clients_come_from_the_threads_session(aws, monkeypatch):
+    # GIVEN no client made yet, and every new botocore session counted
+    made = []
+    real = botocore.session.get_session
+    monkeypatch.setattr(botocore.session, "get_session", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(botocore_session._local, "session", None, raising=False)
+    reset_clients()
+    # WHEN three services' clients are asked for
+    ses, sns, sqs = aws_client("ses"), aws_client("sns"), aws_client("sqs")
+    # THEN one session was made for all three, and each service's client is kept
+    assert len(made) == 1
+    assert aws_client("ses") is ses
+    assert {sns.meta.service_model.service_name, sqs.meta.service_model.service_name} == {"sns", "sqs"}
