@@ -46,7 +46,7 @@ from constructs import Construct
 
 from dimotis_infra import code, static
 from dimotis_infra.config import DeploymentConfig
-from dimotis_infra.packaging import offline_packaging
+from dimotis_infra.packaging import offline_packaging, precompile
 
 STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
 STREAM_BATCH_SIZE = 100
@@ -93,6 +93,18 @@ COGNITO_ACTIONS = (
     "cognito-idp:ListUsers",
     "cognito-idp:ListUsersInGroup",
 )
+
+
+def precompiled_chalice() -> type:
+    """The Chalice CDK construct, whose package carries its bytecode (``packaging.precompile``)."""
+    from chalice.cdk import Chalice
+
+    class PrecompiledChalice(Chalice):
+        def _package_app(self) -> None:
+            super()._package_app()
+            precompile(Path(self._sam_package_dir) / "deployment.zip")
+
+    return PrecompiledChalice
 
 
 def _pascal(name: str) -> str:
@@ -519,8 +531,6 @@ class DimotisStack(cdk.Stack):
         return env
 
     def _chalice_app(self) -> Any:
-        from chalice.cdk import Chalice
-
         stage_config = {
             "manage_iam_role": False,
             "iam_role_arn": self.role.role_arn,
@@ -528,7 +538,7 @@ class DimotisStack(cdk.Stack):
             "environment_variables": self.environment(),
         }
         with offline_packaging(self.workdir, self.config.region or "eu-central-1"):
-            return Chalice(self, "App", source_dir=str(code.ROOT), stage_config=stage_config)
+            return precompiled_chalice()(self, "App", source_dir=str(code.ROOT), stage_config=stage_config)
 
     def _name_functions(self) -> None:
         """Predictable names (``dimotis-<municipality>-<stage>-<function>``) for logs and alarms."""
