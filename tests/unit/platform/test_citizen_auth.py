@@ -11,7 +11,7 @@ import jwt
 import pytest
 
 from chalicelib.errors import ApiError
-from chalicelib.services.platform import taxisnet
+from chalicelib.services.platform import citizen_signin, taxisnet
 from chalicelib.services.platform.taxisnet import parse_userinfo
 from tests.conftest import bearer, set_cookies
 
@@ -187,3 +187,20 @@ def test_tampered_payload_is_refused(client, make_citizen):
     resp = client.http.get("/api/me", headers=bearer(f"{head}.{forged}.{sig}"))
     assert resp.status_code == 401
     assert resp.json_body["error"]["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(
+    ("asked", "returned"),
+    [
+        ("/appointments?x=1", "/appointments?x=1"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("", "/"),
+        (None, "/"),
+        ("/" + "a" * 400, "/" + "a" * 299),
+    ],
+)
+def test_the_page_to_return_to_is_a_path_of_this_site(asked, returned):
+    # WHEN a sign-in asks to return somewhere; THEN only a path on this site is kept, cut to 300
+    assert citizen_signin.safe_next(asked) == returned
