@@ -19,12 +19,11 @@ another table gets its records from the factory in ``tests/events``, not from a 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.models import Model
 
 from chalicelib.botocore_session import share_per_thread
+from chalicelib.clock import utcnow  # the one clock (kept here for the models' callers)
 from chalicelib.services.platform.stream_router import CONSUMERS
 from chalicelib.settings import get_settings
 
@@ -55,10 +54,6 @@ def meta(table_key: str, *, stream: bool | None = None) -> type:
     if streamed:
         attrs["stream_view_type"] = STREAM_VIEW
     return type("Meta", (), attrs)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class CreatedAt(UTCDateTimeAttribute):

@@ -24,8 +24,9 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from chalicelib import ddb
+from chalicelib.clock import utcnow
 from chalicelib.log import logger
-from chalicelib.models.base import utcnow
 from chalicelib.models.outbox import OutboxMessage
 from chalicelib.settings import get_settings
 
@@ -35,11 +36,6 @@ KEEP_DAYS = 90
 def message_key(source: str, kind: str, channel: str, recipient: str) -> str:
     raw = f"{source}|{kind}|{channel}|{recipient}".encode()
     return hashlib.sha256(raw).hexdigest()[:40]
-
-
-def _conditional_failed(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None) or getattr(exc, "cause", None)
-    return "ConditionalCheckFailed" in str(cause) or "ConditionalCheckFailed" in str(exc)
 
 
 def enqueue(
@@ -79,7 +75,7 @@ def enqueue(
     try:
         row.save(condition=OutboxMessage.message_id.does_not_exist())
     except PutError as exc:
-        if _conditional_failed(exc):
+        if ddb.condition_failed(exc):
             return False
         raise
     return True
@@ -162,7 +158,7 @@ def deliver(message_id: str) -> str:
             condition=OutboxMessage.status == "pending",
         )
     except UpdateError as exc:
-        if _conditional_failed(exc):
+        if ddb.condition_failed(exc):
             return "skipped"
         raise
     try:
