@@ -3,7 +3,8 @@ staff writes.
 
 Imported with ``app.py``, so it imports only what every request needs: the audit capture (and the
 PynamoDB models behind it), Open311's error format and the staff token check are imported by the
-functions that use them (``bench/cold_start.py``).
+functions that use them, and the Powertools Logger is made only when something is logged
+(``chalicelib/log.py``, ``bench/cold_start.py``).
 
 Limitation: Open311 routes keep the GeoReport error format; only their 413 is shaped here.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
-from chalicelib.log import logger
+from chalicelib.log import logger, set_correlation_id
 from chalicelib.openapi import audience_of
 from chalicelib.validation import check_query
 
@@ -43,8 +44,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
     context = getattr(event, "context", None) or {}
     correlation_id = headers.get("x-correlation-id") or context.get("requestId") or str(uuid.uuid4())
-    log = logger()
-    log.set_correlation_id(correlation_id)
+    set_correlation_id(correlation_id)
     is_open311 = (event.path or "").startswith("/open311")
     raw = event.raw_body if event.method in ("POST", "PUT", "PATCH") else b""
     if raw and len(raw) > MAX_REQUEST_BYTES:
@@ -60,7 +60,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
         except ApiError as exc:
             response = Response(body=exc.body(), status_code=exc.status, headers=exc.headers)
         except Exception:  # noqa: BLE001 - the last line of defence
-            log.exception("unhandled error")
+            logger().exception("unhandled error")
             response = Response(
                 body=error_body("internal_error", "An internal server error occurred."),
                 status_code=500,
