@@ -8,6 +8,8 @@
   age and an on-failure SQS queue with an alarm on its depth.
 - Every ``chalicelib.sqs_queues.QUEUES`` entry: a queue, its dead-letter queue, an alarm on the DLQ
   and a mapping to its function with partial batch failure.
+- Append-only tables (the audit log): the role denies UpdateItem, DeleteItem, BatchWriteItem and
+  PartiQL writes on them (``role.py``).
 - KMS key (rotation on) for the visit log, Cognito user pool for staff, SES identity, SMS sender
   id, Secrets Manager secrets (session key, Taxisnet client), uploads bucket, static site bucket
   behind CloudFront with ``/api/*`` and ``/open311/*`` sent to API Gateway.
