@@ -9,7 +9,8 @@ from chalice import Blueprint, Chalice
 from chalice.test import Client
 
 from chalicelib import middleware
-from chalicelib.validation import check_query
+from chalicelib.errors import ValidationFailed
+from chalicelib.validation import check_query, validate
 from tests.conftest import bearer
 
 
@@ -99,3 +100,42 @@ def test_documented_query_values_are_typed_and_undocumented_ones_left_alone(clie
     check_query("/api/staff/requests", "GET", {"min_age_days": "3", "utm_source": "x" * 500})
     resp = client.http.get("/api/staff/requests?min_age_days=3&max_age_days=10", headers=bearer(make_staff("clerk")))
     assert resp.status_code == 200, resp.body
+
+
+def test_a_request_without_query_parameters_compiles_no_validator(client):
+    # GIVEN an operation whose query parameters are all optional
+    from chalicelib import validation
+
+    before = dict(validation._compiled)
+    # WHEN its query is checked with none of them; THEN no validator is compiled for it
+    check_query("/api/services/{service_id}/availability", "GET", None)
+    check_query("/api/services/{service_id}/availability", "GET", {"utm_source": "x"})
+    assert validation._compiled == before
+    # AND with one that breaks its schema, it is still refused
+    resp = client.http.get("/api/services/kep-certificates/availability?from=soon")
+    assert resp.status_code == 400 and resp.json_body["error"]["details"]["field"] == "from"
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "object", "properties": {"day": {"type": "string"}}}, {}),
+        ({"type": "object", "additionalProperties": False, "properties": {"n": {"type": "integer"}}}, {}),
+        ({"type": "object", "properties": {"lang": {"enum": ["el", "en"], "default": "el"}}}, {"lang": "el"}),
+        ({"type": "object", "required": ["day"], "properties": {"day": {"type": "string"}}}, ValidationFailed),
+        ({"type": "object", "minProperties": 1}, ValidationFailed),
+    ],
+)
+def test_an_empty_object_is_judged_as_the_schema_says_with_or_without_a_validator(schema, expected):
+    # WHEN an empty object is validated (no validator is compiled when the schema cannot refuse it)
+    from chalicelib import validation
+
+    compiled = len(validation._compiled)
+    if expected is ValidationFailed:
+        # THEN a schema that requires something refuses it
+        with pytest.raises(ValidationFailed):
+            validate({}, schema)
+        return
+    # THEN it passes, with the schema's defaults filled in; only a schema with defaults compiled one
+    assert validate({}, schema) == expected
+    assert len(validation._compiled) == compiled + (1 if expected else 0)
