@@ -12,18 +12,20 @@ settings, and each new client in a warm session still costs 3-15 ms (its class, 
 signer), so one client per (service, region, endpoint, settings) is made per thread session and
 handed to every caller that asks.
 
-A session lives as long as the ``AWS_*`` environment it was made in: when that changes (the local
-stack points at another endpoint, a test changes credentials), the thread's next call makes a new
-session, with new clients.
+A thread's session lives as long as the thread, so hooks registered on it reach every client made
+from it (the benches count requests so). A client is shared only with callers that ask with the
+same settings under the same endpoints in the environment (``AWS_ENDPOINT_URL``...): when the local
+stack points at another endpoint, the next caller gets a new client.
 
 Example::
 
     session = thread_session()
     ses = session.create_client("ses", region_name="eu-central-1")   # made once per thread
 
-Limitation: PynamoDB registers a ``before-send`` hook (its ``extra_headers``) on the client of each
-connection, so a shared client carries one hook per model; they add headers only when PynamoDB's
-``extra_headers`` setting is set, which Dimotis never sets (``tests/unit/kernel/
+Limitation: a session reads credentials once, so a change of credentials in the environment is seen
+by new threads only. PynamoDB registers a ``before-send`` hook (its ``extra_headers``) on the client
+of each connection, so a shared client carries one hook per model; they add headers only when
+PynamoDB's ``extra_headers`` setting is set, which Dimotis never sets (``tests/unit/kernel/
 test_botocore_session.py`` checks it). Measured in ``bench/cold_start.py`` (``bench/RESULTS.md``).
 """
 
@@ -37,22 +39,21 @@ _local = threading.local()
 _installed = False
 
 
-def _aws_environment() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
-
-
 def thread_session() -> Any:
-    """This thread's botocore session (with shared clients), made on first use and again when
-    the ``AWS_*`` environment has changed since."""
-    environment = _aws_environment()
+    """This thread's botocore session (with shared clients), made on first use."""
     session = getattr(_local, "session", None)
-    if session is None or _local.environment != environment:
+    if session is None:
         from botocore.session import get_session
 
-        session = get_session()
+        session = _local.session = get_session()
         _share_clients(session)
-        _local.session, _local.environment = session, environment
     return session
+
+
+def _endpoints() -> tuple[tuple[str, str], ...]:
+    """The endpoints the environment names (``AWS_ENDPOINT_URL`` and per service): a client is
+    made for the endpoint of its time."""
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_ENDPOINT_URL")))
 
 
 def _client_key(service_name: str, region_name: Any, args: tuple, kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -61,6 +62,7 @@ def _client_key(service_name: str, region_name: Any, args: tuple, kwargs: dict[s
         service_name,
         region_name,
         kwargs.get("endpoint_url"),
+        _endpoints(),
         args,
         tuple(sorted((k, repr(v)) for k, v in kwargs.items() if k not in ("config", "endpoint_url"))),
         repr(sorted(vars(config).items())) if config is not None else None,

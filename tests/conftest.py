@@ -2,7 +2,9 @@
 
 - The environment is set before any ``chalicelib`` model is imported (table names come from it).
 - Unit tests run under moto's ``mock_aws`` with the tables created from the models; they cannot
-  reach the network (only loopback is allowed, for the local-stack and browser tests).
+  reach the network (only loopback is allowed, for the local-stack and browser tests). moto is
+  imported first: a thread's botocore session (``chalicelib/botocore_session.py``, one for the
+  thread's life) reaches moto only if made after moto registered its hook.
 - ``local_stack`` starts the real local stack (``python -m devstack``) in a subprocess once per
   test session and worker; ``browser`` is Playwright driving Debian's Chromium.
 """
@@ -20,6 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import moto  # noqa: F401 - before any botocore session: a session carries moto's hook only if made after
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,16 +37,19 @@ def test_one_session_per_thread_and_one_client_per_settings():
     assert other[0] is not session
 
 
-def test_a_changed_aws_environment_gets_a_new_session_and_clients(monkeypatch):
-    # GIVEN a client of this thread's session
+def test_a_changed_endpoint_gets_a_new_client_from_the_same_session(monkeypatch):
+    # GIVEN a client of this thread's session, and a hook registered on the session
     session = thread_session()
+    seen = []
+    session.register("before-call.sqs", lambda **kw: seen.append(kw["model"].name))
     before = session.create_client("sqs", "eu-central-1")
     # WHEN the endpoint in the environment changes
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    # THEN the thread gets a new session, whose client talks to the new endpoint
     after = thread_session().create_client("sqs", "eu-central-1")
-    assert thread_session() is not session
+    # THEN the session is the same (with its hook), and the new client talks to the new endpoint
+    assert thread_session() is session
     assert after is not before and after.meta.endpoint_url == "http://127.0.0.1:4566"
+    assert after.meta.events is not before.meta.events and seen == []
 
 
 def test_a_client_without_credentials_is_not_handed_out_again():
@@ -83,3 +86,13 @@ def test_aws_clients_come_from_the_threads_session(aws, monkeypatch):
     assert len(made) == 1
     assert aws_client("ses") is ses
     assert {sns.meta.service_model.service_name, sqs.meta.service_model.service_name} == {"sns", "sqs"}
+
+
+def test_the_session_outlives_changes_of_the_environment(monkeypatch):
+    # GIVEN this thread's session; WHEN Chalice's test client names the execution environment and
+    # moto sets its credentials
+    session = thread_session()
+    monkeypatch.setenv("AWS_EXECUTION_ENV", "AWS_Lambda aws-chalice/1.34.0")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "FOOBARKEY")
+    # THEN the session (and the hooks registered on it) stays
+    assert thread_session() is session
