@@ -8,7 +8,6 @@ object it loads against it (DESIGN invariant 4).
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalicelib.errors import Forbidden, Unauthorized
@@ -21,6 +20,8 @@ def cookies(request: Any) -> dict[str, str]:
     raw = (request.headers or {}).get("cookie", "")
     if not raw:
         return {}
+    from http.cookies import CookieError, SimpleCookie  # only a request with cookies needs it
+
     jar = SimpleCookie()
     try:
         jar.load(raw)

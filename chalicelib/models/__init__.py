@@ -7,13 +7,13 @@ those with a stream (a consumer in ``services/platform/stream_router.py`` reads 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from pynamodb.models import Model
 
 
 def all_models() -> list[type[Model]]:
+    import importlib
+    import pkgutil
+
     found: dict[str, type[Model]] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name == "base":

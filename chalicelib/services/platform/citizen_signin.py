@@ -21,7 +21,6 @@ import base64
 import hmac
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from chalicelib.errors import BadRequest, Forbidden
 
@@ -30,10 +29,13 @@ STATE_PATH = "/api/auth/taxisnet"
 STATE_SECONDS = 600
 
 
-@dataclass(frozen=True)
 class SignedIn:
-    token: str
-    next_path: str
+    """The session token issued and the page to return to."""
+
+    __slots__ = ("token", "next_path")
+
+    def __init__(self, token: str, next_path: str):
+        self.token, self.next_path = token, next_path
 
 
 def safe_next(value: str | None) -> str:
