@@ -6,7 +6,10 @@ from __future__ import annotations
 import threading
 
 import botocore.client
+import botocore.loaders
 import botocore.session
+import pytest
+from botocore.exceptions import UnknownServiceError
 from pynamodb.settings import get_settings_value
 
 from chalicelib import botocore_session
@@ -96,3 +99,24 @@ def test_the_session_outlives_changes_of_the_environment(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "FOOBARKEY")
     # THEN the session (and the hooks registered on it) stays
     assert thread_session() is session
+
+
+def test_a_service_is_known_by_its_own_directory_and_the_list_is_botocores(monkeypatch):
+    # GIVEN this thread's session and a plain botocore session
+    session, plain = thread_session(), botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    # THEN both know the same services, and neither knows a made-up one
+    assert list(session.get_available_services()) == plain.get_available_services()
+    assert "dynamodb" in loader.list_available_services("service-2")
+    assert "no-such-service" not in loader.list_available_services("service-2")
+    with pytest.raises(UnknownServiceError):
+        session.create_client("no-such-service", "eu-central-1")
+    # AND a client is made without listing every service
+    monkeypatch.setattr(botocore.loaders.Loader, "list_available_services", _no_listing, raising=True)
+    fresh = botocore.session.get_session()
+    botocore_session._known_services_by_directory(fresh)
+    assert fresh.create_client("kms", "eu-central-1").meta.service_model.service_name == "kms"
+
+
+def _no_listing(self, type_name):
+    raise AssertionError("every service directory listed")
