@@ -13,7 +13,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 
-from dimotis_infra.names import pascal
+from dimotis_infra.names import pascal, private_bucket
 
 STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
 
@@ -23,14 +23,10 @@ class IdentityParts:
 
     # -- buckets, identity, secrets ---------------------------------------------------------------
     def _uploads_bucket(self, retain: RemovalPolicy) -> s3.Bucket:
-        return s3.Bucket(
+        return private_bucket(
             self,
             "Uploads",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=retain,
+            retain,
             auto_delete_objects=False,
             cors=[
                 s3.CorsRule(

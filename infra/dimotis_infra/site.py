@@ -15,6 +15,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 
 from dimotis_infra import static
+from dimotis_infra.names import private_bucket
 
 
 class SiteParts:
@@ -22,16 +23,7 @@ class SiteParts:
 
     # -- static site and CloudFront ---------------------------------------------------------------
     def _static_site(self, retain: RemovalPolicy) -> tuple[s3.Bucket, cloudfront.Distribution]:
-        bucket = s3.Bucket(
-            self,
-            "StaticSite",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=retain,
-            auto_delete_objects=not self.config.is_production,
-        )
+        bucket = private_bucket(self, "StaticSite", retain, auto_delete_objects=not self.config.is_production)
         rewrite = cloudfront.Function(
             self,
             "PageRoutes",

@@ -138,13 +138,8 @@ def _refused(ddb, ghost, table="t"):
     assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
 
 
-def _keys_read(streams, iterator):
-    page = streams.get_records(ShardIterator=iterator, Limit=1000)
-    return [r["dynamodb"]["Keys"]["k"]["S"] for r in page["Records"]], page["NextShardIterator"]
-
-
-def test_a_refused_transaction_leaves_the_table_and_its_stream_as_they_were(aws):
-    # GIVEN a table with a stream, a reader positioned on its shard, and one item written
+def _table_and_reader():
+    """With the patches: a table ``t`` with a stream, and an iterator at the start of its shard."""
     moto_patches.apply()
     ddb = boto3.client("dynamodb", region_name="eu-central-1")
     streams = _streams_client()
@@ -152,6 +147,17 @@ def test_a_refused_transaction_leaves_the_table_and_its_stream_as_they_were(aws)
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
     iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    return ddb, streams, iterator
+
+
+def _keys_read(streams, iterator):
+    page = streams.get_records(ShardIterator=iterator, Limit=1000)
+    return [r["dynamodb"]["Keys"]["k"]["S"] for r in page["Records"]], page["NextShardIterator"]
+
+
+def test_a_refused_transaction_leaves_the_table_and_its_stream_as_they_were(aws):
+    # GIVEN a table with a stream, a reader positioned on its shard, and one item written
+    ddb, streams, iterator = _table_and_reader()
     ddb.put_item(TableName="t", Item={"k": {"S": "before"}})
     # WHEN a transaction is refused on a condition, after moto wrote its first item
     _refused(ddb, "ghost")
@@ -167,13 +173,7 @@ def test_a_refused_transaction_leaves_the_table_and_its_stream_as_they_were(aws)
 
 def test_after_a_burst_of_refused_transactions_every_write_still_reaches_the_stream(aws):
     # GIVEN a table with a stream and a reader that keeps up with it
-    moto_patches.apply()
-    ddb = boto3.client("dynamodb", region_name="eu-central-1")
-    streams = _streams_client()
-    arn = _streamed_table(ddb)
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    ddb, streams, iterator = _table_and_reader()
     seen = []
     # WHEN refused transactions and writes alternate, twenty times
     for n in range(20):
