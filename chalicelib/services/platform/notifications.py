@@ -113,29 +113,21 @@ def notify_citizen(
         )
         if wanted
     )
-    count = 0
-    if "email" in channels and getattr(citizen, "email", None):
-        count += enqueue(
-            source=source,
-            kind=kind,
-            channel="email",
-            recipient=citizen.email,
-            subject=_pick(subject, language) or kind,
-            body=_pick(text, language) or "",
-            html=_pick(html, language),
-            attachments=attachments,
-            language=language,
-        )
-    if "sms" in channels and getattr(citizen, "mobile", None):
-        count += enqueue(
-            source=source,
-            kind=kind,
-            channel="sms",
-            recipient=citizen.mobile,
-            body=_pick(sms, language) or _pick(text, language) or "",
-            language=language,
-        )
-    return count
+    messages = {
+        "email": {
+            "recipient": getattr(citizen, "email", None),
+            "subject": _pick(subject, language) or kind,
+            "body": _pick(text, language) or "",
+            "html": _pick(html, language),
+            "attachments": attachments,
+        },
+        "sms": {"recipient": getattr(citizen, "mobile", None), "body": _pick(sms, language) or _pick(text, language) or ""},
+    }
+    return sum(
+        enqueue(source=source, kind=kind, channel=channel, language=language, **message)
+        for channel, message in messages.items()
+        if channel in channels and message["recipient"]
+    )
 
 
 def on_outbox_record(record: dict[str, Any]) -> None:
