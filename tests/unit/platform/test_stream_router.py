@@ -3,6 +3,9 @@ own, and streams on exactly the tables a consumer reads."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from app import app
@@ -12,6 +15,7 @@ from chalicelib.models.citizens import Citizen
 from chalicelib.models.stream_marks import ConsumerDone
 from chalicelib.services.platform import stream_router as streams
 from chalicelib.settings import get_settings
+from tests.conftest import ROOT
 from tests.events import FakeContext, stream_event, stream_record
 
 SENDER_TO = "someone@example.gr"
@@ -193,3 +197,16 @@ def test_a_record_every_consumer_handles_leaves_no_marks(consumers):
     # WHEN the record is delivered; THEN nothing is written to the marks table
     assert _deliver([record]) == {"batchItemFailures": []}
     assert list(ConsumerDone.query(record["eventID"])) == []
+
+
+def test_the_router_imports_no_consumer_and_no_model():
+    # WHEN a fresh process imports the router (the models read CONSUMERS from it)
+    code = (
+        "import sys; import chalicelib.services.platform.stream_router as r; "
+        "paths = {p.partition(':')[0] for ps in r.CONSUMERS.values() for p in ps}; "
+        "print(sorted(m for m in sys.modules if m in paths or m.startswith(('pynamodb', 'chalicelib.models'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    # THEN neither a consumer nor a model (nor PynamoDB) was imported with it
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
