@@ -8,7 +8,7 @@ import pytest
 from chalice import Blueprint, Chalice
 from chalice.test import Client
 
-from chalicelib import middleware
+from chalicelib import middleware, validation
 from chalicelib.errors import ValidationFailed
 from chalicelib.validation import check_query, validate
 from tests.conftest import bearer
@@ -104,8 +104,6 @@ def test_documented_query_values_are_typed_and_undocumented_ones_left_alone(clie
 
 def test_a_request_without_query_parameters_compiles_no_validator(client):
     # GIVEN an operation whose query parameters are all optional
-    from chalicelib import validation
-
     before = dict(validation._compiled)
     # WHEN its query is checked with none of them; THEN no validator is compiled for it
     check_query("/api/services/{service_id}/availability", "GET", None)
@@ -128,8 +126,6 @@ def test_a_request_without_query_parameters_compiles_no_validator(client):
 )
 def test_an_empty_object_is_judged_as_the_schema_says_with_or_without_a_validator(schema, expected):
     # WHEN an empty object is validated (no validator is compiled when the schema cannot refuse it)
-    from chalicelib import validation
-
     compiled = len(validation._compiled)
     if expected is ValidationFailed:
         # THEN a schema that requires something refuses it

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import access, clock, ddb
 from chalicelib.errors import Forbidden
@@ -51,9 +52,6 @@ def test_transact_labels_follow_the_order_dynamodb_sends(aws):
 
 def test_transact_retries_a_conflict_then_says_busy(aws, monkeypatch):
     # GIVEN every commit answers TransactionConflict
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
-
     calls = []
 
     def conflict(self):

@@ -7,10 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from moto.backends import get_backend
 
 from app import app
 from chalicelib.aws import client
 from chalicelib.models import all_models, streamed_models
+from chalicelib.models.base import meta
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.stream_marks import ConsumerDone
 from chalicelib.services.platform import stream_router as streams
@@ -46,8 +48,6 @@ def consumers(aws, monkeypatch):
 
 
 def _sent_emails():
-    from moto.backends import get_backend
-
     return get_backend("ses")["123456789012"]["eu-central-1"].sent_messages
 
 
@@ -69,8 +69,6 @@ def test_every_consumer_path_names_a_function():
 
 
 def test_a_model_that_contradicts_the_consumers_is_refused():
-    from chalicelib.models.base import meta
-
     # WHEN a model declares no stream on a table that has a consumer, or one on a table without
     # THEN the model cannot be defined
     with pytest.raises(ValueError, match="CONSUMERS"):
