@@ -24,7 +24,7 @@ MAX_IMPORT_BYTES = 1024 * 1024
 # differ (Python's adds the C0 separators, ECMA's adds U+FEFF), so controls are named outright.
 _MAILBOX = r"[^@\s\x00-\x1f\x7f-\x9f\ufeff]+"
 EMAIL = {"type": "string", "maxLength": 254, "pattern": f"^{_MAILBOX}@{_MAILBOX}\\.{_MAILBOX}$"}
-_compiled: dict[int, Any] = {}
+_compiled: dict[int, tuple[dict[str, Any], Any]] = {}  # id(schema) -> (schema, validator)
 
 
 def json_body(request: Any, required: bool = True, max_bytes: int = MAX_BODY_BYTES) -> Any:
@@ -65,10 +65,10 @@ def validate(data: Any, schema: dict[str, Any]) -> Any:
         return data
     import fastjsonschema
 
-    key = id(schema)
-    check = _compiled.get(key)
-    if check is None:
-        check = _compiled[key] = fastjsonschema.compile(schema)
+    found = _compiled.get(id(schema))
+    if found is None or found[0] is not schema:  # an id is reused once its dict is gone
+        found = _compiled[id(schema)] = (schema, fastjsonschema.compile(schema))
+    check = found[1]
     try:
         return check(data)
     except fastjsonschema.JsonSchemaValueException as exc:

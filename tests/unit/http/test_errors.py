@@ -135,3 +135,13 @@ def test_an_empty_object_is_judged_as_the_schema_says_with_or_without_a_validato
     # THEN it passes, with the schema's defaults filled in; only a schema with defaults compiled one
     assert validate({}, schema) == expected
     assert len(validation._compiled) == compiled + (1 if expected else 0)
+
+
+def test_a_schema_made_anew_gets_its_own_validator():
+    # GIVEN schemas made one after the other (a dict's id may be reused once it is gone)
+    for n in range(50):
+        schema = {"type": "object", "required": [f"field{n}"]}
+        # THEN each is judged by itself, not by a validator left from an earlier one
+        with pytest.raises(ValidationFailed):
+            validate({}, schema)
+        assert validate({f"field{n}": 1}, schema) == {f"field{n}": 1}
