@@ -2,14 +2,13 @@
 
 from chalice import Chalice
 
-import chalicelib.handlers.alerts as alerts
-import chalicelib.handlers.appointments as appointments
-import chalicelib.handlers.appointments_reminders as appointments_reminders
-import chalicelib.handlers.appointments_staff as appointments_staff
-import chalicelib.handlers.backoffice as backoffice
-import chalicelib.handlers.staffing as staffing
 from chalicelib import middleware
 from chalicelib.handlers import (
+    alerts,
+    appointments,
+    appointments_reminders,
+    appointments_staff,
+    backoffice,
     citizen_auth,
     health,
     open311,
@@ -18,6 +17,7 @@ from chalicelib.handlers import (
     requests_citizen,
     requests_staff,
     staff_auth,
+    staffing,
     table_streams,
     visits_events,
     visits_public,
@@ -25,7 +25,6 @@ from chalicelib.handlers import (
 )
 
 app = Chalice(app_name="dimotis")
-app.experimental_feature_flags.update(["BLUEPRINTS"])
 app.register_middleware(middleware.http, "http")
 
 app.register_blueprint(health.bp)

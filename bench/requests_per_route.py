@@ -635,11 +635,14 @@ def setup() -> tuple[Requests, dict[str, str]]:
     from chalicelib.settings import get_settings
 
     counter = Requests(get_settings().table_prefix)
-    counter.install(thread_session())  # before any client exists: every client copies the hooks
     STAND_IN = TaxisnetStandIn()
     urllib.request.install_opener(urllib.request.build_opener(_TaxisnetHandler()))
 
     mock_aws().start()
+    # after moto set its credentials (a thread's session lives as long as its AWS_* environment)
+    # and before any client exists: every client of the session, PynamoDB's and
+    # chalicelib.aws's alike, copies the hooks
+    counter.install(thread_session())
     from chalicelib.models import create_all_tables
     from chalicelib.services.appointments import catalogue
     from chalicelib.services.platform import health, staff_auth
@@ -647,9 +650,6 @@ def setup() -> tuple[Requests, dict[str, str]]:
     create_all_tables()
     apply_environment(provision("http://unused"))
     staff_auth.set_jwks(staff_auth.Jwks(document=_moto_jwks("public")))
-    from chalicelib.aws import client
-
-    counter.install(client("dynamodb").meta.events)  # boto3's own session (health: ListTables)
     from devstack.demo import seed_all
 
     seed_all()

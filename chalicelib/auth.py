@@ -8,7 +8,6 @@ object it loads against it (DESIGN invariant 4).
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from chalicelib.errors import Forbidden, Unauthorized
@@ -21,6 +20,8 @@ def cookies(request: Any) -> dict[str, str]:
     raw = (request.headers or {}).get("cookie", "")
     if not raw:
         return {}
+    from http.cookies import CookieError, SimpleCookie  # only a request with cookies needs it
+
     jar = SimpleCookie()
     try:
         jar.load(raw)
@@ -83,3 +84,28 @@ def cookie(
 
 def clear_cookie(name: str, path: str = "/") -> str:
     return f"{name}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Lax"
+
+
+STAFF_REFRESH_PATH = "/api/staff"  # the access and refresh cookies go only to the staff routes
+STAFF_REFRESH_MAX_AGE = 30 * 24 * 3600
+
+
+def staff_session_cookies(tokens: dict[str, Any], max_age: int, secure: bool) -> list[str]:
+    """The cookies of a staff session: the ID token for every route, the access and refresh
+    tokens for the staff routes only (all HttpOnly, SameSite=Strict)."""
+    out = [cookie(staff_auth.COOKIE_ID, tokens["id_token"], max_age=max_age, secure=secure, same_site="Strict")]
+    if tokens.get("access_token"):
+        out.append(cookie(staff_auth.COOKIE_ACCESS, tokens["access_token"], max_age=max_age,
+                          path=STAFF_REFRESH_PATH, secure=secure, same_site="Strict"))
+    if tokens.get("refresh_token"):
+        out.append(cookie(staff_auth.COOKIE_REFRESH, tokens["refresh_token"], max_age=STAFF_REFRESH_MAX_AGE,
+                          path=STAFF_REFRESH_PATH, secure=secure, same_site="Strict"))
+    return out
+
+
+def staff_signed_out_cookies() -> list[str]:
+    return [
+        clear_cookie(staff_auth.COOKIE_ID),
+        clear_cookie(staff_auth.COOKIE_ACCESS, STAFF_REFRESH_PATH),
+        clear_cookie(staff_auth.COOKIE_REFRESH, STAFF_REFRESH_PATH),
+    ]

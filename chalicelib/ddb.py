@@ -61,6 +61,11 @@ def connection() -> Any:
     return conn
 
 
+def forget_connection() -> None:
+    """Drop this thread's connection (tests: the next one is made with the settings of then)."""
+    _local.__dict__.pop("connection", None)
+
+
 def cancellation_reasons(exc: BaseException) -> list[str | None]:
     """The per-operation reason codes of a cancelled transaction, in the order sent (``None`` where
     that operation was fine)."""

@@ -1,4 +1,13 @@
-"""HTTP middleware: correlation id, the one error shape, size limits, safe headers."""
+"""HTTP middleware: correlation id, the one error shape, size limits, safe headers, the audit of
+staff writes.
+
+Imported with ``app.py``, so it imports only what every request needs: the audit capture (and the
+PynamoDB models behind it), Open311's error format and the staff token check are imported by the
+functions that use them, and the Powertools Logger is made only when something is logged
+(``chalicelib/log.py``, ``bench/cold_start.py``).
+
+Limitation: Open311 routes keep the GeoReport error format; only their 413 is shaped here.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +18,8 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
-from chalicelib.log import logger
+from chalicelib.log import logger, set_correlation_id
 from chalicelib.openapi import audience_of
-from chalicelib.services.platform import audit
 from chalicelib.validation import check_query
 
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -36,13 +44,14 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     headers = {k.lower(): v for k, v in (event.headers or {}).items()}
     context = getattr(event, "context", None) or {}
     correlation_id = headers.get("x-correlation-id") or context.get("requestId") or str(uuid.uuid4())
-    log = logger()
-    log.set_correlation_id(correlation_id)
+    set_correlation_id(correlation_id)
     is_open311 = (event.path or "").startswith("/open311")
     raw = event.raw_body if event.method in ("POST", "PUT", "PATCH") else b""
     if raw and len(raw) > MAX_REQUEST_BYTES:
         response = _too_large(event.path or "", is_open311)
     else:
+        from chalicelib.services.platform import audit
+
         collecting = audit.begin()
         try:
             if not is_open311:  # GeoReport checks its own arguments and answers in its own format
@@ -51,7 +60,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
         except ApiError as exc:
             response = Response(body=exc.body(), status_code=exc.status, headers=exc.headers)
         except Exception:  # noqa: BLE001 - the last line of defence
-            log.exception("unhandled error")
+            logger().exception("unhandled error")
             response = Response(
                 body=error_body("internal_error", "An internal server error occurred."),
                 status_code=500,
@@ -91,6 +100,8 @@ def _too_large(path: str, is_open311: bool) -> Response:
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
     """Every successful staff write goes to the audit log (see ``services/platform/audit.py``)."""
+    from chalicelib.services.platform import audit
+
     route = context.get("resourcePath") or event.path
     try:
         audit.flush(

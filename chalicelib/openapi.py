@@ -6,8 +6,6 @@ Each handler module holds ``OPENAPI = {path: {method: operation}}`` beside its r
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
 from typing import Any
 
@@ -112,6 +110,9 @@ def audience_of(route: str, method: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
+    import importlib
+    import pkgutil
+
     from chalicelib import handlers
 
     paths: dict[str, dict[str, Any]] = {}

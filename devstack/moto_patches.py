@@ -18,6 +18,16 @@ minutes, the same items (a different request with a used token gets
 ``IdempotentParameterMismatchException``), per DynamoDB backend (an account and region), so a
 moto reset forgets the tokens with the tables they wrote (unit tests: one ``mock_aws`` each).
 
+DynamoDB: a cancelled ``TransactWriteItems`` leaves the table it touched as it was, stream
+included. moto rolls a cancelled transaction back by putting a deep copy of each table, taken
+before the transaction, in place of the live one: the copy has a stream shard of its own, so the
+stream pump's iterator kept reading the old shard, which no write reached any more (every later
+record of that table was lost to its handler), and the old shard kept the records of the writes
+moto made before a later operation failed its condition (handlers ran for writes that never
+happened). The patch keeps the live table: it takes the copy's items back into it and drops the
+stream records the transaction wrote; the shard, its sequence numbers and every iterator stay
+(and the shard's records are no longer copied on every transaction).
+
 Applied once, by ``MotoServer``.
 """
 
@@ -83,6 +93,7 @@ def apply() -> None:
     Queue.attributes = property(LazyQueueAttributes)  # type: ignore[assignment]
     SQSBackend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
     _patch_transaction_tokens()
+    _patch_transaction_rollback()
     _applied = True
 
 
@@ -122,3 +133,32 @@ def _patch_transaction_tokens() -> None:
         return result
 
     DynamoHandler.transact_write_items = transact_write_items
+
+
+def _patch_transaction_rollback() -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import StreamShard
+
+    original = DynamoDBBackend.transact_write_items
+    # moto's backup copies the whole table, the stream's every record since the start included;
+    # the copy only lends its items back, so the shard is shared, not copied (it is the only
+    # place moto copies a table)
+    StreamShard.__deepcopy__ = lambda shard, memo: shard
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        names = {op.get("TableName") for item in transact_items for op in item.values()}
+        live = {name: self.tables[name] for name in names if name in self.tables}
+        records = {name: len(t.stream_shard.items) for name, t in live.items() if t.stream_shard is not None}
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for name, table in live.items():
+                before = self.tables.get(name)
+                if before is not None and before is not table:  # moto's copy from before the transaction
+                    table.items = before.items
+                    self.tables[name] = table
+                if name in records:
+                    del table.stream_shard.items[records[name]:]
+            raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items

@@ -182,7 +182,7 @@ class LocalStack:
         self.url = f"http://{self.public_host}:{self.port}"
         apply_environment(base_environment(self.endpoint, self.port, self.public_host))
 
-        from chalicelib.models import all_models, create_all_tables
+        from chalicelib.models import create_all_tables, streamed_models
 
         checkpoint()
         create_all_tables()
@@ -204,7 +204,7 @@ class LocalStack:
         from devstack.scheduler import Scheduler
 
         handlers = chalice_app.handler_map
-        tables = [m.Meta.table_name for m in all_models()]
+        tables = [m.Meta.table_name for m in streamed_models()]
         self.pump = StreamPump(tables, lambda _table: handlers["table_stream"],
                                region=os.environ["AWS_REGION"]).start()
         queues = {}

@@ -90,12 +90,14 @@ def test_translations_placeholders_missing_keys_and_language_switch(home):
 
 
 def test_dates_are_shown_in_athens_time(home):
-    # GIVEN UTC instants in summer and winter THEN they show in Europe/Athens (UTC+3 / UTC+2)
+    # GIVEN UTC instants of this year in summer and winter THEN they show in Europe/Athens
+    # (UTC+3 / UTC+2)
     result = home.evaluate(
         """async () => {
             const { formatDateTime, formatTime, formatDate } = await import("/shared/layout.js");
-            return [formatTime("2026-07-01T09:30:00Z"), formatTime("2026-01-15T09:30:00Z"),
-                    formatTime(Date.UTC(2026, 0, 15, 22, 5) / 1000), formatDate("2026-01-15T23:30:00Z"),
+            const y = new Date().getUTCFullYear();
+            return [formatTime(`${y}-07-01T09:30:00Z`), formatTime(`${y}-01-15T09:30:00Z`),
+                    formatTime(Date.UTC(y, 0, 15, 22, 5) / 1000), formatDate(`${y}-01-15T23:30:00Z`),
                     formatDateTime(null), formatDateTime("not a date")];
         }"""
     )

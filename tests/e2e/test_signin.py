@@ -8,13 +8,13 @@ import time
 
 import pytest
 
+from devstack.demo.org import STAFF_PASSWORD  # the demo staff's password (README)
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
 TAXPAYER = "111222333"  # ΕΛΕΝΗ ΚΩΝΣΤΑΝΤΙΝΙΔΗ in devstack/taxisnet.py
 TAXPAYER_NAME = "ΕΛΕΝΗ ΚΩΝΣΤΑΝΤΙΝΙΔΗ"
-STAFF_PASSWORD = "Demo-Dimotis-2026!"
 
 
 def _expect():

@@ -12,12 +12,17 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 _sequence = itertools.count(1000)
+# A stream's label is the time it was turned on (here: when the tests started); the templates say
+# ``LABEL``, ``TIME`` and 0 where the factory puts a time.
+STREAM_LABEL = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000")
 
 
 def template(name: str) -> dict[str, Any]:
@@ -45,11 +50,12 @@ def stream_record(
     if old is not None:
         ddb["OldImage"] = old.serialize()
     ddb["SequenceNumber"] = sequence or str(next(_sequence)).zfill(21)
+    ddb["ApproximateCreationDateTime"] = int(time.time())
     ddb["SizeBytes"] = len(json.dumps(ddb))
     record["eventName"] = event_name or ("INSERT" if old is None else "REMOVE" if new is None else "MODIFY")
     record["eventID"] = event_id or uuid.uuid4().hex
     name = table_name or type(model).Meta.table_name
-    record["eventSourceARN"] = f"arn:aws:dynamodb:eu-central-1:123456789012:table/{name}/stream/2026-11-22T00:00:00.000"
+    record["eventSourceARN"] = f"arn:aws:dynamodb:eu-central-1:123456789012:table/{name}/stream/{STREAM_LABEL}"
     return record
 
 
@@ -81,6 +87,7 @@ def sqs_event(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 def scheduled_event(rule: str) -> dict[str, Any]:
     event = template("scheduled_event")
+    event["time"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     event["resources"] = [f"arn:aws:events:eu-central-1:123456789012:rule/{rule}"]
     return event
 

@@ -27,7 +27,7 @@ import contextvars
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.clock import utcnow
@@ -49,20 +49,25 @@ class NotRecording(RuntimeError):
     """``note()`` was called where no request or ``recording()`` block collects notes."""
 
 
-@dataclass
 class _Note:
-    actor: Any
-    entity_type: str
-    entity_id: str
-    action: str | None
-    before: Any
-    after: Any
+    """One change a service noted (plain classes: the middleware imports this module on every cold
+    start, and a dataclass costs a millisecond to make)."""
+
+    __slots__ = ("actor", "entity_type", "entity_id", "action", "before", "after")
+
+    def __init__(self, actor: Any, entity_type: str, entity_id: str, action: str | None, before: Any, after: Any):
+        self.actor, self.entity_type, self.entity_id = actor, entity_type, entity_id
+        self.action, self.before, self.after = action, before, after
 
 
-@dataclass
 class _Collection:
-    notes: list[_Note] = field(default_factory=list)
-    unchanged: bool = False
+    """The notes of one request (or one ``recording()`` block)."""
+
+    __slots__ = ("notes", "unchanged")
+
+    def __init__(self) -> None:
+        self.notes: list[_Note] = []
+        self.unchanged = False
 
 
 _current: contextvars.ContextVar[_Collection | None] = contextvars.ContextVar("audit", default=None)

@@ -1,48 +1,16 @@
-"""Citizen profiles: created or refreshed at Taxisnet sign-in, edited by the citizen."""
+"""Citizen profiles: created or refreshed at Taxisnet sign-in, edited by the citizen (schemas in
+``chalicelib/schemas/identity.py``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chalicelib.clock import utcnow
 from chalicelib.errors import NotFound
-from chalicelib.models.base import utcnow
 from chalicelib.models.citizens import Citizen
-from chalicelib.services.platform.taxisnet import TaxisnetUser
 
-PROFILE_UPDATE = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "email": {"type": ["string", "null"], "format": "email", "maxLength": 254},
-        "mobile": {"type": ["string", "null"], "pattern": r"^\+?[0-9]{10,15}$"},
-        "language": {"enum": ["el", "en"]},
-        "notify_email": {"type": "boolean"},
-        "notify_sms": {"type": "boolean"},
-        "topics": {
-            "type": "array",
-            "maxItems": 20,
-            "items": {"type": "string", "pattern": "^[a-z0-9_-]{1,40}$"},
-        },
-    },
-}
-
-PROFILE = {
-    "type": "object",
-    "required": ["taxid", "first_name", "last_name", "language"],
-    "properties": {
-        "taxid": {"type": "string"},
-        "first_name": {"type": "string"},
-        "last_name": {"type": "string"},
-        "father_name": {"type": ["string", "null"]},
-        "birth_year": {"type": ["integer", "null"]},
-        "email": {"type": ["string", "null"]},
-        "mobile": {"type": ["string", "null"]},
-        "language": {"enum": ["el", "en"]},
-        "notify_email": {"type": "boolean"},
-        "notify_sms": {"type": "boolean"},
-        "topics": {"type": "array", "items": {"type": "string"}},
-    },
-}
+if TYPE_CHECKING:
+    from chalicelib.services.platform.taxisnet import TaxisnetUser
 
 
 def sign_in(user: TaxisnetUser) -> Citizen:

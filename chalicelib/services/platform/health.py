@@ -49,6 +49,12 @@ def _tables() -> dict[str, Any]:
     return result
 
 
+def forget_tables() -> None:
+    """Drop the cached table check (tests)."""
+    global _tables_cache
+    _tables_cache = None
+
+
 def report() -> dict[str, Any]:
     parts: dict[str, Any] = {"tables": _tables()}
     for name, probe in _components.items():

@@ -24,8 +24,9 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from chalicelib import ddb
+from chalicelib.clock import utcnow
 from chalicelib.log import logger
-from chalicelib.models.base import utcnow
 from chalicelib.models.outbox import OutboxMessage
 from chalicelib.settings import get_settings
 
@@ -35,11 +36,6 @@ KEEP_DAYS = 90
 def message_key(source: str, kind: str, channel: str, recipient: str) -> str:
     raw = f"{source}|{kind}|{channel}|{recipient}".encode()
     return hashlib.sha256(raw).hexdigest()[:40]
-
-
-def _conditional_failed(exc: Exception) -> bool:
-    cause = getattr(exc, "cause_response_code", None) or getattr(exc, "cause", None)
-    return "ConditionalCheckFailed" in str(cause) or "ConditionalCheckFailed" in str(exc)
 
 
 def enqueue(
@@ -79,7 +75,7 @@ def enqueue(
     try:
         row.save(condition=OutboxMessage.message_id.does_not_exist())
     except PutError as exc:
-        if _conditional_failed(exc):
+        if ddb.condition_failed(exc):
             return False
         raise
     return True
@@ -117,29 +113,21 @@ def notify_citizen(
         )
         if wanted
     )
-    count = 0
-    if "email" in channels and getattr(citizen, "email", None):
-        count += enqueue(
-            source=source,
-            kind=kind,
-            channel="email",
-            recipient=citizen.email,
-            subject=_pick(subject, language) or kind,
-            body=_pick(text, language) or "",
-            html=_pick(html, language),
-            attachments=attachments,
-            language=language,
-        )
-    if "sms" in channels and getattr(citizen, "mobile", None):
-        count += enqueue(
-            source=source,
-            kind=kind,
-            channel="sms",
-            recipient=citizen.mobile,
-            body=_pick(sms, language) or _pick(text, language) or "",
-            language=language,
-        )
-    return count
+    messages = {
+        "email": {
+            "recipient": getattr(citizen, "email", None),
+            "subject": _pick(subject, language) or kind,
+            "body": _pick(text, language) or "",
+            "html": _pick(html, language),
+            "attachments": attachments,
+        },
+        "sms": {"recipient": getattr(citizen, "mobile", None), "body": _pick(sms, language) or _pick(text, language) or ""},
+    }
+    return sum(
+        enqueue(source=source, kind=kind, channel=channel, language=language, **message)
+        for channel, message in messages.items()
+        if channel in channels and message["recipient"]
+    )
 
 
 def on_outbox_record(record: dict[str, Any]) -> None:
@@ -162,7 +150,7 @@ def deliver(message_id: str) -> str:
             condition=OutboxMessage.status == "pending",
         )
     except UpdateError as exc:
-        if _conditional_failed(exc):
+        if ddb.condition_failed(exc):
             return "skipped"
         raise
     try:

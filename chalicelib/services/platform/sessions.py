@@ -4,6 +4,9 @@ The key comes from Secrets Manager (``DIMOTIS_SESSION_KEY_SECRET``, JSON ``{"key
 in the local stage and in tests, from ``DIMOTIS_SESSION_KEY``. A signed-out token is kept in the
 revoked-sessions table until it would have expired, and refused.
 
+PyJWT (and the ``cryptography`` it loads) is imported by the functions that sign or read a token,
+not with the module: a route that needs no session does not pay for it on a cold start.
+
 Limitation: the algorithm is pinned to HS256; rotating the key signs everyone out.
 """
 
@@ -13,8 +16,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC
-
-import jwt
 
 from chalicelib.errors import Unauthorized
 from chalicelib.settings import get_settings
@@ -46,6 +47,8 @@ def _key() -> str:
 
 def issue(taxid: str, name: str = "", ttl_seconds: int | None = None) -> tuple[str, int]:
     """A new session token for ``taxid``; returns (token, expiry as epoch seconds)."""
+    import jwt
+
     now = int(time.time())
     exp = now + (ttl_seconds or get_settings().session_ttl_seconds)
     claims = {
@@ -63,6 +66,8 @@ def issue(taxid: str, name: str = "", ttl_seconds: int | None = None) -> tuple[s
 
 def verify(token: str) -> CitizenSession:
     """The session in ``token``, or ``Unauthorized`` (bad signature, expired, revoked, ...)."""
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

@@ -3,7 +3,8 @@
 Tokens are verified here with PyJWT against the pool's JWKS, the same code in every stage:
 algorithm pinned to RS256, signature, ``exp``, ``iss`` (the pool), ``aud`` (our app client) and
 ``token_use == "id"``. Roles are the user's Cognito groups; the department is the custom attribute
-``custom:department``.
+``custom:department``. PyJWT (and ``cryptography``) is imported where a token is read, not with
+the module: a route that needs no token does not load it on a cold start.
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
-
-import jwt
 
 from chalicelib.errors import ApiError, Forbidden, Unauthorized
 from chalicelib.settings import get_settings
@@ -82,12 +80,16 @@ class Jwks:
                 url = self._url or get_settings().cognito_jwks_url
                 if not url:
                     raise RuntimeError("No Cognito JWKS URL: set COGNITO_USER_POOL_ID")
+                import urllib.request
+
                 with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310
                     self._document = json.loads(resp.read())
                 self._fetched_at = time.time()
             return self._document
 
     def key_for(self, kid: str) -> Any:
+        import jwt
+
         for attempt in (False, True):
             for jwk in self._load(force=attempt).get("keys", []):
                 if jwk.get("kid") == kid:
@@ -113,8 +115,15 @@ def set_jwks(value: Jwks | None) -> None:
     _jwks = value
 
 
+def forget_jwks() -> None:
+    """Drop the cached signing keys; the next token fetches them again."""
+    set_jwks(None)
+
+
 def verify(token: str) -> StaffMember:
     """The staff member an ID token speaks for, or ``Unauthorized``."""
+    import jwt
+
     settings = get_settings()
     try:
         header = jwt.get_unverified_header(token)

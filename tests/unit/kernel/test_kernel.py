@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import access, clock, ddb
 from chalicelib.errors import Forbidden
@@ -51,9 +52,6 @@ def test_transact_labels_follow_the_order_dynamodb_sends(aws):
 
 def test_transact_retries_a_conflict_then_says_busy(aws, monkeypatch):
     # GIVEN every commit answers TransactionConflict
-    from pynamodb.exceptions import TransactWriteError
-    from pynamodb.transactions import TransactWrite
-
     calls = []
 
     def conflict(self):
@@ -73,9 +71,10 @@ def test_transact_retries_a_conflict_then_says_busy(aws, monkeypatch):
 
 def test_condition_failed_tells_a_condition_from_other_errors(aws):
     # GIVEN an item, and a put that must not find it
-    Slot("svc", "2026-01-01T09:00", booked=1).save()
+    start = f"{clock.today()}T09:00"
+    Slot("svc", start, booked=1).save()
     try:
-        Slot("svc", "2026-01-01T09:00").save(condition=Slot.service_id.does_not_exist())
+        Slot("svc", start).save(condition=Slot.service_id.does_not_exist())
     except PutError as exc:
         failed = exc
     # THEN it is a failed condition; an error of another kind is not
@@ -92,15 +91,25 @@ def test_backoff_grows_and_stays_capped(monkeypatch):
     assert max(slept[:2]) <= 0.02
 
 
+def _clocks_go_back(year: int) -> date:
+    """The last Sunday of October: the night Athens (EU rule) goes from UTC+3 to UTC+2."""
+    last = date(year, 10, 31)
+    return last - timedelta(days=(last.weekday() + 1) % 7)
+
+
 def test_clock_days_are_athens_days_across_a_clock_change():
-    # GIVEN 2026-10-25 00:30 UTC (03:30 Athens summer time, the night the clocks go back)
-    before = datetime(2026, 10, 24, 20, 59, tzinfo=UTC)  # 23:59 Athens (UTC+3)
-    after = datetime(2026, 10, 24, 21, 0, tzinfo=UTC)  # 00:00 Athens
+    # GIVEN this year's night the clocks go back, and the last minute of the day before it
+    change = _clocks_go_back(clock.today().year)
+    eve = change - timedelta(days=1)
+    before = datetime(eve.year, eve.month, eve.day, 20, 59, tzinfo=UTC)  # 23:59 Athens (UTC+3)
+    after = before + timedelta(minutes=1)  # 00:00 Athens
+    assert clock.local(after).utcoffset() == timedelta(hours=3)
+    assert clock.local(after + timedelta(hours=4)).utcoffset() == timedelta(hours=2)  # gone back
     # THEN the local day turns at Athens midnight, not UTC's
-    assert clock.local_day(before) == "2026-10-24"
-    assert clock.local_day(after) == "2026-10-25"
-    assert clock.iso(after) == "2026-10-24T21:00:00Z"
-    assert clock.iso_micro(after) == "2026-10-24T21:00:00.000000Z"
+    assert clock.local_day(before) == eve.isoformat()
+    assert clock.local_day(after) == change.isoformat()
+    assert clock.iso(after) == f"{eve.isoformat()}T21:00:00Z"
+    assert clock.iso_micro(after) == f"{eve.isoformat()}T21:00:00.000000Z"
 
 
 def test_access_rule_admins_anywhere_others_in_their_department_only():

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "requests_per_route.py"
+from tests.conftest import ROOT
+
+BENCH = ROOT / "bench" / "requests_per_route.py"
 
 
 def _bench():
@@ -29,4 +30,5 @@ def test_the_scenario_covers_exactly_the_documented_operations():
 
 
 def test_every_operation_documents_a_success_status_the_bench_can_expect():
+    # GIVEN the document's operations; THEN each says which success status the bench expects
     assert all(codes for codes in _bench().documented().values())

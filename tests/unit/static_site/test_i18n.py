@@ -1,7 +1,8 @@
 """The translation table of the static sites (static_site/shared/i18n/<feature>.js).
 
 Node imports every feature file as the browser would (so a syntax error fails here too) and
-prints its keys; the checks are in Python."""
+prints its keys; the checks are in Python. Node is required: without it these tests fail, naming
+it (they used to skip, and a machine without node checked nothing)."""
 
 from __future__ import annotations
 
@@ -34,11 +35,27 @@ def _feature_files():
     return sorted(FEATURE_DIR.glob("*.js"))
 
 
+NO_NODE = "node is not installed: it is required (README, `make setup`) to check the translations"
+
+
+def _node() -> str:
+    """Node's path. It is a requirement of the project (README: make setup), not an option:
+    without it the translation table would not be checked at all, so this fails, saying so."""
+    node = shutil.which("node")
+    assert node, NO_NODE
+    return node
+
+
+def test_without_node_the_translation_tests_fail_and_say_why(monkeypatch):
+    # GIVEN a machine without node; WHEN the tests look for it; THEN they fail, naming it
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(AssertionError, match="node is not installed"):
+        _node()
+
+
 @pytest.fixture(scope="module")
 def tables() -> dict[str, dict[str, dict[str, str]]]:
-    node = shutil.which("node")
-    if not node:
-        pytest.skip("node is not installed (make setup installs it with the npm packages)")
+    node = _node()
     files = [p.as_uri() for p in _feature_files()]
     out = subprocess.run(
         [node, "--input-type=module", "-e", DUMP, *files],

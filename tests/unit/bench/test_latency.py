@@ -6,6 +6,7 @@ from bench.latency import summary
 
 
 def test_p95_is_the_nearest_rank_and_small_samples_report_their_worst():
+    # GIVEN samples of 20, 2 and 1; THEN p95 is the nearest rank and never below the median
     twenty = summary([n / 1000 for n in range(1, 21)])  # 1..20 ms
     assert (twenty["median_ms"], twenty["p95_ms"], twenty["max_ms"]) == (10.5, 19.0, 20.0)
     two = summary([0.3, 0.1])

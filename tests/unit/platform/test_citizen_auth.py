@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import urllib.parse
 
 import jwt
 import pytest
 
+from chalicelib.errors import ApiError
+from chalicelib.services.platform import citizen_signin, taxisnet
+from chalicelib.services.platform.taxisnet import parse_userinfo
 from tests.conftest import bearer, set_cookies
 
 
@@ -27,6 +32,7 @@ def test_login_redirects_to_taxisnet_with_state_cookie(client):
 
 
 def test_callback_rejects_a_state_that_does_not_match(client):
+    # WHEN the callback's state is not the one in the cookie; THEN it is refused
     resp = client.http.get(
         "/api/auth/taxisnet/callback?code=abc&state=forged", headers={"Cookie": "dimotis_oauth=real.Lw"}
     )
@@ -35,6 +41,7 @@ def test_callback_rejects_a_state_that_does_not_match(client):
 
 
 def test_callback_without_state_cookie_is_refused(client):
+    # WHEN the callback comes without the state cookie; THEN it is refused
     resp = client.http.get("/api/auth/taxisnet/callback?code=abc&state=s")
     assert resp.status_code == 403
     assert resp.json_body["error"]["code"] == "invalid_state"
@@ -42,8 +49,6 @@ def test_callback_without_state_cookie_is_refused(client):
 
 def test_callback_exchanges_code_creates_citizen_and_sets_session(client, monkeypatch):
     # GIVEN Taxisnet answers the token and userinfo calls
-    from chalicelib.services.platform import taxisnet
-
     calls = {}
 
     def fake_exchange(code):
@@ -76,8 +81,7 @@ def test_callback_exchanges_code_creates_citizen_and_sets_session(client, monkey
 
 
 def test_parse_userinfo_reads_gsis_xml():
-    from chalicelib.services.platform.taxisnet import parse_userinfo
-
+    # WHEN GSIS's userinfo XML is read; THEN every field is taken
     user = parse_userinfo(
         '<root><userinfo userid="U" taxid="068933130" lastname="ΒΑΣΙΛΕΙΟΥ" firstname="ΧΡΥΣΑ" '
         'fathername="ΕΥΣΤΡΑΤΙΟΣ" mothername="ΑΝΝΑ" birthyear="1950"/></root>'.encode()
@@ -89,22 +93,23 @@ def test_parse_userinfo_reads_gsis_xml():
 
 @pytest.mark.parametrize("xml", [b"not xml", b"<root/>", b'<root><userinfo taxid="12"/></root>'])
 def test_parse_userinfo_refuses_bad_answers(xml):
-    from chalicelib.errors import ApiError
-    from chalicelib.services.platform.taxisnet import parse_userinfo
-
+    # WHEN Taxisnet answers something unreadable; THEN the API answers 502
     with pytest.raises(ApiError) as info:
         parse_userinfo(xml)
     assert info.value.status == 502
 
 
 def test_me_requires_a_session(client):
+    # WHEN the profile is asked for without a session; THEN 401
     resp = client.http.get("/api/me")
     assert resp.status_code == 401
     assert resp.json_body["error"]["code"] == "not_signed_in"
 
 
 def test_profile_update_and_validation(client, make_citizen):
+    # GIVEN a signed-in citizen
     token = make_citizen("123456789")
+    # WHEN the profile is changed; THEN the values are normalised and kept
     ok = client.http.put(
         "/api/me",
         headers={**bearer(token), "Content-Type": "application/json"},
@@ -114,6 +119,7 @@ def test_profile_update_and_validation(client, make_citizen):
     assert ok.json_body["email"] == "maria@example.gr"
     assert ok.json_body["mobile"] == "+306912345678"
     assert ok.json_body["language"] == "en"
+    # AND a value or a field the profile does not take is refused
     bad = client.http.put(
         "/api/me", headers={**bearer(token), "Content-Type": "application/json"}, body='{"language": "fr"}'
     )
@@ -128,6 +134,7 @@ def test_profile_update_and_validation(client, make_citizen):
 
 
 def test_logout_revokes_the_token(client, make_citizen):
+    # GIVEN a signed-in citizen; WHEN they sign out; THEN their token is refused as signed out
     token = make_citizen()
     assert client.http.post("/api/auth/logout", headers=bearer(token)).status_code == 200
     again = client.http.get("/api/me", headers=bearer(token))
@@ -135,41 +142,65 @@ def test_logout_revokes_the_token(client, make_citizen):
     assert again.json_body["error"]["code"] == "session_revoked"
 
 
-def _forge(claims: dict, key: str = "test-session-key-0123456789-0123456789-0123456789", alg="HS256"):
+KEY = "test-session-key-0123456789-0123456789-0123456789"  # tests/conftest.py TEST_ENV
+
+
+def _forge(claims: dict, key: str = KEY, alg="HS256"):
+    """A citizen token made now (so only what ``claims`` changes is wrong with it)."""
     base = {"iss": "dimotis", "aud": "dimotis-citizen", "sub": "123456789", "iat": int(time.time()),
             "exp": int(time.time()) + 600, "jti": "j1"}
     base.update(claims)
     return jwt.encode(base, key, algorithm=alg)
 
 
-@pytest.mark.parametrize(
-    "token",
-    [
-        pytest.param(_forge({}, key="another-key-another-key-another-key-1234"), id="tampered-signature"),
-        pytest.param(_forge({"exp": int(time.time()) - 60}), id="expired"),
-        pytest.param(_forge({"iss": "someone-else"}), id="wrong-issuer"),
-        pytest.param(_forge({"aud": "dimotis-staff"}), id="wrong-audience"),
-        pytest.param(jwt.encode({"sub": "123456789", "iss": "dimotis", "aud": "dimotis-citizen",
-                                 "exp": int(time.time()) + 600, "iat": int(time.time()), "jti": "x"},
-                                None, algorithm="none"), id="alg-none"),
-        pytest.param("not.a.token", id="garbage"),
-    ],
-)
-def test_bad_citizen_tokens_get_401(client, make_citizen, token):
+BAD_TOKENS = {
+    "tampered-signature": (lambda: _forge({}, key="another-key-another-key-another-key-1234"), "invalid_token"),
+    "expired": (lambda: _forge({"exp": int(time.time()) - 60}), "session_expired"),
+    "wrong-issuer": (lambda: _forge({"iss": "someone-else"}), "invalid_token"),
+    "wrong-audience": (lambda: _forge({"aud": "dimotis-staff"}), "invalid_token"),
+    "alg-none": (lambda: _forge({}, key=None, alg="none"), "invalid_token"),
+    "garbage": (lambda: "not.a.token", "invalid_token"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_TOKENS))
+def test_bad_citizen_tokens_get_401(client, make_citizen, case):
+    # GIVEN a citizen, and a token made now that is wrong in one way only
     make_citizen()
+    make, code = BAD_TOKENS[case]
+    token = make()
+    # WHEN it is used
     resp = client.http.get("/api/me", headers=bearer(token))
+    # THEN it is refused for that reason
     assert resp.status_code == 401
-    assert resp.json_body["error"]["code"] in ("invalid_token", "session_expired")
+    assert resp.json_body["error"]["code"] == code
 
 
 def test_tampered_payload_is_refused(client, make_citizen):
-    import base64
-    import json
-
+    # GIVEN a citizen's token whose subject is changed without signing it again
     token = make_citizen("123456789")
     head, payload, sig = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["sub"] = "987654321"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    # WHEN it is used; THEN it is refused as not valid
     resp = client.http.get("/api/me", headers=bearer(f"{head}.{forged}.{sig}"))
     assert resp.status_code == 401
+    assert resp.json_body["error"]["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(
+    ("asked", "returned"),
+    [
+        ("/appointments?x=1", "/appointments?x=1"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("", "/"),
+        (None, "/"),
+        ("/" + "a" * 400, "/" + "a" * 299),
+    ],
+)
+def test_the_page_to_return_to_is_a_path_of_this_site(asked, returned):
+    # WHEN a sign-in asks to return somewhere; THEN only a path on this site is kept, cut to 300
+    assert citizen_signin.safe_next(asked) == returned

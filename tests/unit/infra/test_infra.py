@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from chalicelib.services.platform.stream_router import CONSUMERS
+from tests.conftest import ROOT
+
 INFRA = ROOT / "infra"
 if str(INFRA) not in sys.path:
     sys.path.insert(0, str(INFRA))
@@ -98,6 +100,25 @@ def alarmed_queues(template):
     return found
 
 
+def test_the_functions_code_carries_its_bytecode(synth):
+    """Lambda cannot write ``__pycache__``: the package holds CPython 3.11 bytecode (unchecked-hash)
+    for the app, every chalicelib module and the dependencies, or every cold start compiles them."""
+    import zipfile
+
+    from tests.unit.infra.test_packaging import assert_unchecked_pyc
+
+    # GIVEN the code asset of the Chalice functions in the cloud assembly
+    assembly = synth["path"].parent
+    [package] = [p for p in assembly.glob("asset.*.zip") if "app.py" in zipfile.ZipFile(p).namelist()]
+    with zipfile.ZipFile(package) as zipped:
+        names = set(zipped.namelist())
+        chalicelib = sorted(n for n in names if n.startswith("chalicelib/") and n.endswith(".py"))
+        assert chalicelib
+        # THEN each module has its bytecode, made from the source that is in the package
+        for name in ["app.py", *chalicelib, "botocore/session.py", "pynamodb/models.py"]:
+            assert_unchecked_pyc(zipped, name)
+
+
 def test_synth_leaves_the_process_environment_as_it_found_it(synth):
     """Chalice copies the stage's variables (CDK tokens) into os.environ; later tests and the local
     stack started from this process would otherwise read a token as a bucket name."""
@@ -147,7 +168,11 @@ def test_every_table_stream_goes_to_table_stream_with_partial_failure(synth):
         if "StreamSpecification" in v["Properties"]
     }
     assert streamed
-    for name, logical in table_ids(template).items():
+    # AND exactly the tables a stream consumer reads have a stream, each with one mapping
+    ids = table_ids(template)
+    assert streamed == {ids[f"{PREFIX}{key}"] for key in CONSUMERS}
+    assert set(by_table) == streamed
+    for name, logical in ids.items():
         if logical not in streamed:
             continue
         props = by_table.get(logical)

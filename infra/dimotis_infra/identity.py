@@ -1,0 +1,148 @@
+"""Buckets, identity and secrets of the stack: the uploads bucket, the staff user pool with its
+groups and web client, the SES sender identity, and the generated secrets (session key, Taxisnet
+client)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
+
+from dimotis_infra.names import pascal, private_bucket
+
+STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
+
+
+class IdentityParts:
+    """Mixed into ``DimotisStack`` (``self`` is the stack)."""
+
+    # -- buckets, identity, secrets ---------------------------------------------------------------
+    def _uploads_bucket(self, retain: RemovalPolicy) -> s3.Bucket:
+        return private_bucket(
+            self,
+            "Uploads",
+            retain,
+            auto_delete_objects=False,
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET],
+                    allowed_origins=[self.config.public_base_url],
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=3000,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
+                s3.LifecycleRule(
+                    id="older-to-infrequent-access",
+                    transitions=[
+                        s3.Transition(
+                            storage_class=s3.StorageClass.INFREQUENT_ACCESS,
+                            transition_after=Duration.days(90),
+                        )
+                    ],
+                ),
+            ],
+        )
+
+    def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        extra: dict[str, Any] = {}
+        if self.config.cognito_threat_protection:
+            extra = {
+                "feature_plan": cognito.FeaturePlan.PLUS,
+                "standard_threat_protection_mode": cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            }
+        pool = cognito.UserPool(
+            self,
+            "StaffPool",
+            user_pool_name=f"{self.config.prefix}staff",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            sign_in_case_sensitive=False,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True),
+            ),
+            custom_attributes={"department": cognito.StringAttribute(min_len=1, max_len=64, mutable=True)},
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            deletion_protection=self.config.is_production,
+            removal_policy=RemovalPolicy.RETAIN if self.config.is_production else RemovalPolicy.DESTROY,
+            **extra,
+        )
+        for group in STAFF_GROUPS:
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group{pascal(group)}",
+                user_pool_id=pool.user_pool_id,
+                group_name=group,
+                description=f"Dimotis role {group}",
+            )
+        client = pool.add_client(
+            "WebClient",
+            user_pool_client_name="dimotis-web",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_password=True),
+            prevent_user_existence_errors=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.hours(12),
+            enable_token_revocation=True,
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, fullname=True)
+            .with_custom_attributes("department"),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
+        )
+        return pool, client
+
+    def _email_identity(self) -> ses.EmailIdentity:
+        identity = self.config.ses_identity
+        return ses.EmailIdentity(
+            self,
+            "SenderIdentity",
+            identity=ses.Identity.email(identity) if "@" in identity else ses.Identity.domain(identity),
+        )
+
+    def _secrets(self) -> tuple[secretsmanager.Secret, secretsmanager.Secret]:
+        session = secretsmanager.Secret(
+            self,
+            "SessionKey",
+            secret_name=f"{self.config.prefix}session-key",
+            description='Signing key of citizen session tokens (JSON {"key"}), generated',
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template="{}",
+                generate_string_key="key",
+                password_length=64,
+                exclude_punctuation=True,
+            ),
+        )
+        taxisnet = secretsmanager.Secret(
+            self,
+            "TaxisnetClient",
+            secret_name=f"{self.config.prefix}taxisnet-client",
+            description='Taxisnet (GSIS OAuth 2.0) client: JSON {"client_id", "client_secret"}; '
+            "the operator sets the values GSIS issued",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"client_id": "SET-ME"}),
+                generate_string_key="client_secret",
+                exclude_punctuation=True,
+            ),
+        )
+        return session, taxisnet
