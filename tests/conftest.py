@@ -82,20 +82,10 @@ CONTAINER_STATE = (
 )
 
 
-def _reset(module: str, function: str):
-    found = sys.modules[module]
-    if module == "chalicelib.services.appointments" and function not in found.__all__:
-        # until the appointments package exports its reset (issue 11), the cache is booking's
-        from chalicelib.services.appointments import booking
-
-        return booking.forget_services
-    return getattr(found, function)
-
-
 def forget_container_state() -> None:
     for module, function in CONTAINER_STATE:
         if module in sys.modules:
-            _reset(module, function)()
+            getattr(sys.modules[module], function)()
 
 
 @pytest.fixture

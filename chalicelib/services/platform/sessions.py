@@ -34,7 +34,9 @@ class CitizenSession:
     name: str = ""
 
 
-def _key() -> str:
+def signing_key() -> str:
+    """The deployment's secret key: signs citizen sessions, and keys the HMAC of stored subjects
+    (``limits.subject_key``)."""
     settings = get_settings()
     if settings.session_key_secret:
         from chalicelib.services.platform.secrets import secret_json
@@ -61,7 +63,7 @@ def issue(taxid: str, name: str = "", ttl_seconds: int | None = None) -> tuple[s
         "exp": exp,
         "jti": secrets.token_urlsafe(16),
     }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM), exp
+    return jwt.encode(claims, signing_key(), algorithm=ALGORITHM), exp
 
 
 def verify(token: str) -> CitizenSession:
@@ -71,7 +73,7 @@ def verify(token: str) -> CitizenSession:
     try:
         claims = jwt.decode(
             token,
-            _key(),
+            signing_key(),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
