@@ -76,7 +76,7 @@ class Alert(Model):
 
 
 class TopicSubscription(Model):
-    Meta = meta("alert_subscriptions", stream=False)
+    Meta = meta("alert_subscriptions")
 
     topic = UnicodeAttribute(hash_key=True)
     taxid = UnicodeAttribute(range_key=True)

@@ -13,7 +13,7 @@ from chalicelib.models.base import Model, meta
 
 
 class Reminder(Model):
-    Meta = meta("appointment_reminders", stream=False)
+    Meta = meta("appointment_reminders")
 
     bucket = UnicodeAttribute(hash_key=True)
     due_key = UnicodeAttribute(range_key=True)

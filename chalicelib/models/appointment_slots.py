@@ -6,7 +6,7 @@ Items are created lazily by the booking transaction (``booked`` ADD 1 on an item
 exist) on the condition ``booked < capacity``; cancellation releases with ADD -1 on ``booked > 0``.
 
 ``staffed``: the slot's capacity lowered by absences of the staff who serve the service, written on
-every slot of a day by ``services/backoffice/staffing.py`` when that day's staff present change (removed when
+every slot of a day by ``services/backoffice/staffed_capacity.py`` when that day's staff present change (removed when
 everyone is back). The booking condition compares ``booked`` with it in the same item, so absences
 cost booking no read and availability stays one Query.
 """
@@ -17,7 +17,7 @@ from chalicelib.models.base import Model, meta
 
 
 class Slot(Model):
-    Meta = meta("appointment_slots", stream=False)
+    Meta = meta("appointment_slots")
 
     service_id = UnicodeAttribute(hash_key=True)
     start = UnicodeAttribute(range_key=True)

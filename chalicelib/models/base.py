@@ -32,18 +32,12 @@ share_per_thread()  # one botocore session per thread for all models: cold start
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
 
-def meta(table_key: str, *, stream: bool | None = None) -> type:
+def meta(table_key: str) -> type:
     """Build a PynamoDB ``Meta`` class for the table named ``table_key``.
 
-    The table has a stream when ``CONSUMERS`` has ``table_key``. ``stream`` is the older way of
-    saying it: when given it must agree (``stream=False`` on a table with a consumer is an error).
+    The table has a stream when the stream router's ``CONSUMERS`` has ``table_key``, and only then.
     """
     streamed = table_key in CONSUMERS
-    if stream is not None and stream != streamed:
-        raise ValueError(
-            f"table {table_key!r}: stream={stream} but it has {'a' if streamed else 'no'} stream consumer"
-            " (chalicelib/services/platform/stream_router.py CONSUMERS decides)"
-        )
     settings = get_settings()
     attrs = {
         "table_name": settings.table_name(table_key),

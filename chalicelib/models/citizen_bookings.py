@@ -13,7 +13,7 @@ from chalicelib.models.base import Model, meta
 
 
 class CitizenBookings(Model):
-    Meta = meta("appointment_citizen_bookings", stream=False)
+    Meta = meta("appointment_citizen_bookings")
 
     taxid = UnicodeAttribute(hash_key=True)
     upcoming = UnicodeSetAttribute(null=True)

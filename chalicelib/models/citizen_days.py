@@ -14,7 +14,7 @@ def day_key(taxid: str, service_id: str, day: str) -> str:
 
 
 class CitizenDay(Model):
-    Meta = meta("appointment_citizen_days", stream=False)
+    Meta = meta("appointment_citizen_days")
 
     key = UnicodeAttribute(hash_key=True)
     count = NumberAttribute(default=0)

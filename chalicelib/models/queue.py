@@ -196,7 +196,7 @@ class CountersByServicePoint(GlobalSecondaryIndex):
 class ServiceCounter(Model):
     """A desk at a service point, opened by a staff member for one or more queues."""
 
-    Meta = meta("queue_counters", stream=False)
+    Meta = meta("queue_counters")
 
     counter_id = UnicodeAttribute(hash_key=True)  # "<service_point_id>-c<label>"
     service_point_id = UnicodeAttribute()
@@ -219,7 +219,7 @@ class ServiceCounter(Model):
 class QueueDay(Model):
     """The atomic ticket counter of a queue on a day (``last_number`` ADD 1)."""
 
-    Meta = meta("queue_days", stream=False)
+    Meta = meta("queue_days")
 
     queue_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)
@@ -230,7 +230,7 @@ class ServiceTime(Model):
     """Served tickets and their total service seconds per service and day (ADD only). A marker
     item ``ticket#<id>`` per learned ticket makes the ADD at most once."""
 
-    Meta = meta("queue_service_times", stream=False)
+    Meta = meta("queue_service_times")
 
     service_key = UnicodeAttribute(hash_key=True)  # "service#<id>" or "queue#<id>"
     day = UnicodeAttribute(range_key=True)

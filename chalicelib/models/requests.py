@@ -73,7 +73,7 @@ class RequestType(Model):
     ``templates`` are staff response templates: ``[{"id", "title", "text_el", "text_en"}]``.
     """
 
-    Meta = meta("request_types", stream=False)
+    Meta = meta("request_types")
 
     code = UnicodeAttribute(hash_key=True)
     catalog = UnicodeAttribute(default=CATALOG)
@@ -225,7 +225,7 @@ class ProtocolCounter(Model):
     request it numbers, on the condition that it still holds the value read (never reused, never
     skipped)."""
 
-    Meta = meta("request_counters", stream=False)
+    Meta = meta("request_counters")
 
     year = NumberAttribute(hash_key=True)
     last_number = NumberAttribute(default=0)
@@ -244,7 +244,7 @@ class Open311Key(Model):
     """An API key of a third-party app. The key given out is ``<key_id>.<secret>``; only the
     SHA-256 of the secret is kept."""
 
-    Meta = meta("open311_keys", stream=False)
+    Meta = meta("open311_keys")
 
     key_id = UnicodeAttribute(hash_key=True)
     secret_hash = UnicodeAttribute()
@@ -272,7 +272,7 @@ class RequestFollower(Model):
     """A citizen who follows a public report (instead of filing a duplicate): told of its public
     changes like its author."""
 
-    Meta = meta("request_followers", stream=False)
+    Meta = meta("request_followers")
 
     request_id = UnicodeAttribute(hash_key=True)
     taxid = UnicodeAttribute(range_key=True)

@@ -67,7 +67,7 @@ class AssignmentsByEmployee(GlobalSecondaryIndex):
 
 
 class ServiceAssignment(Model):
-    Meta = meta("service_assignments", stream=False)
+    Meta = meta("service_assignments")
 
     service_id = UnicodeAttribute(hash_key=True)
     employee_number = UnicodeAttribute(range_key=True)
@@ -81,7 +81,7 @@ class StaffingDay(Model):
     """Staff present for a service on a day when it differs from everyone assigned: the slot
     capacity that day is ``min(service capacity, present + len(covers))``."""
 
-    Meta = meta("staffing_days", stream=False)
+    Meta = meta("staffing_days")
 
     service_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)
@@ -106,7 +106,7 @@ class CapacityFlag(Model):
     (staff moved it to another slot: the citizen is told), covered (a colleague covers) or
     dismissed; ``cleared`` when the capacity came back by itself."""
 
-    Meta = meta("capacity_flags", stream=False)
+    Meta = meta("capacity_flags")
 
     appointment_id = UnicodeAttribute(hash_key=True)
     service_id = UnicodeAttribute()

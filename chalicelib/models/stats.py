@@ -18,7 +18,7 @@ from chalicelib.models.base import Model, meta
 
 
 class StatCounter(Model):
-    Meta = meta("stats", stream=False)
+    Meta = meta("stats")
 
     series = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)

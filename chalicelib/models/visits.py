@@ -52,7 +52,7 @@ def alive(item: object, now: datetime | None = None) -> bool:
 class Visitor(Model):
     """A registered visitor. ``pass_id`` is random and is all their QR holds."""
 
-    Meta = meta("visitors", stream=False)
+    Meta = meta("visitors")
 
     pass_id = UnicodeAttribute(hash_key=True)
     # the sealed contact {"name", "mobile", "email"}: the KMS-encrypted data key, nonce, ciphertext
@@ -85,7 +85,7 @@ class BuildingsByKind(GlobalSecondaryIndex):
 class Building(Model):
     """A municipal building with entrances (each has a kiosk) and a daily closing time."""
 
-    Meta = meta("buildings", stream=False)
+    Meta = meta("buildings")
 
     building_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(default="building")
@@ -135,7 +135,7 @@ class PresenceByDue(GlobalSecondaryIndex):
 class VisitPresence(Model):
     """The one open visit of a pass in a building; its conditional put stops double check-ins."""
 
-    Meta = meta("visit_presence", stream=False)
+    Meta = meta("visit_presence")
 
     building_pass = UnicodeAttribute(hash_key=True)  # "<building_id>#<pass_id>"
     building_day = UnicodeAttribute()
@@ -195,7 +195,7 @@ class ExposureRecipient(Model):
     ``status``: sending -> sent | failed. No contact detail, only the pass id.
     """
 
-    Meta = meta("exposure_recipients", stream=False)
+    Meta = meta("exposure_recipients")
 
     incident_id = UnicodeAttribute(hash_key=True)
     pass_id = UnicodeAttribute(range_key=True)

@@ -33,13 +33,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chalicelib.models.appointments import CANCELLED
+from chalicelib.models.requests import CLOSED as CLOSED_REQUEST
 from chalicelib.services.backoffice import stats
 from chalicelib.services.backoffice.stats import Increment, day_of, image, when
 
 Contrib = dict[tuple[str, str | None, str, str], list[float]]
 
-CLOSED_REQUEST = ("resolved", "rejected", "closed")
-CANCELLED = ("cancelled_by_citizen", "cancelled_by_staff", "cancelled")
 APPOINTMENT_OUTCOMES = {"completed": "appt.completed", "no_show": "appt.no_show"}
 
 

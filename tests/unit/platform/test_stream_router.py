@@ -68,14 +68,11 @@ def test_every_consumer_path_names_a_function():
             assert callable(streams._consumer(path)), path
 
 
-def test_a_model_that_contradicts_the_consumers_is_refused():
-    # WHEN a model declares no stream on a table that has a consumer, or one on a table without
-    # THEN the model cannot be defined
-    with pytest.raises(ValueError, match="CONSUMERS"):
-        meta("outbox", stream=False)
-    with pytest.raises(ValueError, match="CONSUMERS"):
-        meta("stats", stream=True)
-    assert not hasattr(meta("stats", stream=False), "stream_view_type")
+def test_a_table_has_a_stream_exactly_when_it_has_a_consumer():
+    # GIVEN a table with a consumer and one without
+    # THEN only the first gets a stream (the models no longer say it themselves)
+    assert meta("outbox").stream_view_type == "NEW_AND_OLD_IMAGES"
+    assert not hasattr(meta("stats"), "stream_view_type")
 
 
 def test_table_key_of_strips_the_stage_prefix():
