@@ -59,7 +59,8 @@ def base_environment(endpoint: str, port: int, host: str = "localhost") -> dict[
 
 def provision(endpoint: str) -> dict[str, str]:
     """Create (or find) what is not a table: Cognito pool, client and groups, SES identity, SQS
-    queues with dead-letter queues, KMS key, uploads bucket. Returns the settings they give."""
+    queues with dead-letter queues, KMS key, uploads bucket (with its lifecycle rule). Returns the
+    settings they give."""
     from chalicelib.aws import client
     from chalicelib.settings import get_settings
     from chalicelib.sqs_queues import QUEUES
@@ -124,6 +125,10 @@ def provision(endpoint: str) -> dict[str, str]:
         s3.head_bucket(Bucket=bucket)
     except Exception:  # noqa: BLE001 - missing bucket
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
+    # uploads no request took expire after a day, as in AWS (infra/ makes the same rule)
+    from chalicelib.services.requests.photos import INCOMING_RULE
+
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [INCOMING_RULE]})
     return env
 
 

@@ -1,23 +1,34 @@
-"""Photos of requests: the browser uploads straight to S3 with a presigned POST; the request keeps
-the object key.
+"""Photos of requests: the browser uploads straight to S3 with a presigned POST, under
+``incoming/``; a request that takes the photo moves it to the kept prefix and keeps that key.
+Whatever no request takes expires with the bucket's lifecycle rule (``INCOMING_RULE``: a day after
+the upload), in AWS (``infra/``) and on the local stack (``devstack/stack.py``) alike.
 
 The POST policy allows one key (under the uploader's own prefix), one content type (JPEG or PNG)
 and a size range (``content-length-range``); S3 refuses anything else. When the request is
-submitted, each key is checked again: under the uploader's prefix, present, of an allowed type
-and size (a HEAD on the object).
+submitted, each key is checked again (under the uploader's own incoming prefix, present, of an
+allowed type and size: a HEAD on the object), then ``attach`` copies it to its kept key (the same
+key without ``incoming/``) before the request is stored, and deletes the incoming object once the
+request is; a submission that fails takes its copies back (``release``), and the incoming objects
+stay for a retry.
 
 Example::
 
-    form = presign(owner_prefix("citizen", "123456789"), "image/jpeg")
-    # -> {"url": ..., "fields": {...}, "key": "requests/c/<hash>/<uuid>.jpg", "max_bytes": ...}
+    form = upload_form("citizen", "123456789", "image/jpeg")
+    # -> {"url": ..., "fields": {...}, "key": "incoming/requests/c/<hash>/<uuid>.jpg", ...}
+    keys = check_keys(owner_prefix("citizen", "123456789"), [form["key"]])
+    done = attach(keys)          # done.kept: ["requests/c/<hash>/<uuid>.jpg"], what the request keeps
+    ...                          # store the request with done.kept (release(done) if that fails)
+    forget_incoming(keys)
 
-Limitation: an upload that no request ever names stays in the bucket (no rule removes it).
+Limitation: a function that dies between the copy and storing the request leaves a kept copy that
+no request names (the incoming object still expires); a photo can be attached to one request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.aws import client
@@ -31,20 +42,31 @@ MAX_PHOTOS = 3
 EXPIRES_SECONDS = 600
 VIEW_SECONDS = 300
 PREFIX = "requests"
+# Uploads land here; the bucket's lifecycle rule removes what is still here a day later.
+INCOMING_PREFIX = "incoming/"
+KEPT_PREFIX = f"{PREFIX}/"
+INCOMING_RULE = {
+    "ID": "expire-unattached-uploads",
+    "Filter": {"Prefix": INCOMING_PREFIX},
+    "Status": "Enabled",
+    "Expiration": {"Days": 1},
+}
 
 
 def owner_prefix(kind: str, owner: str) -> str:
-    """``requests/c/<hash of the tax id>/`` for citizens, ``requests/s/<hash>/`` for staff."""
+    """``requests/c/<hash of the tax id>/`` for citizens, ``requests/s/<hash>/`` for staff: where
+    the owner's photos are kept (uploads go under ``incoming/`` + this)."""
     digest = hashlib.sha256(f"{kind}:{owner}".encode()).hexdigest()[:24]
     return f"{PREFIX}/{'c' if kind == 'citizen' else 's'}/{digest}/"
 
 
 def presign(prefix: str, content_type: str) -> dict[str, Any]:
+    """An upload form for one new object under ``incoming/`` + ``prefix``."""
     if content_type not in CONTENT_TYPES:
         raise ValidationFailed(
             "Only JPEG or PNG photos.", code="photo_type", details={"field": "content_type"}
         )
-    key = f"{prefix}{uuid.uuid4().hex}.{CONTENT_TYPES[content_type]}"
+    key = f"{INCOMING_PREFIX}{prefix}{uuid.uuid4().hex}.{CONTENT_TYPES[content_type]}"
     bucket = get_settings().uploads_bucket
     post = client("s3").generate_presigned_post(
         Bucket=bucket,
@@ -72,10 +94,12 @@ def upload_form(owner_kind: str, owner: str, content_type: str) -> dict[str, Any
 
 
 def check_keys(prefix: str, keys: list[str] | None) -> list[str]:
-    """The uploaded photos' keys, each under ``prefix``, present, JPEG/PNG and within the size.
+    """The uploaded photos' keys, each under ``incoming/`` + ``prefix``, present, JPEG/PNG and
+    within the size.
 
-    A key outside ``prefix`` (someone else's photo) and a key with nothing uploaded get the same
-    404 ``photo_not_found``: another person's photo must not even seem to exist."""
+    A key outside the owner's prefix (someone else's photo), a key already attached to a request
+    and a key with nothing uploaded get the same 404 ``photo_not_found``: another person's photo
+    must not even seem to exist."""
     keys = list(dict.fromkeys(keys or []))
     if len(keys) > MAX_PHOTOS:
         raise ValidationFailed(
@@ -84,7 +108,7 @@ def check_keys(prefix: str, keys: list[str] | None) -> list[str]:
     s3 = client("s3")
     bucket = get_settings().uploads_bucket
     for key in keys:
-        if not isinstance(key, str) or not key.startswith(prefix) or ".." in key:
+        if not isinstance(key, str) or not key.startswith(INCOMING_PREFIX + prefix) or ".." in key:
             raise NotFound("No such photo.", code="photo_not_found", details={"field": "photos"})
         try:
             head = s3.head_object(Bucket=bucket, Key=key)
@@ -103,8 +127,89 @@ def check_keys(prefix: str, keys: list[str] | None) -> list[str]:
     return keys
 
 
+def kept_key(incoming_key: str) -> str:
+    """Where an uploaded photo is kept once a request takes it."""
+    if not incoming_key.startswith(INCOMING_PREFIX):
+        raise ValueError(f"not an upload: {incoming_key!r}")
+    return incoming_key[len(INCOMING_PREFIX):]
+
+
+@dataclass
+class Attached:
+    """What ``attach`` did: the kept keys (in order), and which of them it copied just now."""
+
+    kept: list[str]
+    copied: list[str]
+
+
+def attach(keys: list[str]) -> Attached:
+    """Copy checked uploads (``check_keys``) to their kept keys. A kept key that exists already
+    (an earlier attempt that died before the request was stored) is used as it is; a key the
+    server stored itself under the kept prefix passes through. Safe to repeat."""
+    done = Attached(kept=[k for k in keys if not k.startswith(INCOMING_PREFIX)], copied=[])
+    if len(done.kept) == len(keys):
+        return Attached(kept=list(keys), copied=[])
+    s3 = client("s3")
+    bucket = get_settings().uploads_bucket
+    done.kept = []
+    try:
+        for key in keys:
+            if not key.startswith(INCOMING_PREFIX):
+                done.kept.append(key)
+                continue
+            target = kept_key(key)
+            if not _exists(s3, bucket, target):
+                s3.copy_object(
+                    Bucket=bucket, Key=target, CopySource={"Bucket": bucket, "Key": key}, MetadataDirective="COPY"
+                )
+                done.copied.append(target)
+            done.kept.append(target)
+    except Exception:
+        release(done)
+        raise
+    return done
+
+
+def release(done: Attached) -> None:
+    """Take back the copies ``attach`` made for a request that was not stored (never a kept
+    photo it found there already: another request may name it)."""
+    _delete(done.copied)
+
+
+def _exists(s3: Any, bucket: str, key: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def forget_incoming(keys: list[str]) -> None:
+    """Delete the uploads once the request that took them is stored (the lifecycle rule would,
+    a day later)."""
+    _delete([k for k in keys if k.startswith(INCOMING_PREFIX)])
+
+
+def _delete(keys: list[str]) -> None:
+    if not keys:
+        return
+    s3 = client("s3")
+    bucket = get_settings().uploads_bucket
+    for key in keys:
+        try:
+            s3.delete_object(Bucket=bucket, Key=key)
+        except Exception:  # noqa: BLE001 - best effort: the lifecycle rule or an operator finishes it
+            from chalicelib.log import logger
+
+            logger().warning("upload not deleted", extra={"key": key})
+
+
 def view_url(key: str) -> str:
-    """A short-lived link to look at a photo (for the request's owner and its staff)."""
+    """A short-lived link to look at a kept photo (for the request's owner and its staff)."""
     return client("s3").generate_presigned_url(
         "get_object", Params={"Bucket": get_settings().uploads_bucket, "Key": key}, ExpiresIn=VIEW_SECONDS
     )

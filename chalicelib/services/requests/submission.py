@@ -228,7 +228,7 @@ def submit(
         public=True,
         at=now,
     )
-    _number_and_put(req, entry)
+    _store(req, entry, photos)
     if actor.staff is not None:
         audit.note(
             actor.staff,
@@ -238,6 +238,20 @@ def submit(
             after={"protocol": req.protocol, "type": req.type_code, "channel": req.channel},
         )
     return req
+
+
+def _store(req: CitizenRequest, entry: TimelineEntry, uploads: list[str]) -> None:
+    """Number and put the request, its photos first moved from the uploads to their kept keys
+    (``photos.attach``); the copies are taken back if the request is not stored, and the uploads
+    deleted once it is (the bucket's lifecycle rule would, a day later)."""
+    done = photos.attach(uploads)
+    req.photos = done.kept
+    try:
+        _number_and_put(req, entry)
+    except BaseException:
+        photos.release(done)
+        raise
+    photos.forget_incoming(uploads)
 
 
 def _number_and_put(req: CitizenRequest, entry: TimelineEntry) -> None:

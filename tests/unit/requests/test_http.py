@@ -232,6 +232,8 @@ def test_photo_upload_form_limits_type_and_size_and_submission_checks_the_object
     # THEN the policy pins the key, the content type and a size range
     assert ["content-length-range", 100, 5 * 1024 * 1024] in conditions
     assert {"Content-Type": "image/jpeg"} in conditions and {"key": form["key"]} in conditions
+    # AND the upload goes under incoming/, where unattached uploads expire
+    assert form["key"].startswith("incoming/requests/c/")
     # AND a submission with a photo that was not uploaded is refused; once uploaded it is kept
     body = {
         "type_code": "pothole",
@@ -244,8 +246,8 @@ def test_photo_upload_form_limits_type_and_size_and_submission_checks_the_object
     assert missing.status_code == 404 and missing.json_body["error"]["code"] == "photo_not_found"
     s3.put_object(Bucket=bucket, Key=form["key"], Body=b"\xff\xd8" + b"0" * 500, ContentType="image/jpeg")
     ok = client.http.post("/api/requests", body=json.dumps(body), headers=headers)
-    assert ok.status_code == 200 and ok.json_body["request"]["photos"] == [form["key"]]
+    assert ok.status_code == 200 and ok.json_body["request"]["photos"] == [form["key"].removeprefix("incoming/")]
     # AND someone else's key is refused exactly as a key never uploaded (it does not seem to exist)
-    stolen = dict(body, photos=["requests/c/someoneelse/x.jpg"])
+    stolen = dict(body, photos=["incoming/requests/c/someoneelse/x.jpg"])
     refused = client.http.post("/api/requests", body=json.dumps(stolen), headers=headers)
     assert (refused.status_code, refused.json_body["error"]["code"]) == (404, "photo_not_found")
