@@ -131,7 +131,7 @@ def kept_key(incoming_key: str) -> str:
     """Where an uploaded photo is kept once a request takes it."""
     if not incoming_key.startswith(INCOMING_PREFIX):
         raise ValueError(f"not an upload: {incoming_key!r}")
-    return incoming_key[len(INCOMING_PREFIX):]
+    return incoming_key[len(INCOMING_PREFIX) :]
 
 
 @dataclass
@@ -160,7 +160,10 @@ def attach(keys: list[str]) -> Attached:
             target = kept_key(key)
             if not _exists(s3, bucket, target):
                 s3.copy_object(
-                    Bucket=bucket, Key=target, CopySource={"Bucket": bucket, "Key": key}, MetadataDirective="COPY"
+                    Bucket=bucket,
+                    Key=target,
+                    CopySource={"Bucket": bucket, "Key": key},
+                    MetadataDirective="COPY",
                 )
                 done.copied.append(target)
             done.kept.append(target)

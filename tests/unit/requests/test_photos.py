@@ -78,7 +78,9 @@ def test_submitting_moves_the_photo_to_the_kept_prefix_and_links_follow_it(catal
     assert again.value.code == "photo_not_found"
 
 
-def test_a_submission_that_is_not_stored_leaves_no_kept_copy_and_can_be_retried(catalogue, bucket, monkeypatch):
+def test_a_submission_that_is_not_stored_leaves_no_kept_copy_and_can_be_retried(
+    catalogue, bucket, monkeypatch
+):
     # GIVEN an upload, and a store that fails once (the year's counter busy)
     incoming = upload(bucket)
     real = submission._number_and_put
