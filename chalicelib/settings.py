@@ -31,6 +31,8 @@ class Settings:
     stage: str
     region: str
     table_prefix: str
+    # tables restored from point-in-time recovery, in place of ``<prefix><key>`` (README "Operations")
+    table_names: dict[str, str]
     public_base_url: str
     # citizen sessions
     session_key: str
@@ -75,7 +77,7 @@ class Settings:
 
     def table_name(self, key: str) -> str:
         """The physical name of the table whose logical name is ``key``."""
-        return f"{self.table_prefix}{key}"
+        return self.table_names.get(key) or f"{self.table_prefix}{key}"
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +94,9 @@ def get_settings() -> Settings:
         stage=stage,
         region=region,
         table_prefix=_env("DIMOTIS_TABLE_PREFIX", f"dimotis-{stage}-"),
+        table_names=dict(
+            pair.split("=", 1) for pair in _env("DIMOTIS_TABLE_NAMES").split(",") if "=" in pair
+        ),
         public_base_url=_env("DIMOTIS_PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
         session_key=_env("DIMOTIS_SESSION_KEY"),
         session_key_secret=_env("DIMOTIS_SESSION_KEY_SECRET"),

@@ -70,7 +70,11 @@ def table_key_of(event_source_arn: str) -> str:
     from chalicelib.settings import get_settings
 
     name = event_source_arn.split(":table/", 1)[-1].split("/", 1)[0]
-    prefix = get_settings().table_prefix
+    settings = get_settings()
+    restored = {physical: key for key, physical in settings.table_names.items()}
+    if name in restored:  # a table restored from point-in-time recovery, under another name
+        return restored[name]
+    prefix = settings.table_prefix
     return name[len(prefix):] if name.startswith(prefix) else name
 
 
