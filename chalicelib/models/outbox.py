@@ -29,6 +29,9 @@ class OutboxByDay(GlobalSecondaryIndex):
 
 class OutboxMessage(Model):
     Meta = meta("outbox")
+    # no point-in-time recovery: a row may carry a visitor's address until it is sent, and a PITR
+    # copy would keep it 35 days (README "Operations"); infra/ reads this
+    Meta.point_in_time_recovery = False
 
     message_id = UnicodeAttribute(hash_key=True)
     source = UnicodeAttribute()

@@ -53,6 +53,9 @@ class Visitor(Model):
     """A registered visitor. ``pass_id`` is random and is all their QR holds."""
 
     Meta = meta("visitors")
+    # no point-in-time recovery: a PITR copy would keep a deleted visitor 35 days, the visit log
+    # promises 14 (README "Operations"); infra/ reads this
+    Meta.point_in_time_recovery = False
 
     pass_id = UnicodeAttribute(hash_key=True)
     # the sealed contact {"name", "mobile", "email"}: the KMS-encrypted data key, nonce, ciphertext
