@@ -38,6 +38,9 @@ class TableSpec:
     ttl_attribute: str | None
     append_only: bool
     indexes: tuple[Index, ...] = field(default_factory=tuple)
+    # False where a model says so (``Meta.point_in_time_recovery = False``): a table whose data
+    # must not outlive its promise (the visit log: 14 days; a PITR copy keeps 35)
+    point_in_time_recovery: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,27 @@ def table_specs() -> list[TableSpec]:
                 stream_view=getattr(meta, "stream_view_type", None),
                 ttl_attribute=ttl.attr_name if ttl is not None else None,
                 append_only=bool(getattr(meta, "append_only", False)),
+                point_in_time_recovery=bool(getattr(meta, "point_in_time_recovery", True)),
                 indexes=tuple(sorted(indexes, key=lambda i: i.name)),
             )
         )
     return sorted(specs, key=lambda s: s.key)
+
+
+@dataclass(frozen=True)
+class UploadsLayout:
+    incoming_prefix: str  # where the browser uploads ("incoming/")
+    kept_prefix: str  # where a request's photos are kept ("requests/")
+    rule: dict[str, Any]  # the S3 lifecycle rule that expires what no request took
+
+
+def uploads_layout() -> UploadsLayout:
+    """The uploads bucket's prefixes and lifecycle rule, as ``chalicelib/services/requests/photos.py``
+    defines them (the local stack gives its bucket the same rule)."""
+    _import_root()
+    from chalicelib.services.requests import photos
+
+    return UploadsLayout(photos.INCOMING_PREFIX, photos.KEPT_PREFIX, dict(photos.INCOMING_RULE))
 
 
 def chalice_app() -> Any:

@@ -15,6 +15,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import custom_resources as cr
 
 from dimotis_infra import code
 from dimotis_infra.names import attribute, pascal
@@ -24,18 +25,25 @@ class DataParts:
     """Mixed into ``DimotisStack`` (``self`` is the stack)."""
 
     # -- tables ---------------------------------------------------------------------------------
-    def _tables(self, retain: RemovalPolicy) -> dict[str, dynamodb.Table]:
-        tables: dict[str, dynamodb.Table] = {}
-        for spec in code.table_specs():
+    def _tables(self, retain: RemovalPolicy) -> dict[str, dynamodb.ITable]:
+        self.table_specs = {s.key: s for s in code.table_specs()}
+        unknown = set(self.config.table_names) - set(self.table_specs)
+        if unknown:
+            raise ValueError(f"table_names names no table of the code: {sorted(unknown)}")
+        tables: dict[str, dynamodb.ITable] = {}
+        for spec in self.table_specs.values():
+            if spec.key in self.config.table_names:
+                tables[spec.key] = self._restored_table(spec, self.config.table_names[spec.key])
+                continue
             table = dynamodb.Table(
                 self,
                 f"Table{pascal(spec.key)}",
-                table_name=f"{self.config.prefix}{spec.key}",
+                table_name=self.config.table_name(spec.key),
                 partition_key=attribute(spec.hash_key),
                 sort_key=attribute(spec.range_key) if spec.range_key else None,
                 billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
                 point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                    point_in_time_recovery_enabled=True
+                    point_in_time_recovery_enabled=spec.point_in_time_recovery
                 ),
                 stream=dynamodb.StreamViewType(spec.stream_view) if spec.stream_view else None,
                 time_to_live_attribute=spec.ttl_attribute,
@@ -65,8 +73,49 @@ class DataParts:
             if spec.append_only:
                 cdk.Tags.of(table).add("dimotis:append-only", "true")
             tables[spec.key] = table
-        self.table_specs = {s.key: s for s in code.table_specs()}
         return tables
+
+    def _restored_table(self, spec: code.TableSpec, name: str) -> dynamodb.ITable:
+        """A table restored from point-in-time recovery (README "Operations"), used in place of the
+        stack's own: a restore brings items and indexes back but not the stream, TTL or PITR, so
+        the stack turns those on (SDK calls at deploy) and reads the new stream's ARN."""
+        arn = self.format_arn(service="dynamodb", resource="table", resource_name=name)
+        policy = cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[arn, f"{arn}/*"])
+        steps: list[cr.AwsCustomResource] = []
+
+        def call(what: str, action: str, parameters: dict[str, Any], **extra: Any) -> cr.AwsCustomResource:
+            sdk = cr.AwsSdkCall(
+                service="DynamoDB",
+                action=action,
+                parameters={"TableName": name, **parameters},
+                physical_resource_id=cr.PhysicalResourceId.of(f"{name}-{what}"),
+                **extra,
+            )
+            step = cr.AwsCustomResource(
+                self, f"Restored{pascal(spec.key)}{what}", on_update=sdk, policy=policy, install_latest_aws_sdk=False
+            )
+            for before in steps:
+                step.node.add_dependency(before)
+            steps.append(step)
+            return step
+
+        if spec.point_in_time_recovery:
+            call("Pitr", "updateContinuousBackups",
+                 {"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True}})
+        if spec.ttl_attribute:  # "already enabled" is a ValidationException: fine on a re-deploy
+            call("Ttl", "updateTimeToLive",
+                 {"TimeToLiveSpecification": {"Enabled": True, "AttributeName": spec.ttl_attribute}},
+                 ignore_error_codes_matching="ValidationException")
+        stream_arn = None
+        if spec.stream_view:
+            call("Stream", "updateTable",
+                 {"StreamSpecification": {"StreamEnabled": True, "StreamViewType": spec.stream_view}},
+                 ignore_error_codes_matching="ValidationException")
+            described = call("Describe", "describeTable", {}, output_paths=["Table.LatestStreamArn"])
+            stream_arn = described.get_response_field("Table.LatestStreamArn")
+        return dynamodb.Table.from_table_attributes(
+            self, f"Table{pascal(spec.key)}", table_name=name, table_stream_arn=stream_arn
+        )
 
     # -- queues ---------------------------------------------------------------------------------
     def _alarm_topic(self) -> sns.Topic:
@@ -105,9 +154,15 @@ class DataParts:
         self._depth_alarm(construct_id, queue, description)
         return queue
 
-    def _function_timeout(self, function: str) -> int:
+    def _chalice_config(self) -> dict[str, Any]:
+        """``.chalice/config.json`` as it applies to this stage: its top level and the stage's part."""
         chalice_config = json.loads((code.ROOT / ".chalice" / "config.json").read_text())
         stage = chalice_config.get("stages", {}).get(self.config.stage, {})
+        return {**{k: v for k, v in chalice_config.items() if k != "stages"}, "stages": {self.config.stage: stage}}
+
+    def _function_timeout(self, function: str) -> int:
+        chalice_config = self._chalice_config()
+        stage = chalice_config["stages"][self.config.stage]
         per_function = stage.get("lambda_functions", {}).get(function, {})
         return int(
             per_function.get("lambda_timeout")

@@ -1,6 +1,7 @@
-"""Buckets, identity and secrets of the stack: the uploads bucket, the staff user pool with its
+"""Buckets, identity and secrets of the stack: the uploads bucket (uploads land under
+``incoming/`` and expire after a day unless a request takes them), the staff user pool with its
 groups and web client, the SES sender identity, and the generated secrets (session key, Taxisnet
-client)."""
+client, the origin header CloudFront sends to the API)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 
+from dimotis_infra import code
 from dimotis_infra.names import pascal, private_bucket
 
 STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
@@ -23,6 +25,8 @@ class IdentityParts:
 
     # -- buckets, identity, secrets ---------------------------------------------------------------
     def _uploads_bucket(self, retain: RemovalPolicy) -> s3.Bucket:
+        # the rule the code defines, and the local stack gives its bucket too
+        incoming = code.uploads_layout().rule
         return private_bucket(
             self,
             "Uploads",
@@ -40,6 +44,12 @@ class IdentityParts:
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
+                # a photo no request took within a day (the browser uploads here; attaching moves it)
+                s3.LifecycleRule(
+                    id=incoming["ID"],
+                    prefix=incoming["Filter"]["Prefix"],
+                    expiration=Duration.days(incoming["Expiration"]["Days"]),
                 ),
                 s3.LifecycleRule(
                     id="older-to-infrequent-access",
@@ -120,18 +130,44 @@ class IdentityParts:
             identity=ses.Identity.email(identity) if "@" in identity else ses.Identity.domain(identity),
         )
 
-    def _secrets(self) -> tuple[secretsmanager.Secret, secretsmanager.Secret]:
-        session = secretsmanager.Secret(
+    def _origin_secret(self) -> secretsmanager.Secret:
+        """The value CloudFront sends to the API as ``X-Dimotis-Origin`` and the functions know as
+        ``DIMOTIS_ORIGIN_SECRET``, generated; both read it through a dynamic reference resolved at
+        deploy time, so it is in no template. A new value takes effect at the next deploy."""
+        return self._generated_secret(
+            "OriginHeader",
+            "origin-header",
+            'Value of the X-Dimotis-Origin header CloudFront adds to API requests (JSON {"value"})',
+            key="value",
+            length=48,
+        )
+
+    def _generated_secret(self, construct_id: str, name: str, description: str, *, key: str, length: int) -> secretsmanager.Secret:
+        """A secret ``{"<key>": "<random letters and digits>"}`` made by Secrets Manager."""
+        return secretsmanager.Secret(
             self,
-            "SessionKey",
-            secret_name=f"{self.config.prefix}session-key",
-            description='Signing key of citizen session tokens (JSON {"key"}), generated',
+            construct_id,
+            secret_name=f"{self.config.prefix}{name}",
+            description=description,
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 secret_string_template="{}",
-                generate_string_key="key",
-                password_length=64,
+                generate_string_key=key,
+                password_length=length,
                 exclude_punctuation=True,
             ),
+        )
+
+    def origin_secret_value(self) -> str:
+        """The dynamic reference ``{{resolve:secretsmanager:...:SecretString:value}}``."""
+        return self.origin_secret.secret_value_from_json("value").unsafe_unwrap()
+
+    def _secrets(self) -> tuple[secretsmanager.Secret, secretsmanager.Secret]:
+        session = self._generated_secret(
+            "SessionKey",
+            "session-key",
+            'Signing key of citizen session tokens (JSON {"key"}), generated',
+            key="key",
+            length=64,
         )
         taxisnet = secretsmanager.Secret(
             self,

@@ -1,6 +1,16 @@
 """The static sites in the stack: their bucket, CloudFront in front of it (the page routes of
 ``devstack/gateway.py`` as a viewer-request function, ``/api/*`` and ``/open311/*`` sent to API
-Gateway uncached), the upload of the bundle, and the stack's outputs."""
+Gateway uncached, behind the WAF web ACL of ``edge.py``), the upload of the bundle, and the stack's
+outputs.
+
+The API sees the viewer's address: the origin request policy of ``/api/*`` and ``/open311/*``
+(the managed ``AllViewerExceptHostHeader``: every viewer header but Host, which API Gateway needs
+to be its own, plus CloudFront's viewer headers) forwards ``CloudFront-Viewer-Address``
+(``ip:port``), and CloudFront adds ``X-Dimotis-Origin`` with the generated secret (a viewer's own
+header of that name is overwritten). The app trusts the viewer address only on a request whose
+``X-Dimotis-Origin`` equals ``DIMOTIS_ORIGIN_SECRET``; a request sent to API Gateway directly has
+neither, and is known by its source address.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +23,14 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import custom_resources as cr
 
 from dimotis_infra import static
+from dimotis_infra.edge import EDGE_REGION, web_acl_parameter
 from dimotis_infra.names import private_bucket
+
+ORIGIN_HEADER = "X-Dimotis-Origin"
+VIEWER_ADDRESS_HEADER = "CloudFront-Viewer-Address"
 
 
 class SiteParts:
@@ -36,6 +51,7 @@ class SiteParts:
             f"{api.ref}.execute-api.{cdk.Aws.REGION}.{cdk.Aws.URL_SUFFIX}",
             origin_path="/api",
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            custom_headers={ORIGIN_HEADER: self.origin_secret_value()},
         )
         api_behaviour = cloudfront.BehaviorOptions(
             origin=api_origin,
@@ -73,6 +89,7 @@ class SiteParts:
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            web_acl_id=self._web_acl_arn(),
             **domain,
         )
         bundle = static.build_bundle(self.workdir / "static-site")
@@ -86,6 +103,27 @@ class SiteParts:
             memory_limit=512,
         )
         return bucket, distribution
+
+    def _web_acl_arn(self) -> str:
+        """The ARN the edge stack (us-east-1) wrote to its SSM parameter, read at deploy time."""
+        name = web_acl_parameter(self.config)
+        parameter = self.format_arn(
+            service="ssm", region=EDGE_REGION, resource="parameter", resource_name=name.lstrip("/")
+        )
+        read = cr.AwsCustomResource(
+            self,
+            "WebAclArn",
+            on_update=cr.AwsSdkCall(
+                service="SSM",
+                action="getParameter",
+                parameters={"Name": name},
+                region=EDGE_REGION,
+                physical_resource_id=cr.PhysicalResourceId.of(name),
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[parameter]),
+            install_latest_aws_sdk=False,
+        )
+        return read.get_response_field("Parameter.Value")
 
     def _outputs(self) -> None:
         cdk.CfnOutput(self, "SiteUrl", value=f"https://{self.distribution.distribution_domain_name}")

@@ -1,23 +1,32 @@
 """One municipality's Dimotis on AWS: everything DESIGN.md lists, derived from the code.
 
-- DynamoDB: one table per model (on-demand, point-in-time recovery, stream, TTL, indexes).
+- DynamoDB: one table per model (on-demand, point-in-time recovery unless the model opts out,
+  stream, TTL, indexes); a table restored from point-in-time recovery can take a table's place
+  (``table_names`` context).
 - Lambda + API Gateway + EventBridge schedules: the Chalice app through ``chalice.cdk.Chalice``
-  (X-Ray on from ``.chalice/config.json``), on an execution role defined here (least privilege).
+  (X-Ray on from ``.chalice/config.json``), each function with its own role (least privilege,
+  from what its code reaches), its log group with a retention, and reserved concurrency only
+  where the context asks (within one municipality's share of the account's quota).
 - Every table a stream consumer reads (its stream on, see ``chalicelib/models/base.py``) ->
   ``table_stream`` with partial batch failure, bisect on error, a retry limit, a maximum record
   age and an on-failure SQS queue with an alarm on its depth.
 - Every ``chalicelib.sqs_queues.QUEUES`` entry: a queue, its dead-letter queue, an alarm on the DLQ
-  and a mapping to its function with partial batch failure.
+  and a mapping to its function with partial batch failure and a maximum concurrency.
+- Alarms to the alarm e-mail: function errors and throttles, the stream falling behind, API 5xx
+  rate, messages that failed to send, SMS spend, SES reputation, queue depths.
 - Append-only tables (the audit log): the role denies UpdateItem, DeleteItem, BatchWriteItem and
   PartiQL writes on them (``role.py``).
 - KMS key (rotation on) for the visit log, Cognito user pool for staff, SES identity, SMS sender
-  id, Secrets Manager secrets (session key, Taxisnet client), uploads bucket, static site bucket
-  behind CloudFront with ``/api/*`` and ``/open311/*`` sent to API Gateway.
+  id, Secrets Manager secrets (session key, Taxisnet client, origin header), uploads bucket
+  (unattached uploads expire in a day), static site bucket behind CloudFront with ``/api/*`` and
+  ``/open311/*`` sent to API Gateway, behind a WAF web ACL (``edge.py``: its own stack in
+  us-east-1, as CloudFront requires).
 
-The parts, each a mixin of ``DimotisStack``: ``data.py`` (tables, queues, alarms), ``identity.py``
-(uploads bucket, user pool, SES identity, secrets), ``role.py`` (the execution role),
-``functions.py`` (the Chalice app, its package with bytecode, event source mappings) and
-``site.py`` (static site, CloudFront, outputs).
+The parts, each a mixin of ``DimotisStack``: ``data.py`` (tables, queues, depth alarms),
+``identity.py`` (uploads bucket, user pool, SES identity, secrets), ``role.py`` (a role per
+function), ``functions.py`` (the Chalice app, its package with bytecode, log groups, event source
+mappings), ``alarms.py`` (what tells the operator) and ``site.py`` (static site, CloudFront,
+outputs).
 """
 
 from __future__ import annotations
@@ -33,15 +42,17 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from dimotis_infra import code
+from dimotis_infra.alarms import AlarmParts
 from dimotis_infra.config import DeploymentConfig
 from dimotis_infra.data import DataParts
-from dimotis_infra.functions import FunctionParts
+from dimotis_infra.edge import EdgeStack
+from dimotis_infra.functions import FunctionParts, HelperLogGroups
 from dimotis_infra.identity import IdentityParts
 from dimotis_infra.role import RoleParts
 from dimotis_infra.site import SiteParts
 
 
-class DimotisStack(DataParts, IdentityParts, RoleParts, FunctionParts, SiteParts, cdk.Stack):
+class DimotisStack(DataParts, IdentityParts, RoleParts, FunctionParts, AlarmParts, SiteParts, cdk.Stack):
     """The whole deployment of one municipality and stage.
 
     The construct id is the Chalice stage name (the Chalice construct takes its stage from its
@@ -85,18 +96,22 @@ class DimotisStack(DataParts, IdentityParts, RoleParts, FunctionParts, SiteParts
         self.user_pool, self.user_pool_client = self._user_pool()
         self.email_identity = self._email_identity()
         self.session_secret, self.taxisnet_secret = self._secrets()
-        self.role = self._lambda_role()
+        self.origin_secret = self._origin_secret()
+        self.log_groups = self._log_groups()
+        self.roles = self._lambda_roles()
         self.chalice = self._chalice_app()
-        self._name_functions()
-        self._api_throttling()
+        self._configure_functions()
+        self._api_settings()
         self._stream_mappings()
         self._queue_mappings()
         self.site_bucket, self.distribution = self._static_site(retain)
+        self._alarms()
         self._outputs()
 
 
 def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
-    """The CDK app with the one stack of the municipality and stage given in ``context``."""
+    """The CDK app of the municipality and stage given in ``context``: its stack, and the edge
+    stack (us-east-1) with the WAF web ACL of its CloudFront distribution."""
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     kwargs: dict[str, Any] = {"context": context or {}}
     if outdir:
@@ -105,5 +120,7 @@ def build_app(context: dict[str, Any] | None = None, outdir: str | None = None) 
     config = DeploymentConfig.from_context(app.node, dict(os.environ))
     # Chalice's output and the static-site bundle live beside the cloud assembly (git-ignored).
     workdir = Path(app.outdir or outdir or tempfile.mkdtemp()).resolve() / ".work"
-    DimotisStack(app, config, workdir=workdir)
+    edge = EdgeStack(app, config)
+    DimotisStack(app, config, workdir=workdir).add_dependency(edge, "the web ACL of its distribution")
+    cdk.Aspects.of(app).add(HelperLogGroups(config.log_retention_days))
     return app

@@ -1,14 +1,12 @@
 """infra/: the CDK app synthesises offline (Chalice packaged from the local wheelhouse, no AWS
 account), defines what the code needs, and passes cfn-lint with zero errors.
 
-One synth per test module (about 25 s); every assertion reads the synthesised template.
+One synth for all the infra tests (``conftest.py``); every assertion reads the synthesised templates.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,69 +14,13 @@ from pathlib import Path
 import pytest
 
 from chalicelib.services.platform.stream_router import CONSUMERS
-from tests.conftest import ROOT
-
-INFRA = ROOT / "infra"
-if str(INFRA) not in sys.path:
-    sys.path.insert(0, str(INFRA))
+from tests.unit.infra.conftest import PREFIX, RESTORED_KEY, RESTORED_NAME
+from tests.unit.infra.templates import as_list, resources, role_of, role_statements, table_ids
 
 pytestmark = pytest.mark.xdist_group("infra")
 
-CONTEXT = {
-    "municipality": "palaio-faliro",
-    "stage": "prod",
-    "domain": "dimotis.palaiofaliro.gr",
-    "ses_identity": "palaiofaliro.gr",
-    "sms_sender_id": "PFaliro",
-    "region": "eu-central-1",
-    "api_rate_limit": "40",
-    "api_burst_limit": "80",
-}
-PREFIX = "dimotis-palaio-faliro-prod-"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-PROBE_QUEUE = "infra-test-probe"
-
-
-@pytest.fixture(scope="module")
-def synth(tmp_path_factory):
-    """GIVEN the code as it is (plus a probe queue when no module has registered one yet)
-    WHEN the CDK app is synthesised from Python, offline."""
-    from dimotis_infra import build_app
-    from dimotis_infra.code import chalice_app
-    from dimotis_infra.packaging import ensure_wheelhouse
-
-    from chalicelib.sqs_queues import QUEUES, QueueSpec, register
-
-    ensure_wheelhouse()  # fetched once per machine from the package index; synth itself is offline
-    chalice_app()
-    probe = None
-    if not QUEUES:
-        probe = register(QueueSpec(PROBE_QUEUE, function="table_stream", url_env="DIMOTIS_PROBE_QUEUE_URL"))
-    outdir = tmp_path_factory.mktemp("cdk") / "cdk.out"
-    environ_before = dict(os.environ)
-    try:
-        assembly = build_app(dict(CONTEXT), outdir=str(outdir)).synth()
-    finally:
-        if probe is not None:
-            QUEUES.pop(PROBE_QUEUE, None)
-    stack = assembly.get_stack_by_name(PREFIX.rstrip("-"))
-    path = Path(assembly.directory) / stack.template_file
-    yield {
-        "template": json.loads(path.read_text()),
-        "path": path,
-        "probe": probe,
-        "environ_changed": {k for k in set(environ_before) | set(os.environ) if environ_before.get(k) != os.environ.get(k)},
-    }
-    shutil.rmtree(outdir, ignore_errors=True)
-
-
-def resources(template, kind):
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
-
-
-def table_ids(template):
-    return {v["Properties"]["TableName"]: k for k, v in resources(template, "AWS::DynamoDB::Table").items()}
 
 
 def queue_id_of(template, destination):
@@ -125,21 +67,24 @@ def test_synth_leaves_the_process_environment_as_it_found_it(synth):
     assert synth["environ_changed"] == set()
 
 
-def test_every_model_table_has_pitr_stream_ttl_and_indexes(synth):
+def test_every_model_table_has_its_pitr_stream_ttl_and_indexes(synth):
     from dimotis_infra.code import table_specs
 
-    # THEN each model's table exists, on demand, with PITR, its stream, TTL and indexes
+    # THEN each model's table exists, on demand, with PITR unless the model opts out, its stream,
+    # TTL and indexes (but the one restored from PITR, which the stack does not create)
     template = synth["template"]
     tables = {
         v["Properties"]["TableName"]: v["Properties"]
         for v in resources(template, "AWS::DynamoDB::Table").values()
     }
-    specs = table_specs()
+    specs = [s for s in table_specs() if s.key != RESTORED_KEY]
     assert specs, "no models found"
+    assert f"{PREFIX}{RESTORED_KEY}" not in tables and RESTORED_NAME not in tables
     for spec in specs:
         props = tables[f"{PREFIX}{spec.key}"]
         assert props["BillingMode"] == "PAY_PER_REQUEST"
-        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        pitr = props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+        assert pitr is spec.point_in_time_recovery, spec.key
         if spec.stream_view:
             assert props["StreamSpecification"]["StreamViewType"] == spec.stream_view
         else:
@@ -159,7 +104,10 @@ def test_every_table_stream_goes_to_table_stream_with_partial_failure(synth):
     for mapping in resources(template, "AWS::Lambda::EventSourceMapping").values():
         props = mapping["Properties"]
         source = props["EventSourceArn"]
-        if isinstance(source, dict) and source.get("Fn::GetAtt", [None, None])[1] == "StreamArn":
+        if isinstance(source, dict) and source.get("Fn::GetAtt", [None, None])[1] in (
+            "StreamArn",
+            "Table.LatestStreamArn",
+        ):
             by_table[source["Fn::GetAtt"][0]] = props
     alarmed = alarmed_queues(template)
     streamed = {
@@ -168,9 +116,12 @@ def test_every_table_stream_goes_to_table_stream_with_partial_failure(synth):
         if "StreamSpecification" in v["Properties"]
     }
     assert streamed
-    # AND exactly the tables a stream consumer reads have a stream, each with one mapping
+    # AND exactly the tables a stream consumer reads have a stream, each with one mapping (the
+    # restored table's stream, which the stack turns on, is read from DescribeTable)
     ids = table_ids(template)
-    assert streamed == {ids[f"{PREFIX}{key}"] for key in CONSUMERS}
+    assert streamed == {ids[f"{PREFIX}{key}"] for key in CONSUMERS if key != RESTORED_KEY}
+    [described] = [k for k in by_table if k.startswith("RestoredExposureIncidentsDescribe")]
+    assert by_table.pop(described)["FunctionName"] == {"Ref": "TableStream"}
     assert set(by_table) == streamed
     for name, logical in ids.items():
         if logical not in streamed:
@@ -210,46 +161,46 @@ def test_every_code_queue_has_dlq_alarm_and_partial_failure_mapping(synth):
         mapping = mappings[logical]
         assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         assert mapping["BatchSize"] == spec.batch_size
+        # AND the consumer is capped by the mapping (the context's value, or the queue's own lower one)
+        own = getattr(spec, "max_concurrency", None)
+        assert mapping["ScalingConfig"]["MaximumConcurrency"] == (max(2, min(4, own)) if own else 4)
 
 
-def _role_statements(template):
-    role = next(v for k, v in resources(template, "AWS::IAM::Role").items() if k.startswith("LambdaRole"))
-    return [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]]
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def test_append_only_tables_deny_update_and_delete(synth):
-    from dimotis_infra.code import table_specs
+def test_append_only_tables_deny_update_and_delete_to_every_role_that_reaches_them(synth):
+    from dimotis_infra.code import function_specs, table_specs
 
     template = synth["template"]
     ids = table_ids(template)
     append_only = [s.key for s in table_specs() if s.append_only]
     assert "audit" in append_only
-    denies = [s for s in _role_statements(template) if s["Effect"] == "Deny"]
-    for key in append_only:
-        arn = {"Fn::GetAtt": [ids[f"{PREFIX}{key}"], "Arn"]}
-        statement = next(s for s in denies if arn in _as_list(s["Resource"]))
-        actions = set(_as_list(statement["Action"]))
-        assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= actions
+    for spec in function_specs():
+        statements = role_statements(template, role_of(template, spec.resource))
+        for key in append_only:
+            arn = {"Fn::GetAtt": [ids[f"{PREFIX}{key}"], "Arn"]}
+            if not any(arn in as_list(s["Resource"]) for s in statements if s["Effect"] == "Allow"):
+                continue
+            deny = next(s for s in statements if s["Effect"] == "Deny" and arn in as_list(s["Resource"]))
+            actions = set(as_list(deny["Action"]))
+            assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= actions
 
 
-def test_lambda_role_is_scoped(synth):
+def test_every_role_is_scoped(synth):
+    from dimotis_infra.code import function_specs
+
     template = synth["template"]
-    allows = [s for s in _role_statements(template) if s["Effect"] == "Allow"]
-    wildcard = {a for s in allows if "*" in _as_list(s["Resource"]) for a in _as_list(s["Action"])}
-    # only what AWS cannot scope: X-Ray, listing streams, SMS to phone numbers
-    assert wildcard <= {
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "dynamodb:ListStreams",
-        "sns:Publish",
-    }
-    assert not any(a.endswith(":*") or a == "*" for s in allows for a in _as_list(s["Action"]))
-    for name in ("APIHandler", "TableStream"):
-        assert template["Resources"][name]["Properties"]["Role"]["Fn::GetAtt"][0].startswith("LambdaRole")
+    for spec in function_specs():
+        statements = role_statements(template, role_of(template, spec.resource))
+        allows = [s for s in statements if s["Effect"] == "Allow"]
+        wildcard = {a for s in allows if "*" in as_list(s["Resource"]) for a in as_list(s["Action"])}
+        # only what AWS cannot scope: X-Ray, listing streams or tables, SMS to phone numbers
+        assert wildcard <= {
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "dynamodb:ListStreams",
+            "dynamodb:ListTables",
+            "sns:Publish",
+        }, spec.name
+        assert not any(a.endswith(":*") or a == "*" for s in allows for a in as_list(s["Action"])), spec.name
 
 
 def test_functions_environment_tracing_and_schedules(synth):
@@ -264,6 +215,7 @@ def test_functions_environment_tracing_and_schedules(synth):
         assert props["Tracing"] == "Active"
         env = props["Environment"]["Variables"]
         assert env["DIMOTIS_TABLE_PREFIX"] == PREFIX
+        assert env["DIMOTIS_TABLE_NAMES"] == f"{RESTORED_KEY}={RESTORED_NAME}"
         assert env["DIMOTIS_STAGE"] == "prod"
         for key in (
             "DIMOTIS_SESSION_KEY_SECRET",
@@ -283,7 +235,7 @@ def test_functions_environment_tracing_and_schedules(synth):
             ), spec.name
 
 
-def test_api_throttling_and_kms_rotation(synth):
+def test_api_throttling_detailed_metrics_off_and_kms_rotation(synth):
     template = synth["template"]
     settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
     assert settings == [
@@ -292,9 +244,10 @@ def test_api_throttling_and_kms_rotation(synth):
             "HttpMethod": "*",
             "ThrottlingRateLimit": 40,
             "ThrottlingBurstLimit": 80,
-            "MetricsEnabled": True,
+            "MetricsEnabled": False,  # api_detailed_metrics: off by default
         }
     ]
+    assert template["Resources"]["RestAPI"]["Properties"]["Name"] == f"{PREFIX}api"
     keys = resources(template, "AWS::KMS::Key")
     assert keys and all(k["Properties"]["EnableKeyRotation"] is True for k in keys.values())
 
@@ -369,8 +322,9 @@ def test_config_refuses_bad_parameters():
     assert DeploymentConfig("pf", "prod", "x.gr", "x.gr", "PF").email_sender == "no-reply@x.gr"
 
 
-def test_template_passes_cfn_lint(synth):
+@pytest.mark.parametrize("which", ["path", "edge_path"])
+def test_templates_pass_cfn_lint(synth, which):
     # cfn-lint exit status is a bit mask: 2 = errors, 4 = warnings, 8 = informational
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), str(synth["path"])], capture_output=True, text=True)
+    result = subprocess.run([str(cfn_lint), str(synth[which])], capture_output=True, text=True)
     assert result.returncode & 2 == 0 and result.returncode & 1 == 0, result.stdout + result.stderr
