@@ -198,6 +198,37 @@ def _open311_form(v: Values) -> str:
     return urllib.parse.urlencode({"api_key": DEMO_OPEN311_KEY, **OPEN311_FORM})
 
 
+def _open311_filed(v: Values, *, media: bool = False, token: bool = False) -> Any:
+    """A pothole filed by the demo Open311 app, with a picture it sent or a token of the old POST."""
+    from chalicelib.services import requests
+    from chalicelib.services.requests.open311 import media as open311_media
+    from devstack.demo.requests import DEMO_OPEN311_KEY_ID
+
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(1024)
+    stored = [open311_media.store(open311_media.Media(photo, "image/png"), DEMO_OPEN311_KEY_ID)] if media else []
+    return requests.submit(
+        requests.get_type("pothole"),
+        requester=requests.Requester(),
+        actor=requests.Actor("open311", DEMO_OPEN311_KEY_ID, "Demo app"),
+        channel="open311",
+        description="Λακκούβα (bench)",
+        attributes={"SIZE": "large"},
+        lat=37.9282,
+        lon=23.7015,
+        photos=stored,
+        api_key_id=DEMO_OPEN311_KEY_ID,
+        with_token=token,
+    )
+
+
+def _open311_media(v: Values) -> None:
+    v["media"] = f"{_open311_filed(v, media=True).request_id}.png"
+
+
+def _open311_token(v: Values) -> None:
+    v["token"] = _open311_filed(v, token=True).token
+
+
 # -- the scenario: every documented operation, in the order the calls need each other -------------
 G, P, U, D = "GET", "POST", "PUT", "DELETE"
 SCENARIO: dict[tuple[str, str], Call] = {
@@ -431,13 +462,14 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (G, "/open311/v2/services.xml"): Call(),
     (G, "/open311/v2/services/{code}"): Call("/open311/v2/services/pothole.json"),
     (P, "/open311/v2/requests.json"): Call(
-        body=_open311_form, keep=_set(geo=lambda b: b[0]["service_request_id"], token=lambda b: b[0]["token"])
+        body=_open311_form, keep=_set(geo=lambda b: b[0]["service_request_id"]), note="+ the key's token bucket"
     ),
     (P, "/open311/v2/requests.xml"): Call(body=_open311_form),
     (G, "/open311/v2/requests.json"): Call(note="default: the last 90 days"),
     (G, "/open311/v2/requests.xml"): Call(note="default: the last 90 days"),
     (G, "/open311/v2/requests/{request_id}"): Call("/open311/v2/requests/{geo}.json"),
-    (G, "/open311/v2/tokens/{token}"): Call("/open311/v2/tokens/{token}.json"),
+    (G, "/open311/v2/tokens/{token}"): Call("/open311/v2/tokens/{token}.json", prepare=_open311_token),
+    (G, "/open311/v2/media/{media_id}"): Call("/open311/v2/media/{media}", prepare=_open311_media),
     # visit log
     (G, "/api/visits/buildings"): Call(),
     (G, "/api/visits/buildings/{building_id}"): Call("/api/visits/buildings/dimarxeio"),
