@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     health,
     open311,
     queue_public,
+    queue_schedules,
     queue_staff,
     requests_citizen,
     requests_staff,
@@ -33,6 +34,7 @@ app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
+app.register_blueprint(queue_schedules.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
 app.register_blueprint(staffing.bp)
