@@ -170,6 +170,28 @@ def _window(hours_ago: int) -> str:
     return (datetime.now(UTC) - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _incident(v: Values, slot: int) -> dict[str, str]:
+    """An incident at the Δημαρχείο in a window of its own (one per building and window): an hour,
+    ``slot`` of the round's."""
+    hours_ago = 3 + 24 * v["round"] + 2 * slot
+    return {
+        "building_id": "dimarxeio",
+        "window_start": _window(hours_ago),
+        "window_end": _window(hours_ago - 1),
+        "message_el": "Πιθανή έκθεση (bench)",
+    }
+
+
+def _pending_incident(v: Values) -> None:
+    """A second incident, declared and waiting for the second key (to be rejected)."""
+    from chalicelib.services import visits
+    from chalicelib.services.platform import audit, staff_auth
+
+    with audit.recording(source="bench"):
+        officer = staff_auth.verify(v["tokens"]["health.officer"])
+        v["incident2"] = visits.declare(officer, _incident(v, 1))["incident_id"]
+
+
 def _hr_export(v: Values) -> dict[str, Any]:
     from devstack.demo.backoffice import HR_EXPORT
 
@@ -495,14 +517,16 @@ SCENARIO: dict[tuple[str, str], Call] = {
         },
     ),
     (P, "/api/staff/visits/incidents"): Call(
-        who="health.officer",
-        body=lambda v: {
-            "building_id": "dimarxeio",
-            "window_start": _window(3),
-            "window_end": _window(1),
-            "message_el": "Πιθανή έκθεση (bench)",
-        },
-        keep=_set(incident=lambda b: b["incident_id"]),
+        who="health.officer", body=lambda v: _incident(v, 0), keep=_set(incident=lambda b: b["incident_id"])
+    ),
+    (P, "/api/staff/visits/incidents/{incident_id}/approve"): Call(
+        "/api/staff/visits/incidents/{incident}/approve", who="admin", note="the second key"
+    ),
+    (P, "/api/staff/visits/incidents/{incident_id}/reject"): Call(
+        "/api/staff/visits/incidents/{incident2}/reject",
+        who="admin",
+        prepare=_pending_incident,
+        body={"reason": "bench"},
     ),
     (G, "/api/staff/visits/incidents"): Call(who="health.officer"),
     (G, "/api/staff/visits/incidents/{incident_id}"): Call(
