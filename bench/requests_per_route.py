@@ -567,6 +567,10 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (P, "/api/staff/logout"): Call(
         cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}"
     ),
+    # a citizen's own data: the round's citizen downloads it (an appointment, a report); the follower
+    # closes the account
+    (G, "/api/me/data"): Call(who="citizen", note="1 appointment, 1 request: grows with the citizen's data"),
+    (P, "/api/me/close"): Call(who="follower", body={"confirm": True}),
     (P, "/api/auth/logout"): Call(who="new session"),
 }
 

@@ -27,7 +27,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "calls": ("call_next", "finish", "recall", "start_service", "transfer"),
         "checkin": ("check_in",),
         "counters": ("close_counter", "open_counter", "public_counter"),
-        "erasure": ("erase_day_mobiles", "tickets_of_appointments"),
+        "erasure": ("erase_day_mobiles", "erase_ticket_mobiles", "tickets_of_appointments"),
         "points": ("board", "point_view", "service_points_for", "staff_point"),
         "stats": ("MAX_DAYS", "statistics"),
         "tickets": ("issue_walk_in", "public_ticket", "staff_ticket", "ticket_view"),

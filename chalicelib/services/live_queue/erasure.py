@@ -14,7 +14,8 @@ next; "the end of its day" is the ticket's local day (``Europe/Athens``), so a t
 23:50 loses its mobile in the first run after midnight.
 
 Also here, for a citizen's own data (``platform/citizen_account.py``): the tickets of their
-appointments, found by the ticket id each check-in derives from the appointment id.
+appointments, found by the ticket id each check-in derives from the appointment id, and their
+mobiles erased at once when the citizen closes their account.
 
 Example::
 
@@ -70,3 +71,8 @@ def tickets_of_appointments(appointment_ids: list[str]) -> list[QueueTicket]:
     ids = [ticket_id_for(a) for a in appointment_ids]
     found: list[Any] = list(QueueTicket.batch_get(ids)) if ids else []
     return sorted(found, key=lambda t: t.issued_at)
+
+
+def erase_ticket_mobiles(tickets: list[QueueTicket]) -> int:
+    """Erase now the mobiles these tickets still hold (their citizen closed the account)."""
+    return sum(erase_mobile(t.ticket_id, t.mobile_day) for t in tickets if t.mobile_day)
