@@ -35,8 +35,6 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib import ddb
 from chalicelib.models.appointments import ACTIVE, Appointment
 from chalicelib.models.citizen_bookings import CitizenBookings
@@ -44,7 +42,6 @@ from chalicelib.models.citizen_days import CitizenDay, day_key
 from chalicelib.services.appointments.changes import cancel
 
 EXPORT_LIMIT = 1000
-ATTEMPTS = 3
 KEPT = (
     "appointment_id",
     "reference",
@@ -98,19 +95,12 @@ def anonymous(appointment: Appointment) -> Appointment:
 
 
 def _anonymise(appointment: Appointment, taxid: str) -> int:
-    for _ in range(ATTEMPTS):
-        try:
-            anonymous(appointment).save(
-                condition=(Appointment.version == appointment.version) & (Appointment.taxid == taxid)
-            )
-            return 1
-        except PutError as exc:
-            if not ddb.condition_failed(exc):
-                raise
-        try:  # changed meanwhile (staff completed it, say): read it again
-            appointment = Appointment.get(appointment.appointment_id, consistent_read=True)
-        except Appointment.DoesNotExist:
-            return 0
-        if appointment.taxid != taxid:
-            return 0
-    raise RuntimeError(f"appointment {appointment.appointment_id} kept changing while anonymised")
+    """Rewrite one appointment anonymised, if it is still ``taxid``'s as read (else read it again)."""
+    return int(
+        ddb.rewrite(
+            appointment,
+            anonymous,
+            condition=lambda a: (Appointment.version == a.version) & (Appointment.taxid == taxid),
+            belongs=lambda a: a.taxid == taxid,
+        )
+    )

@@ -30,14 +30,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib import ddb
 from chalicelib.models.requests import CitizenRequest, RequestFollower, TimelineEntry
 from chalicelib.services.requests.views import citizen_view, public_entry, public_view
 
 EXPORT_LIMIT = 1000
-ATTEMPTS = 3
 KEPT = (
     "request_id",
     "protocol",
@@ -132,19 +129,12 @@ def without_requester(req: CitizenRequest) -> CitizenRequest:
 
 
 def _without_requester(req: CitizenRequest, taxid: str) -> int:
-    for _ in range(ATTEMPTS):
-        try:
-            without_requester(req).save(
-                condition=(CitizenRequest.version == req.version) & (CitizenRequest.taxid == taxid)
-            )
-            return 1
-        except PutError as exc:
-            if not ddb.condition_failed(exc):
-                raise
-        try:  # staff changed it meanwhile: read it again
-            req = CitizenRequest.get(req.request_id, consistent_read=True)
-        except CitizenRequest.DoesNotExist:
-            return 0
-        if req.taxid != taxid:
-            return 0
-    raise RuntimeError(f"request {req.request_id} kept changing while its requester was erased")
+    """Rewrite one request without its requester, if it is still ``taxid``'s as read."""
+    return int(
+        ddb.rewrite(
+            req,
+            without_requester,
+            condition=lambda r: (CitizenRequest.version == r.version) & (CitizenRequest.taxid == taxid),
+            belongs=lambda r: r.taxid == taxid,
+        )
+    )

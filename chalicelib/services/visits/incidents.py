@@ -209,15 +209,7 @@ def approve(staff: Any, incident_id: str) -> dict[str, Any]:
         if ddb.condition_failed(exc):
             raise _not_pending() from None
         raise
-    audit.note(
-        staff,
-        "exposure_incident",
-        incident_id,
-        action="approve_exposure",
-        before={"status": PENDING, "declared_by": incident.declared_by},
-        after={"status": APPROVED, "approved_by": staff.username},
-    )
-    return incident_view(incident)
+    return _decided(staff, incident, "approve_exposure", {"status": APPROVED, "approved_by": staff.username})
 
 
 def reject(staff: Any, incident_id: str, reason: str | None = None) -> dict[str, Any]:
@@ -246,14 +238,14 @@ def reject(staff: Any, incident_id: str, reason: str | None = None) -> dict[str,
         raise
     incident.status, incident.decided_by, incident.decided_at = REJECTED, staff.username, now
     incident.decision_note = note
-    audit.note(
-        staff,
-        "exposure_incident",
-        incident_id,
-        action="reject_exposure",
-        before={"status": PENDING, "declared_by": incident.declared_by},
-        after={"status": REJECTED, "rejected_by": staff.username, "reason": note},
-    )
+    after = {"status": REJECTED, "rejected_by": staff.username, "reason": note}
+    return _decided(staff, incident, "reject_exposure", after)
+
+
+def _decided(staff: Any, incident: ExposureIncident, action: str, after: dict[str, Any]) -> dict[str, Any]:
+    """The audit entry of a second key's decision on a pending incident, and the incident's view."""
+    before = {"status": PENDING, "declared_by": incident.declared_by}
+    audit.note(staff, "exposure_incident", incident.incident_id, action=action, before=before, after=after)
     return incident_view(incident)
 
 
