@@ -145,20 +145,22 @@ def fetch(url: str, *, timeout: float | None = None, loopback: bool | None = Non
 
 
 def _parts(url: str) -> urllib.parse.SplitResult:
-    parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = (parts.hostname or "").encode("idna").decode("ascii")  # an international name, as DNS has it
+        port = parts.port
+    except (ValueError, UnicodeError):
+        raise _refuse("is not a URL that can be fetched (its host or port).") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise _refuse("must be an http or https URL.")
     if parts.username or parts.password:
         raise _refuse("must not carry a user name or password.")
-    return parts
+    netloc = f"[{host}]" if ":" in host else host
+    return parts._replace(netloc=netloc if port is None else f"{netloc}:{port}")
 
 
 def _port(parts: urllib.parse.SplitResult) -> int:
-    try:
-        port = parts.port
-    except ValueError:
-        raise _refuse("has a port that is not a number.") from None
-    return port or (443 if parts.scheme == "https" else 80)
+    return parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def _read_image(resp: http.client.HTTPResponse, deadline: float) -> Media:
