@@ -10,9 +10,11 @@ from chalicelib.handlers import (
     appointments_staff,
     backoffice,
     citizen_auth,
+    citizen_data,
     health,
     open311,
     queue_public,
+    queue_schedules,
     queue_staff,
     requests_citizen,
     requests_staff,
@@ -29,10 +31,12 @@ app.register_middleware(middleware.http, "http")
 
 app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
+app.register_blueprint(citizen_data.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
+app.register_blueprint(queue_schedules.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
 app.register_blueprint(staffing.bp)

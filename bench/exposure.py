@@ -11,8 +11,8 @@ models, the fan-out queue with its dead-letter queue, the KMS key):
    day D at building A, and 90,000 other visits: building A on the nine days before D, and a
    second building on day D (one of its visitors also registered, so that a wrong match would
    be seen);
-2. declares an incident at A covering D's opening hours and delivers its INSERT stream record to
-   the ``table_stream`` handler (as the stream pump does), then drains the fan-out queue into the
+2. declares an incident at A covering D's opening hours, approved by a second officer, and delivers
+   the stream record of its approval to the ``table_stream`` handler (as the stream pump does), then drains the fan-out queue into the
    ``exposure_sender`` handler ten messages at a time (as the SQS poller does), then replays both
    the stream record and every SQS message once more;
 3. counts DynamoDB reads with botocore event hooks on the session PynamoDB uses (requests per
@@ -286,10 +286,14 @@ def main() -> None:
         window_end=(start + timedelta(hours=14)).astimezone(UTC),
         message_el="Πιθανή έκθεση.",
         declared_by="bench",
+        decided_by="bench-second-officer",
+        status="approved",
         expires_at=datetime.now(UTC) + timedelta(days=14),
     )
     incident.save()
-    record = stream_record(incident, event_name="INSERT")
+    pending = ExposureIncident.from_raw_data(incident.serialize())
+    pending.status = "pending"
+    record = stream_record(incident, pending)  # the approval: the fan-out starts on it
     handlers = app.handler_map
     url = get_settings().fanout_queue_url
 

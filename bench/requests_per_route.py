@@ -170,6 +170,28 @@ def _window(hours_ago: int) -> str:
     return (datetime.now(UTC) - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _incident(v: Values, slot: int) -> dict[str, str]:
+    """An incident at the Δημαρχείο in a window of its own (one per building and window): an hour,
+    ``slot`` of the round's."""
+    hours_ago = 3 + 24 * v["round"] + 2 * slot
+    return {
+        "building_id": "dimarxeio",
+        "window_start": _window(hours_ago),
+        "window_end": _window(hours_ago - 1),
+        "message_el": "Πιθανή έκθεση (bench)",
+    }
+
+
+def _pending_incident(v: Values) -> None:
+    """A second incident, declared and waiting for the second key (to be rejected)."""
+    from chalicelib.services import visits
+    from chalicelib.services.platform import audit, staff_auth
+
+    with audit.recording(source="bench"):
+        officer = staff_auth.verify(v["tokens"]["health.officer"])
+        v["incident2"] = visits.declare(officer, _incident(v, 1))["incident_id"]
+
+
 def _hr_export(v: Values) -> dict[str, Any]:
     from devstack.demo.backoffice import HR_EXPORT
 
@@ -196,6 +218,37 @@ def _open311_form(v: Values) -> str:
     from devstack.demo.requests import DEMO_OPEN311_KEY
 
     return urllib.parse.urlencode({"api_key": DEMO_OPEN311_KEY, **OPEN311_FORM})
+
+
+def _open311_filed(v: Values, *, media: bool = False, token: bool = False) -> Any:
+    """A pothole filed by the demo Open311 app, with a picture it sent or a token of the old POST."""
+    from chalicelib.services import requests
+    from chalicelib.services.requests.open311 import media as open311_media
+    from devstack.demo.requests import DEMO_OPEN311_KEY_ID
+
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(1024)
+    stored = [open311_media.store(open311_media.Media(photo, "image/png"), DEMO_OPEN311_KEY_ID)] if media else []
+    return requests.submit(
+        requests.get_type("pothole"),
+        requester=requests.Requester(),
+        actor=requests.Actor("open311", DEMO_OPEN311_KEY_ID, "Demo app"),
+        channel="open311",
+        description="Λακκούβα (bench)",
+        attributes={"SIZE": "large"},
+        lat=37.9282,
+        lon=23.7015,
+        photos=stored,
+        api_key_id=DEMO_OPEN311_KEY_ID,
+        with_token=token,
+    )
+
+
+def _open311_media(v: Values) -> None:
+    v["media"] = f"{_open311_filed(v, media=True).request_id}.png"
+
+
+def _open311_token(v: Values) -> None:
+    v["token"] = _open311_filed(v, token=True).token
 
 
 # -- the scenario: every documented operation, in the order the calls need each other -------------
@@ -431,13 +484,14 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (G, "/open311/v2/services.xml"): Call(),
     (G, "/open311/v2/services/{code}"): Call("/open311/v2/services/pothole.json"),
     (P, "/open311/v2/requests.json"): Call(
-        body=_open311_form, keep=_set(geo=lambda b: b[0]["service_request_id"], token=lambda b: b[0]["token"])
+        body=_open311_form, keep=_set(geo=lambda b: b[0]["service_request_id"]), note="+ the key's token bucket"
     ),
     (P, "/open311/v2/requests.xml"): Call(body=_open311_form),
     (G, "/open311/v2/requests.json"): Call(note="default: the last 90 days"),
     (G, "/open311/v2/requests.xml"): Call(note="default: the last 90 days"),
     (G, "/open311/v2/requests/{request_id}"): Call("/open311/v2/requests/{geo}.json"),
-    (G, "/open311/v2/tokens/{token}"): Call("/open311/v2/tokens/{token}.json"),
+    (G, "/open311/v2/tokens/{token}"): Call("/open311/v2/tokens/{token}.json", prepare=_open311_token),
+    (G, "/open311/v2/media/{media_id}"): Call("/open311/v2/media/{media}", prepare=_open311_media),
     # visit log
     (G, "/api/visits/buildings"): Call(),
     (G, "/api/visits/buildings/{building_id}"): Call("/api/visits/buildings/dimarxeio"),
@@ -463,14 +517,16 @@ SCENARIO: dict[tuple[str, str], Call] = {
         },
     ),
     (P, "/api/staff/visits/incidents"): Call(
-        who="health.officer",
-        body=lambda v: {
-            "building_id": "dimarxeio",
-            "window_start": _window(3),
-            "window_end": _window(1),
-            "message_el": "Πιθανή έκθεση (bench)",
-        },
-        keep=_set(incident=lambda b: b["incident_id"]),
+        who="health.officer", body=lambda v: _incident(v, 0), keep=_set(incident=lambda b: b["incident_id"])
+    ),
+    (P, "/api/staff/visits/incidents/{incident_id}/approve"): Call(
+        "/api/staff/visits/incidents/{incident}/approve", who="admin", note="the second key"
+    ),
+    (P, "/api/staff/visits/incidents/{incident_id}/reject"): Call(
+        "/api/staff/visits/incidents/{incident2}/reject",
+        who="admin",
+        prepare=_pending_incident,
+        body={"reason": "bench"},
     ),
     (G, "/api/staff/visits/incidents"): Call(who="health.officer"),
     (G, "/api/staff/visits/incidents/{incident_id}"): Call(
@@ -511,6 +567,10 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (P, "/api/staff/logout"): Call(
         cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}"
     ),
+    # a citizen's own data: the round's citizen downloads it (an appointment, a report); the follower
+    # closes the account
+    (G, "/api/me/data"): Call(who="citizen", note="1 appointment, 1 request: grows with the citizen's data"),
+    (P, "/api/me/close"): Call(who="follower", body={"confirm": True}),
     (P, "/api/auth/logout"): Call(who="new session"),
 }
 

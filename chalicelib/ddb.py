@@ -13,6 +13,9 @@ condition fail?".
   minutes (botocore's own resend after a timeout included).
 - ``condition_failed(exc)``: whether a ``PutError``/``UpdateError``/``DeleteError`` or a cancelled
   transaction failed on a condition (and not on throttling or a network fault).
+- ``rewrite(item, make, condition=..., belongs=...)``: replace an item whole with ``make(item)`` on a
+  condition naming the state read (its version, say), reading it again when another write came
+  first.
 
 Example::
 
@@ -87,6 +90,37 @@ def backoff(attempt: int) -> None:
     """Sleep before retry ``attempt`` (0-based): full jitter on an exponential cap."""
     cap = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * (2**attempt))
     time.sleep(random.uniform(cap / 4, cap))  # noqa: S311 - jitter, not a secret
+
+
+def rewrite(
+    item: Any,
+    make: Callable[[Any], Any],
+    *,
+    condition: Callable[[Any], Any],
+    belongs: Callable[[Any], bool],
+    attempts: int = 3,
+) -> bool:
+    """Save ``make(item)`` in place of ``item`` on ``condition(item)`` (e.g. the version read).
+
+    When another write came first, the item is read again (strongly consistent) and rewritten from
+    what it holds now, while ``belongs(item)`` still says it is one to rewrite. Returns False when
+    it is gone or no longer belongs; raises ``TxBusy`` if it kept changing for ``attempts``."""
+    from pynamodb.exceptions import PutError
+
+    for _ in range(attempts):
+        try:
+            make(item).save(condition=condition(item))
+            return True
+        except PutError as exc:
+            if not condition_failed(exc):
+                raise
+        try:
+            item.refresh(consistent_read=True)
+        except type(item).DoesNotExist:
+            return False
+        if not belongs(item):
+            return False
+    raise TxBusy(f"{type(item).__name__} kept changing while it was rewritten")
 
 
 class TxFailed(Exception):

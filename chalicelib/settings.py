@@ -70,6 +70,10 @@ class Settings:
     queue_default_service_seconds: int
     # broadcast alerts: citizens notified per alert per minute (the rate limit)
     alert_batch_per_minute: int
+    # Open311: POSTs per API key (a token bucket: a burst, then so many an hour), media_url fetches
+    open311_post_burst: int
+    open311_post_per_hour: int
+    media_fetch_timeout_seconds: int
 
     @property
     def is_local(self) -> bool:
@@ -130,6 +134,9 @@ def get_settings() -> Settings:
         queue_no_show_minutes=_int("DIMOTIS_QUEUE_NO_SHOW_MINUTES", 3),
         queue_default_service_seconds=_int("DIMOTIS_QUEUE_DEFAULT_SERVICE_SECONDS", 300),
         alert_batch_per_minute=_int("DIMOTIS_ALERT_BATCH_PER_MINUTE", 200),
+        open311_post_burst=max(1, _int("DIMOTIS_OPEN311_POST_BURST", 30)),
+        open311_post_per_hour=max(1, _int("DIMOTIS_OPEN311_POST_PER_HOUR", 600)),
+        media_fetch_timeout_seconds=max(1, _int("DIMOTIS_MEDIA_FETCH_TIMEOUT_SECONDS", 5)),
     )
 
 

@@ -1,7 +1,12 @@
 """A GeoReport v2 client written from the spec alone (http://wiki.open311.org/GeoReport_v2): it knows
 the resource names, the ``.json``/``.xml`` suffixes, the form-encoded POST with ``attribute[code]``
-and the two error formats, and nothing of Dimotis. ``transport(method, path, body, headers)`` returns
-``(status, content_type, bytes)``: urllib against a server, or Chalice's test client."""
+(and ``attribute[code][]`` for a multivaluelist), the two error formats and HTTP's ``Retry-After``,
+and nothing of Dimotis. ``transport(method, path, body, headers)`` returns ``(status, content_type,
+bytes)`` or ``(status, content_type, bytes, response headers)``: urllib against a server, or
+Chalice's test client.
+
+``answers(definition)`` fills a service definition's attributes the way an app's form would, from
+the definition alone: its datatypes and, for lists, its values."""
 
 from __future__ import annotations
 
@@ -26,10 +31,17 @@ XML_LISTS = {
 
 
 class GeoReportError(Exception):
-    def __init__(self, status: int, errors: list[dict[str, Any]]):
+    def __init__(self, status: int, errors: list[dict[str, Any]], headers: dict[str, str] | None = None):
         super().__init__(f"{status}: {errors}")
         self.status = status
         self.errors = errors
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+
+    @property
+    def retry_after(self) -> int | None:
+        """Seconds to wait before trying again (HTTP ``Retry-After``, in seconds), if given."""
+        value = self.headers.get("retry-after")
+        return int(value) if value and value.isdigit() else None
 
 
 def url_transport(base_url: str) -> Transport:
@@ -37,11 +49,51 @@ def url_transport(base_url: str) -> Transport:
         req = urllib.request.Request(base_url + path, data=body, headers=headers, method=method)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310
-                return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+                return resp.status, resp.headers.get("Content-Type", ""), resp.read(), dict(resp.headers)
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+            return exc.code, exc.headers.get("Content-Type", ""), exc.read(), dict(exc.headers)
 
     return send
+
+
+def chalice_transport(client: Any) -> Transport:
+    """The transport over Chalice's test client (``chalice.test.Client``)."""
+
+    def send(method: str, path: str, body: bytes | None, headers: dict[str, str]):
+        resp = getattr(client.http, method.lower())(path, body=body, headers=headers)
+        return resp.status_code, resp.headers.get("Content-Type", ""), resp.body, dict(resp.headers)
+
+    return send
+
+
+SAMPLE_DATETIME = "2026-01-15T10:30:00Z"
+
+
+def answer(attribute: dict[str, Any]) -> Any:
+    """A value for one attribute of a service definition, from its datatype (and values)."""
+    datatype = attribute.get("datatype")
+    values = [v["key"] for v in attribute.get("values") or []]
+    if datatype == "singlevaluelist":
+        return str(values[0])
+    if datatype == "multivaluelist":
+        return [str(v) for v in values[:2]]
+    if datatype == "number":
+        return "2"
+    if datatype == "datetime":
+        return SAMPLE_DATETIME
+    if datatype == "text":
+        return "Γραμμή πρώτη\nΓραμμή δεύτερη"
+    return "Τιμή"  # string: no line breaks
+
+
+def answers(definition: dict[str, Any], *, optional: bool = False) -> dict[str, Any]:
+    """Values for the attributes that take input (``variable``): the required ones, and with
+    ``optional`` every one."""
+    return {
+        a["code"]: answer(a)
+        for a in definition.get("attributes") or []
+        if a.get("variable", True) and (optional or a.get("required"))
+    }
 
 
 def _xml_value(element: ET.Element) -> Any:
@@ -70,7 +122,9 @@ class GeoReportClient:
         self.fmt = fmt
         self.api_key = api_key
 
-    def _parse(self, status: int, content_type: str, raw: bytes) -> Any:
+    def _parse(
+        self, status: int, content_type: str, raw: bytes, headers: dict[str, str] | None = None
+    ) -> Any:
         if self.fmt == "xml":
             assert "xml" in content_type, content_type
             assert raw.startswith(b'<?xml version="1.0" encoding="utf-8"?>'), raw[:60]
@@ -79,7 +133,7 @@ class GeoReportClient:
             assert "json" in content_type, content_type
             data = json.loads(raw)
         if status >= 400:
-            raise GeoReportError(status, data)
+            raise GeoReportError(status, data, headers)
         return data
 
     def _get(self, resource: str, params: dict[str, str] | None = None) -> Any:
@@ -114,5 +168,13 @@ class GeoReportClient:
             else:
                 form.append((f"attribute[{code}]", str(value)))
         body = urllib.parse.urlencode(form).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
         return self._parse(*self.transport("POST", f"{self.endpoint}/requests.{self.fmt}", body, headers))
+
+    def file(self, service_code: str, attributes: dict[str, Any] | None = None, **fields: Any) -> str:
+        """POST a request and return its ``service_request_id``; a server that answers with a token
+        instead (a ``batch`` service) is asked for the id through the token."""
+        created = self.create(service_code, attributes, **fields)[0]
+        if created.get("service_request_id") not in (None, ""):
+            return str(created["service_request_id"])
+        return str(self.token(str(created["token"]))[0]["service_request_id"])

@@ -1,6 +1,8 @@
 """Open311 GeoReport v2 under ``/open311/v2/``: discovery, services, a service definition, service
 requests (GET, and POST form-encoded with ``api_key``), one request, tokens; each in ``.json`` and
-``.xml``. Errors use the GeoReport format (the HTTP middleware leaves ``/open311/*`` alone)."""
+``.xml``; and the media an app sent with ``media_url`` (a redirect to a short-lived link). Errors
+use the GeoReport format (the HTTP middleware leaves ``/open311/*`` alone), with their headers
+(``Retry-After`` on a 429)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from chalicelib.errors import ApiError
 from chalicelib.log import logger
 from chalicelib.schemas.open311 import (
     FORM,
+    MEDIA_ID,
     POST,
+    REDIRECT,
     REQUESTS,
     SEARCH,
     SERVICES,
@@ -51,11 +55,13 @@ def _respond(data: Any, fmt: str, root: str, status: int = 200) -> Response:
     return Response(body=body, status_code=status, headers={"Content-Type": open311.FORMATS[fmt]})
 
 
-def _error(status: int, description: str, fmt: str) -> Response:
+def _error(status: int, description: str, fmt: str, headers: dict[str, str] | None = None) -> Response:
     body = open311.error_body([(status, description)], fmt)
     if fmt != "xml":
         body = json.dumps(body, ensure_ascii=False)
-    return Response(body=body, status_code=status, headers={"Content-Type": open311.FORMATS[fmt]})
+    return Response(
+        body=body, status_code=status, headers={**(headers or {}), "Content-Type": open311.FORMATS[fmt]}
+    )
 
 
 def _split(name: str) -> tuple[str, str]:
@@ -77,9 +83,9 @@ def georeport(fmt: str | None = None) -> Callable:
             try:
                 return func(*args, **kwargs)
             except open311.Open311Error as exc:
-                return _error(exc.code, exc.description, chosen)
+                return _error(exc.code, exc.description, chosen, exc.headers)
             except ApiError as exc:
-                return _error(exc.status, exc.message, chosen)
+                return _error(exc.status, exc.message, chosen, exc.headers)
             except Exception:  # noqa: BLE001 - the spec's "general service error", logged
                 logger().exception("open311 error")
                 return _error(500, "General service error.", chosen)
@@ -183,6 +189,12 @@ def open311_request(request_id):
     return _respond(open311.get_one(stem, query(bp.current_request), _lang()), fmt, "service_requests")
 
 
+@bp.route("/open311/v2/media/{media_id}", methods=["GET"])
+@georeport("json")
+def open311_media(media_id):
+    return Response(body="", status_code=302, headers={"Location": open311.media_link(media_id)})
+
+
 @bp.route("/open311/v2/tokens/{token}", methods=["GET"])
 @georeport()
 def open311_token(token):
@@ -192,7 +204,18 @@ def open311_token(token):
 
 _OBJECT = {"type": "object"}
 _FOUND = georeport_op("Public service requests (default: the last 90 days)", "json", REQUESTS, params=SEARCH)
-_CREATE = "Create a service request (api_key required)"
+_CREATE = (
+    "Create a service request of a public type (api_key required; per key a burst, then so many an "
+    "hour: 429 with Retry-After beyond; media_url fetched, JPEG/PNG up to 5 MiB)"
+)
+_MEDIA = georeport_op(
+    "The picture an app sent with media_url (public requests): a redirect to a short-lived link",
+    "json",
+    {},
+    params=[path_arg("media_id", MEDIA_ID)],
+    errors=(404,),
+    success=REDIRECT,
+)
 
 OPENAPI = {
     "/open311/v2/discovery.json": {"get": georeport_op("Service discovery", "json", _OBJECT, errors=())},
@@ -212,12 +235,13 @@ OPENAPI = {
     },
     "/open311/v2/requests.json": {
         "get": _FOUND,
-        "post": georeport_op(_CREATE, "json", REQUESTS, body=POST, errors=(400, 403, 404)),
+        "post": georeport_op(_CREATE, "json", REQUESTS, body=POST, errors=(400, 403, 404, 429)),
     },
     "/open311/v2/requests.xml": {
         "get": georeport_op("Public service requests (default: the last 90 days)", "xml", {}, params=SEARCH),
-        "post": georeport_op(_CREATE, "xml", {}, body=POST, errors=(400, 403, 404)),
+        "post": georeport_op(_CREATE, "xml", {}, body=POST, errors=(400, 403, 404, 429)),
     },
+    "/open311/v2/media/{media_id}": {"get": _MEDIA},
     "/open311/v2/requests/{request_id}": {
         "get": georeport_op(
             "One service request (id with .json or .xml)",

@@ -1,5 +1,6 @@
 """Visit log, staff: register a visitor at the entrance, buildings and entrances (admins),
-exposure incidents (admins and health officers). Incidents show progress and counts only."""
+exposure incidents under two keys (admins and health officers: one declares, another approves or
+rejects). Incidents show progress and counts only."""
 
 from chalice import Blueprint, Response
 
@@ -15,6 +16,7 @@ from chalicelib.schemas.visits import (
     INCIDENTS,
     PASS,
     REGISTRATION,
+    REJECTION,
 )
 from chalicelib.services import visits
 from chalicelib.validation import json_body, validate
@@ -57,6 +59,18 @@ def staff_visits_incident(incident_id):
     return visits.incident_detail(incident_id)
 
 
+@bp.route("/api/staff/visits/incidents/{incident_id}/approve", methods=["POST"])
+def staff_visits_incident_approve(incident_id):
+    return visits.approve(require_staff(bp.current_request, "health_officer"), incident_id)
+
+
+@bp.route("/api/staff/visits/incidents/{incident_id}/reject", methods=["POST"])
+def staff_visits_incident_reject(incident_id):
+    staff = require_staff(bp.current_request, "health_officer")
+    body = validate(json_body(bp.current_request, required=False), REJECTION)
+    return visits.reject(staff, incident_id, body.get("reason"))
+
+
 OPENAPI = {
     "/api/staff/visits/registrations": {
         "post": op(
@@ -80,7 +94,8 @@ OPENAPI = {
     },
     "/api/staff/visits/incidents": {
         "post": op(
-            "Declare an exposure window at a building (admins, health officers); visitors are told",
+            "Declare an exposure window at a building (admins, health officers): pending until another "
+            "officer approves it; 409 incident_overlaps when one at the building overlaps the window",
             "visits",
             auth="staff",
             body=INCIDENT_BODY,
@@ -102,6 +117,29 @@ OPENAPI = {
             params=[INCIDENT_ID],
             responses={"200": json_response(INCIDENT)},
             errors=(404,),
+        )
+    },
+    "/api/staff/visits/incidents/{incident_id}/approve": {
+        "post": op(
+            "Approve a pending incident (a health officer or an admin who did not declare it: 403 "
+            "second_key_required); its visitors are then told",
+            "visits",
+            auth="staff",
+            params=[INCIDENT_ID],
+            responses={"200": json_response(INCIDENT)},
+            errors=(404, 409),
+        )
+    },
+    "/api/staff/visits/incidents/{incident_id}/reject": {
+        "post": op(
+            "Reject a pending incident, or withdraw one's own, with an optional reason (body optional); "
+            "nothing is sent",
+            "visits",
+            auth="staff",
+            params=[INCIDENT_ID],
+            body=REJECTION,
+            responses={"200": json_response(INCIDENT)},
+            errors=(404, 409),
         )
     },
 }

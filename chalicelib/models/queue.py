@@ -9,6 +9,7 @@ service-time aggregates. Every read the queue makes is a GetItem or a Query on t
 | waiting (called, served...) tickets of a queue and day | ``QueueTicket.by_status`` (``queue_day_status``, order_key) |
 | tickets of a department and day (statistics) | ``QueueTicket.by_department_day`` (``department_day``, issued_key) |
 | latest calls at a service point (board) | ``QueueTicket.by_point_calls`` (``point_day``, called_key) |
+| tickets of a day that still hold a mobile (its erasure) | ``QueueTicket.by_mobile_day`` (``mobile_day``, ticket_id), sparse |
 | counters of a service point (board, staff page) | ``ServiceCounter.by_service_point`` |
 | next ticket number of a queue and day | ``QueueDay`` (queue_id, day): ``last_number`` ADD 1 |
 | rolling mean service time of a service | ``ServiceTime`` (service_key, day): ``served`` and ``seconds`` ADD |
@@ -23,7 +24,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.models.base import CreatedAt, Model, meta
 
@@ -128,6 +129,17 @@ class CallsByServicePoint(GlobalSecondaryIndex):
     called_key = UnicodeAttribute(range_key=True)  # "<called_at iso>#<ticket_id>"
 
 
+class TicketsWithMobile(GlobalSecondaryIndex):
+    """Sparse: only tickets that hold a mobile are in it, so erasing a day's mobiles reads those."""
+
+    class Meta:
+        index_name = "by_mobile_day"
+        projection = KeysOnlyProjection()
+
+    mobile_day = UnicodeAttribute(hash_key=True)  # the ticket's day, while it holds a mobile
+    ticket_id = UnicodeAttribute(range_key=True)
+
+
 class QueueTicket(Model):
     """A ticket: a walk-in's, or an appointment holder's who checked in.
 
@@ -159,8 +171,10 @@ class QueueTicket(Model):
     appointment_reference = UnicodeAttribute(null=True)
     slot_start = UTCDateTimeAttribute(null=True)
     slot_end = UTCDateTimeAttribute(null=True)
-    # contact for the SMS; removed when the ticket is finished
+    # contact for the SMS; removed when the ticket is finished, or at the end of its day
+    # (``services/live_queue/erasure.py``); ``mobile_day`` is set with it and removed with it
     mobile = UnicodeAttribute(null=True)
+    mobile_day = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="el")
     # calls
     counter_id = UnicodeAttribute(null=True)
@@ -182,6 +196,7 @@ class QueueTicket(Model):
     by_status = TicketsByStatus()
     by_department_day = TicketsByDepartmentDay()
     by_point_calls = CallsByServicePoint()
+    by_mobile_day = TicketsWithMobile()
 
 
 class CountersByServicePoint(GlobalSecondaryIndex):

@@ -11,6 +11,7 @@ Every read the visit log makes is a GetItem or a Query on these keys:
 | is this pass inside this building now | ``VisitPresence`` (``building_pass``) |
 | open visits due to close (schedule) | ``VisitPresence.by_due`` (``due_day``, ``closes_key``) |
 | the incidents, newest first | ``ExposureIncident.by_kind`` (``kind`` = "incident", created_key) |
+| the windows of a building's live incidents (one per building and window) | ``ExposureWindows`` (building_id) |
 | was this visitor told about this incident | ``ExposureRecipient`` (incident_id, pass_id) |
 
 Personal data lives only in ``Visitor.contact_*``: the name, mobile and email sealed together with
@@ -25,6 +26,7 @@ from datetime import datetime
 
 from pynamodb.attributes import (
     BinaryAttribute,
+    JSONAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
@@ -37,8 +39,13 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from chalicelib import clock
 from chalicelib.models.base import CreatedAt, Model, meta
 
-INCIDENT_STATUSES = ("declared", "matching", "queued", "done")
-INCIDENT_FANNED_OUT = ("queued", "done")  # every message is on the queue: not fanned out again
+# pending (declared, waiting for the second key) -> approved -> matching -> queued -> done;
+# or pending -> rejected (a refusal, or the declarer's withdrawal)
+PENDING = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+INCIDENT_STATUSES = (PENDING, REJECTED, APPROVED, "matching", "queued", "done")
+INCIDENT_FANNING = (APPROVED, "matching")  # approved, its fan-out not finished: (re)do it; never others
 RECIPIENT_STATUSES = ("sending", "sent", "failed")
 RECIPIENT_FINAL = ("sent", "failed")  # a marker in one of these is never sent again
 
@@ -162,10 +169,13 @@ class IncidentsByKind(GlobalSecondaryIndex):
 
 
 class ExposureIncident(Model):
-    """An exposure window at a building; its INSERT on the stream starts the notification.
+    """An exposure window at a building, declared by one officer and sent only once a second one
+    (or an admin) approves it: the stream record of the change to ``approved`` starts the
+    notification.
 
-    ``status``: declared -> matching -> queued -> done. Counts are changed with ADD (sent,
-    failed) or a monotonic SET (matched, queued), never read-modify-write.
+    ``status``: pending -> approved -> matching -> queued -> done, or pending -> rejected. Counts
+    are changed with ADD (sent, failed) or a monotonic SET (matched, queued), never
+    read-modify-write.
     """
 
     Meta = meta("exposure_incidents")
@@ -179,7 +189,10 @@ class ExposureIncident(Model):
     message_el = UnicodeAttribute()
     message_en = UnicodeAttribute(null=True)
     declared_by = UnicodeAttribute()
-    status = UnicodeAttribute(default="declared")
+    status = UnicodeAttribute(default=PENDING)
+    decided_by = UnicodeAttribute(null=True)  # who approved or rejected it (never the declarer, to approve)
+    decided_at = UTCDateTimeAttribute(null=True)
+    decision_note = UnicodeAttribute(null=True)  # why it was rejected
     matched = NumberAttribute(default=0)
     queued = NumberAttribute(default=0)
     sent = NumberAttribute(default=0)
@@ -190,6 +203,20 @@ class ExposureIncident(Model):
     expires_at = TTLAttribute()
 
     by_kind = IncidentsByKind()
+
+
+class ExposureWindows(Model):
+    """The windows of a building's live incidents (pending or approved; a rejected one is taken
+    out), so a new incident is refused when its window overlaps one: declaring reads this item and
+    writes it back in the incident's transaction on the condition that ``version`` is still the
+    one read. ``windows``: ``[{"incident_id", "start", "end", "expires"}]`` (ISO instants; expired
+    ones are dropped at the next write)."""
+
+    Meta = meta("exposure_windows")
+
+    building_id = UnicodeAttribute(hash_key=True)
+    version = NumberAttribute(default=0)
+    windows = JSONAttribute(default=list)
 
 
 class ExposureRecipient(Model):

@@ -41,6 +41,8 @@ _DATE = {"anyOf": [{"type": "string", "format": "date-time"}, _EMPTY]}
 _IDS = r"^[0-9]{4}-[0-9]{1,9}(,[0-9]{4}-[0-9]{1,9})*$"
 _CODES = r"^[a-z0-9_-]{2,40}(,[a-z0-9_-]{2,40})*$"
 SUFFIX = r"\.(json|xml)$"
+MEDIA_ID = r"^[0-9]{4}-[0-9]{1,9}\.(jpg|png)$"
+REDIRECT = {"302": {"description": "Redirect", "headers": {"Location": {"schema": {"type": "string"}}}}}
 
 
 def _optional(schema: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +82,7 @@ POST = {
         "last_name": {"type": "string"},
         "phone": {"type": "string"},
         "description": {"type": "string"},
-        "media_url": {"type": "string"},
+        "media_url": {"type": "string", "description": "http(s) URL of a JPEG or PNG, fetched by the server"},
     },
 }
 
@@ -104,9 +106,11 @@ def georeport_op(
     params: list[dict[str, Any]] | None = None,
     body: dict[str, Any] | None = None,
     errors: tuple[int, ...] = (400, 404),
+    success: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One GeoReport operation: 200 with ``schema`` (JSON) or text (XML), errors in its format."""
-    responses: dict[str, Any] = {"200": {"description": "OK", "content": _content(fmt, schema)}}
+    """One GeoReport operation: 200 with ``schema`` (JSON) or text (XML), or the ``success``
+    responses given (a redirect), and errors in its format."""
+    responses: dict[str, Any] = success or {"200": {"description": "OK", "content": _content(fmt, schema)}}
     for code in [*errors, "default"]:
         responses[str(code)] = {"description": "GeoReport error", "content": _content(fmt, ERRORS)}
     operation: dict[str, Any] = {"summary": summary, "tags": ["open311"], "responses": responses}

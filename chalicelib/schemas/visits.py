@@ -5,6 +5,7 @@ No response schema has a field for a visitor's name, mobile or email: a pass is 
 and which channels exist; an incident is its window, its message and its counts.
 """
 
+from chalicelib.models.visits import INCIDENT_STATUSES
 from chalicelib.openapi import path_param
 from chalicelib.validation import EMAIL
 
@@ -167,12 +168,21 @@ INCIDENT = {
         "window_end": {"type": "string"},
         "message_el": {"type": "string"},
         "message_en": {"type": ["string", "null"]},
-        "status": {"enum": ["declared", "matching", "queued", "done"]},
+        "status": {"enum": list(INCIDENT_STATUSES)},
         "counts": COUNTS,
         "declared_by": {"type": "string"},
+        "decided_by": {"type": ["string", "null"]},
+        "decided_at": {"type": ["string", "null"]},
+        "decision_note": {"type": ["string", "null"]},
         "created_at": {"type": "string"},
         "finished_at": {"type": ["string", "null"]},
     },
+}
+
+REJECTION = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"reason": {"type": "string", "maxLength": 300}},
 }
 
 INCIDENTS = {

@@ -1,7 +1,8 @@
 """The visit log in a real browser on the local stack: a visitor registers and gets a pass, checks in
 and out at the Δημαρχείο kiosk by typing the code, a health officer declares an exposure covering
-that visit, and the dev outbox shows the notice to that visitor and not to one who was at the ΚΕΠ
-at the same time. No page shows a contact detail; the pass can be deleted from its page."""
+that visit, which waits until an admin (the second key) approves it on the same page; then the dev
+outbox shows the notice to that visitor and not to one who was at the ΚΕΠ at the same time. No page
+shows a contact detail; the pass can be deleted from its page."""
 
 from __future__ import annotations
 
@@ -117,7 +118,30 @@ def test_register_check_in_and_out_declare_exposure_and_only_the_overlapping_vis
     )
     desk.locator("#declare").click()
 
+    # THEN it waits for a second key: pending, the declarer may withdraw it but not approve it
+    row = desk.locator("#incident-rows tr").first
+    expect(row).to_have_attribute("data-status", "pending")
+    expect(row.locator("[data-action=reject]")).to_be_visible()
+    assert row.locator("[data-action=approve]").count() == 0
+    assert_accessible(desk)
+    assert _exposure_mail(local_stack, email) == []
+
+    # WHEN an admin opens the page and approves it, with the keyboard
+    second = browser.new_context(locale="el-GR", timezone_id="Europe/Athens")
+    second.add_cookies([{"name": "dimotis_staff", "value": local_stack.staff_token("admin"), "url": base}])
+    approver = second.new_page()
+    approver.set_default_timeout(20_000)
+    approver.goto(base + "/admin/visits.html")
+    approve = approver.locator("#incident-rows tr").first.locator("[data-action=approve]")
+    expect(approve).to_be_visible()
+    approver.once("dialog", lambda dialog: dialog.accept())
+    approve.focus()
+    approver.keyboard.press("Enter")
+    expect(approver.locator("#incident-note")).not_to_be_empty()
+    second.close()
+
     # THEN the incident's progress reaches done with counts only, no name, number or address
+    desk.reload()
     row = desk.locator("#incident-rows tr").first
     expect(row).to_have_attribute("data-status", "done")
     assert int(row.locator("[data-testid=incident-sent]").inner_text()) >= 1

@@ -12,6 +12,7 @@ the documents a citizen takes away and the notices sent about them.
 | ``staff`` | calendar, day list, complete, no-show, cancel with a reason |
 | ``documents`` | proof (HTML + QR), ``.ics``, the day list to print |
 | ``notices`` | confirmation, change and reminder messages |
+| ``citizen_records`` | a citizen's appointments for their export; anonymised when they close their account |
 
 Callers outside the package use these exports (``appointments.book(...)``). The service cache's
 lifetime is ``catalogue.SERVICE_TTL_SECONDS``, read on each call: set it on that module (the
@@ -53,5 +54,6 @@ __getattr__, __dir__, __all__ = lazy_exports(
         ),
         "documents": ("day_list_html", "ics", "language_of", "own_calendar", "own_proof", "proof_html"),
         "notices": ("send_due_reminders",),
+        "citizen_records": ("citizen_appointments", "forget_citizen_appointments"),
     },
 )

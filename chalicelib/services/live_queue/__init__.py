@@ -15,6 +15,7 @@ module sets it as an attribute of the package, which would hide the export of th
 | ``points`` | views of a service point: the kiosk's lines, the display board, the staff page |
 | ``appointments``, ``checkin`` | an appointment holder's check-in by reference |
 | ``events`` | the tickets' stream consumer: "you are next" SMS, learning service times |
+| ``erasure`` | a ticket's mobile erased at the end of its day (schedule); a citizen's tickets |
 | ``stats`` | waiting and service times per service, counter, staff member and hour |
 """
 
@@ -26,6 +27,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "calls": ("call_next", "finish", "recall", "start_service", "transfer"),
         "checkin": ("check_in",),
         "counters": ("close_counter", "open_counter", "public_counter"),
+        "erasure": ("erase_day_mobiles", "erase_ticket_mobiles", "tickets_of_appointments"),
         "points": ("board", "point_view", "service_points_for", "staff_point"),
         "stats": ("MAX_DAYS", "statistics"),
         "tickets": ("issue_walk_in", "public_ticket", "staff_ticket", "ticket_view"),

@@ -155,6 +155,7 @@ def _finish_actions(ticket: QueueTicket, status: str, now: datetime, staff: Any)
         QueueTicket.service_ended_at.set(now),
         QueueTicket.finished_by.set(staff.username),
         QueueTicket.mobile.remove(),
+        QueueTicket.mobile_day.remove(),
     ]
 
 

@@ -86,6 +86,7 @@ def new_ticket(
         issued_key=f"{iso_micro(now)}#{ticket_id}",
         issued_at=now,
         mobile=mobile or None,
+        mobile_day=day if mobile else None,
         language=language or "el",
         generation=0,
         recall_count=0,

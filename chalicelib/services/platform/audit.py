@@ -1,4 +1,5 @@
-"""The audit log: every staff write, who, role, action, entity, before and after, when, from where.
+"""The audit log: every staff write, who, role, action, entity, before and after, when, from where;
+and what a citizen does with their own data (``CitizenActor``: export, closing the account).
 
 How it is complete without every route remembering it: the HTTP middleware opens a collection for
 each request (``begin()``); services call ``note(staff, ...)`` where they change something, naming
@@ -43,6 +44,24 @@ class Operator:
     username: str
     roles: tuple[str, ...] = ("operator",)
     department_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CitizenActor:
+    """A citizen acting on their own data (downloading it, closing their account). Named in the
+    log ``citizen:<HMAC of the tax number>`` (``limits.subject_key``), never by the number: the
+    log outlives the account, and an operator asked "did this person close their account?" finds
+    the entry by computing the HMAC. No department, so only admins see these entries."""
+
+    username: str
+    roles: tuple[str, ...] = ("citizen",)
+    department_id: str | None = None
+
+
+def citizen_actor(taxid: str) -> CitizenActor:
+    from chalicelib.services.platform.limits import subject_key
+
+    return CitizenActor(f"citizen:{subject_key(taxid)}")
 
 
 class NotRecording(RuntimeError):
@@ -102,8 +121,8 @@ def note(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    """Record what ``actor`` (a staff member: ``username``, ``roles``, ``department_id``) changed;
-    call it from the service, at the change."""
+    """Record what ``actor`` (a staff member, an ``Operator`` or a ``CitizenActor``: ``username``,
+    ``roles``, ``department_id``) changed; call it from the service, at the change."""
     if actor is None or not getattr(actor, "username", None):
         raise ValueError("an audit note names the staff member who acted")
     _collection().notes.append(_Note(actor, entity_type, str(entity_id), action, _trim(before), _trim(after)))

@@ -13,6 +13,7 @@ Open311 GeoReport v2 API as the module ``requests.open311``.
 | ``following`` | follow a public report by protocol number |
 | ``photos`` | presigned uploads, their check, short-lived links |
 | ``notices`` | the stream consumer that tells citizens of each public change |
+| ``citizen_records`` | a citizen's requests and follows for their export; kept without them on closing |
 | ``open311`` | the GeoReport v2 API (a package of its own) |
 """
 
@@ -46,5 +47,6 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "staff_view",
         ),
         "following": ("find_by_protocol", "follow", "followed_by", "followers", "unfollow"),
+        "citizen_records": ("citizen_follows", "citizen_requests", "forget_citizen_requests"),
     },
 )

@@ -7,7 +7,7 @@ visits, exposure incidents, their fan-out and the notices they send.
 | ``buildings`` | buildings, entrances, closing time, a building's day partition |
 | ``scans`` | check-in and check-out at a kiosk, who is inside |
 | ``closing`` | the schedule that closes visits at closing time |
-| ``incidents`` | declaring an exposure, its views and status |
+| ``incidents`` | declaring an exposure, the second key (approve, reject), its views and status |
 | ``fanout`` | the overlap rule and one SQS message per visitor |
 | ``sender`` | decrypt a contact and send the notice, at most once |
 | ``retention`` | the TTL and reading only what has not expired |
@@ -39,7 +39,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
         ),
         "scans": ("scan_pass",),
         "closing": ("close_due",),
-        "incidents": ("declare", "incident_detail", "list_incidents"),
+        "incidents": ("approve", "declare", "incident_detail", "list_incidents", "reject"),
         "fanout": ("fan_out", "on_incident_record"),
         "sender": ("handle_sqs_batch", "send_one"),
     },

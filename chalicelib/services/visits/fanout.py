@@ -1,11 +1,14 @@
 """Exposure fan-out: the visits that overlap an incident's window, one SQS message per visitor.
 
-An incident's INSERT on the incidents stream runs ``on_incident_record`` -> ``fan_out``: Query the
-building's day partitions that the window touches (check-in before the window's end is a key
-condition on the last day), keep the visits that overlap (``overlaps``), and put one message per
-distinct visitor (the pass id, never a contact) on the fan-out queue, ten per
-``SendMessageBatch``. An incident already fanned out (``INCIDENT_FANNED_OUT``) is not fanned out
-again, and one whose fan-out was cut short is simply redone: the sender de-duplicates.
+An incident is fanned out once it is approved (the second key, ``incidents.approve``), never on its
+insert: the incidents stream's record of the change to ``approved`` runs ``on_incident_record`` ->
+``fan_out``: Query the building's day partitions that the window touches (check-in before the
+window's end is a key condition on the last day), keep the visits that overlap (``overlaps``), and
+put one message per distinct visitor (the pass id, never a contact) on the fan-out queue, ten per
+``SendMessageBatch``. ``fan_out`` works only on an incident that is approved or being matched
+(``INCIDENT_FANNING``): a pending or rejected one is never sent, one already fanned out (queued,
+done) is not fanned out again, and one whose fan-out was cut short is simply redone: the sender
+de-duplicates.
 
 Example::
 
@@ -26,7 +29,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, ddb
-from chalicelib.models.visits import INCIDENT_FANNED_OUT, ExposureIncident, Visit, alive
+from chalicelib.models.visits import APPROVED, INCIDENT_FANNING, ExposureIncident, Visit, alive
 from chalicelib.services.visits.buildings import building_day
 from chalicelib.services.visits.incidents import finish_if_done
 from chalicelib.settings import get_settings
@@ -73,22 +76,36 @@ def overlapping_visits(
 
 
 # -- the fan-out (incidents stream) --------------------------------------------------------------
+def _status(record: dict[str, Any], image: str) -> str | None:
+    return ((record.get("dynamodb") or {}).get(image) or {}).get("status", {}).get("S")
+
+
 def on_incident_record(record: dict[str, Any]) -> None:
-    """Stream consumer of the incidents table: a new incident is fanned out."""
-    if record.get("eventName") != "INSERT":
+    """Stream consumer of the incidents table: an incident that has just been approved is fanned
+    out (a declaration, a refusal and the fan-out's own progress are not)."""
+    if _status(record, "NewImage") != APPROVED or _status(record, "OldImage") == APPROVED:
         return
     fan_out(record["dynamodb"]["Keys"]["incident_id"]["S"])
 
 
 def fan_out(incident_id: str, queue_url: str | None = None) -> dict[str, int]:
-    """Put one message per overlapping visitor on the fan-out queue; safe to run again."""
+    """Put one message per overlapping visitor on the fan-out queue, for an approved incident; safe
+    to run again."""
     try:
         incident = ExposureIncident.get(incident_id, consistent_read=True)
     except ExposureIncident.DoesNotExist:
         return {"queued": 0}
-    if not alive(incident) or incident.status in INCIDENT_FANNED_OUT:
+    if not alive(incident) or incident.status not in INCIDENT_FANNING:
         return {"queued": 0}
-    incident.update(actions=[ExposureIncident.status.set("matching")])
+    try:
+        incident.update(
+            actions=[ExposureIncident.status.set("matching")],
+            condition=ExposureIncident.status.is_in(*INCIDENT_FANNING),
+        )
+    except UpdateError as exc:
+        if ddb.condition_failed(exc):
+            return {"queued": 0}  # fanned out meanwhile by a replay of the same record
+        raise
     stats: dict[str, int] = {}
     recipients: dict[str, None] = {}
     for visit in overlapping_visits(incident.building_id, incident.window_start, incident.window_end, stats):

@@ -1,6 +1,7 @@
-// Staff page of the visit log: declare an exposure and follow its progress (admins and health
-// officers; counts only, never a name, number or address), register a visitor at the entrance
-// (any staff), buildings and entrances (admins).
+// Staff page of the visit log: declare an exposure, approve or reject another officer's (two keys:
+// the declarer never approves their own; they may withdraw it), and follow its progress (admins and
+// health officers; counts only, never a name, number or address), register a visitor at the
+// entrance (any staff), buildings and entrances (admins).
 import { api } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
 import {
@@ -17,6 +18,8 @@ const isAdmin = roles.has("admin");
 const canDeclare = isAdmin || roles.has("health_officer");
 let buildings = [];
 let incidents = [];
+let rejecting = null; // the incident whose rejection form is open
+const SENDING = new Set(["approved", "matching", "queued"]);
 
 const name = (item) => (lang() === "en" ? item.name_en : item.name_el);
 
@@ -69,7 +72,35 @@ function buildingName(id) {
   return b ? name(b) : id;
 }
 
+function windowText(i) {
+  return `${formatDateTime(i.window_start)} – ${formatDateTime(i.window_end)}`;
+}
+
+function decision(i) {
+  if (i.status !== "pending") {
+    return i.decided_by
+      ? t("visits.decided_by", { status: t(`visits.status_${i.status}`), name: i.decided_by })
+      : "";
+  }
+  const mine = i.declared_by === staff.username;
+  const label = (key) => `${t(key)}: ${buildingName(i.building_id)}, ${windowText(i)}`;
+  return [
+    mine
+      ? el("span", { class: "govgr-hint" }, t("visits.awaiting_other"), " ")
+      : el("button", { class: "govgr-btn govgr-btn-primary", type: "button", "aria-label": label("visits.approve"),
+        dataset: { incident: i.incident_id, action: "approve" }, onclick: () => approve(i) }, t("visits.approve")),
+    " ",
+    el("button", { class: "govgr-btn govgr-btn-secondary", type: "button",
+      "aria-label": label(mine ? "visits.withdraw" : "visits.reject"),
+      dataset: { incident: i.incident_id, action: "reject" }, onclick: () => openReject(i) },
+    t(mine ? "visits.withdraw" : "visits.reject")),
+  ];
+}
+
 function renderIncidents() {
+  // a re-render (the progress refresh) keeps the keyboard focus on the same button
+  const focused = document.activeElement && document.activeElement.dataset;
+  const keep = focused && focused.incident ? `[data-incident="${focused.incident}"][data-action="${focused.action}"]` : null;
   $("no-incidents").hidden = incidents.length > 0;
   replaceChildren(
     $("incident-rows"),
@@ -78,17 +109,24 @@ function renderIncidents() {
         "tr",
         { class: "govgr-table__row", dataset: { incident: i.incident_id, status: i.status } },
         el("td", { class: "govgr-table__cell" }, buildingName(i.building_id)),
-        el("td", { class: "govgr-table__cell" }, `${formatDateTime(i.window_start)} – ${formatDateTime(i.window_end)}`),
+        el("td", { class: "govgr-table__cell" }, windowText(i)),
         el("td", { class: "govgr-table__cell", "data-testid": "incident-status" }, t(`visits.status_${i.status}`)),
         ["matched", "queued", "sent", "failed"].map((k) =>
           el("td", { class: "govgr-table__cell", "data-testid": `incident-${k}` }, String(i.counts[k])),
         ),
+        el("td", { class: "govgr-table__cell" }, i.declared_by || ""),
+        el("td", { class: "govgr-table__cell", "data-testid": "incident-decision" }, decision(i)),
       ),
     ),
   );
+  const again = keep && $("incident-rows").querySelector(keep);
+  if (again) again.focus();
 }
 
+let polling = null;
+
 async function loadIncidents() {
+  clearTimeout(polling);
   try {
     incidents = (await api("/api/staff/visits/incidents")).incidents;
     renderIncidents();
@@ -96,8 +134,44 @@ async function loadIncidents() {
     showError($("error"), err);
     return;
   }
-  if (incidents.some((i) => i.status !== "done")) setTimeout(loadIncidents, REFRESH_MS);
+  if (incidents.some((i) => SENDING.has(i.status))) polling = setTimeout(loadIncidents, REFRESH_MS);
 }
+
+async function approve(i) {
+  if (!window.confirm(t("visits.approve_confirm"))) return;
+  const done = await act(() => api(`/api/staff/visits/incidents/${i.incident_id}/approve`, { method: "POST", body: {} }));
+  if (done) $("incident-note").textContent = t("visits.approved_note");
+  await loadIncidents();
+}
+
+function openReject(i) {
+  rejecting = i;
+  $("reject-title").textContent = t("visits.reject_title", { building: buildingName(i.building_id), window: windowText(i) });
+  $("reject-reason").value = "";
+  $("reject-form").hidden = false;
+  $("reject-reason").focus();
+}
+
+function closeReject() {
+  const back = rejecting && $("incident-rows").querySelector(`[data-incident="${rejecting.incident_id}"][data-action="reject"]`);
+  rejecting = null;
+  $("reject-form").hidden = true;
+  if (back) back.focus();
+}
+
+$("reject-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!rejecting) return;
+  const reason = $("reject-reason").value.trim();
+  const done = await act(() => api(`/api/staff/visits/incidents/${rejecting.incident_id}/reject`,
+    { method: "POST", body: reason ? { reason } : {} }));
+  if (done) $("incident-note").textContent = t("visits.rejected_note");
+  rejecting = null;
+  $("reject-form").hidden = true;
+  await loadIncidents();
+  $("incident-note").focus();
+});
+$("reject-cancel").addEventListener("click", closeReject);
 
 function isoFromLocal(value) {
   return value ? new Date(value).toISOString() : "";
@@ -116,6 +190,7 @@ $("incident-form").addEventListener("submit", async (event) => {
   const done = await act(() => api("/api/staff/visits/incidents", { method: "POST", body }));
   if (done) {
     event.target.reset();
+    $("incident-note").textContent = t("visits.declared_pending");
     await loadIncidents();
   }
 });

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.models.citizens import Citizen
 from chalicelib.services.live_queue import tickets as queue_tickets
 from chalicelib.services.platform import sessions
 from chalicelib.services.visits import passes
@@ -79,6 +80,28 @@ def _logout_ends_only_the_callers_session(world: World) -> list[str]:
     return []
 
 
+def _closing_closes_only_the_callers_account(world: World) -> list[str]:
+    """A third citizen who follows the report A follows closes their account, naming A in the body
+    too: refused with A's tax number (400, no such field), then their own account alone closes."""
+    c = "700000033"
+    Citizen(c, first_name="ΓΕΩΡΓΙΑ", last_name="ΤΡΙΤΗ").save()
+    token = sessions.issue(c)[0]
+    follow = call(
+        world.client, "POST", "/api/requests/follow", token, {"protocol": world.values["followed_protocol"]}
+    )
+    naming_a = call(world.client, "POST", "/api/me/close", token, {"confirm": True, "taxid": A})
+    closed = call(world.client, "POST", "/api/me/close", token, {"confirm": True})
+    still = call(world.client, "GET", "/api/me", world.citizen[A])
+    wrong = []
+    if follow.status_code != 200 or naming_a.status_code != 400 or closed.status_code != 200:
+        wrong.append(
+            f"C's follow {follow.status_code}, close naming A {naming_a.status_code}, close {closed.status_code}"
+        )
+    if still.status_code != 200 or Citizen.count(c) != 0:
+        wrong.append(f"A afterwards: {still.status_code}; C's profile left: {Citizen.count(c)}")
+    return wrong
+
+
 CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
     ("POST", "/api/appointments"): Probe(_idempotency_key_is_per_citizen),
     ("GET", "/api/appointments"): OwnOnly("/api/appointments"),
@@ -95,6 +118,8 @@ CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
     ),
     ("POST", "/api/auth/logout"): Probe(_logout_ends_only_the_callers_session),
     ("GET", "/api/me"): OwnOnly("/api/me"),
+    ("GET", "/api/me/data"): OwnOnly("/api/me/data"),
+    ("POST", "/api/me/close"): Probe(_closing_closes_only_the_callers_account),
     ("PUT", "/api/me"): OwnOnly("/api/me", {"email": "giannis.new@example.gr"}),
     ("POST", "/api/requests"): Refused(
         "/api/requests",

@@ -104,6 +104,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/staff/visits/incidents"): HEALTH,
     ("POST", "/api/staff/visits/incidents"): HEALTH,
     ("GET", "/api/staff/visits/incidents/{incident_id}"): HEALTH,
+    ("POST", "/api/staff/visits/incidents/{incident_id}/approve"): HEALTH,  # never the declarer
+    ("POST", "/api/staff/visits/incidents/{incident_id}/reject"): HEALTH,
     ("PUT", "/api/staff/visits/buildings/{building_id}"): ADMIN,
     ("POST", "/api/staff/visits/registrations"): ANYONE,  # any staff member at an entrance desk
 }

@@ -197,6 +197,8 @@ STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
     ("GET", "/api/staff/visits/incidents"): MUNICIPALITY,
     ("POST", "/api/staff/visits/incidents"): MUNICIPALITY,
     ("GET", "/api/staff/visits/incidents/{incident_id}"): MUNICIPALITY,
+    ("POST", "/api/staff/visits/incidents/{incident_id}/approve"): MUNICIPALITY,
+    ("POST", "/api/staff/visits/incidents/{incident_id}/reject"): MUNICIPALITY,
     ("PUT", "/api/staff/visits/buildings/{building_id}"): ADMIN_ONLY,
     ("POST", "/api/staff/visits/registrations"): MUNICIPALITY,
 }

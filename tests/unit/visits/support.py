@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from chalicelib import clock
 from chalicelib.aws import client as aws_client
+from chalicelib.models.visits import PENDING, ExposureIncident
 from chalicelib.services import visits
 from chalicelib.services.platform.staff_auth import StaffMember
 from chalicelib.settings import get_settings
 from tests.conftest import bearer
-from tests.events import sqs_record
+from tests.events import sqs_record, stream_record
 
 NAME = "Ελένη Ζωγράφου-Test"
 EMAIL = "eleni.visitor@example.org"
@@ -97,3 +98,30 @@ def declare(client, token, start=None, end=None, building="dimarxeio"):
         body=json.dumps(body),
         headers={**bearer(token), "Content-Type": "application/json"},
     )
+
+
+def decide(client, token, incident_id: str, decision: str = "approve", reason: str | None = None):
+    """POST the second key's ``approve`` or ``reject`` of an incident as ``token``."""
+    return client.http.post(
+        f"/api/staff/visits/incidents/{incident_id}/{decision}",
+        body=json.dumps({"reason": reason} if reason else {}),
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )
+
+
+def declare_approved(client, declarer, approver, **kw) -> str:
+    """Declare an incident as ``declarer`` and approve it as ``approver``; its id."""
+    resp = declare(client, declarer, **kw)
+    assert resp.status_code == 201, resp.body
+    incident_id = json.loads(resp.body)["incident_id"]
+    resp = decide(client, approver, incident_id)
+    assert resp.status_code == 200, resp.body
+    return incident_id
+
+
+def approval_record(incident_id: str) -> dict:
+    """The incidents stream's record of the change to ``approved`` (old image: pending)."""
+    new = ExposureIncident.get(incident_id)
+    old = ExposureIncident.from_raw_data(new.serialize())
+    old.status, old.decided_by, old.decided_at = PENDING, None, None
+    return stream_record(new, old)

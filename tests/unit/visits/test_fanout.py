@@ -3,7 +3,6 @@ across the night the clocks change), which visits match, and an incident with no
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from chalicelib.models.visits import Visit
 from chalicelib.services.visits import fanout, incidents
 from chalicelib.services.visits.buildings import building_day, save_building
 from chalicelib.services.visits.scans import scan_pass
-from tests.unit.visits.support import ADMIN, KEP, at, declare, register, yesterday
+from tests.unit.visits.support import ADMIN, KEP, at, declare_approved, register, yesterday
 
 FALL_BACK = date(2026, 10, 25)  # Athens: 04:00 EEST -> 03:00 EET
 
@@ -76,8 +75,8 @@ def test_matching_uses_check_out_or_closing_time_and_skips_expired_and_other_bui
 
 
 def test_an_incident_with_no_visits_is_done_at_once(visit_env, client, make_staff):
-    # GIVEN an incident at a building nobody visited
-    incident_id = json.loads(declare(client, make_staff("admin", None)).body)["incident_id"]
+    # GIVEN an approved incident at a building nobody visited
+    incident_id = declare_approved(client, make_staff("admin", None), make_staff("health_officer", None))
     # WHEN it is fanned out THEN nothing is queued and it is done
     assert fanout.fan_out(incident_id)["queued"] == 0
     assert incidents.incident_detail(incident_id)["status"] == "done"

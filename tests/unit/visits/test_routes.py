@@ -15,6 +15,7 @@ from tests.unit.visits.support import CONTACTS, EMAIL, KEP, MOBILE, NAME, OTHER_
 def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_staff):
     json_headers = {"Content-Type": "application/json", "Accept": "*/*"}
     admin = make_staff("admin", None)
+    officer = make_staff("health_officer", None)
     clerk = make_staff("clerk", "kep")
     bodies = []
     called = set()
@@ -83,11 +84,26 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
         },
         admin,
     )
+    incident_path = f"/api/staff/visits/incidents/{incident['incident_id']}"
+    incident_route = "/api/staff/visits/incidents/{incident_id}"
+    call("post", incident_path + "/approve", {}, officer, route=incident_route + "/approve")
+    withdrawn = call(
+        "post",
+        "/api/staff/visits/incidents",
+        {
+            "building_id": "kep",
+            "window_start": (now - timedelta(hours=1)).isoformat(),
+            "window_end": now.isoformat(),
+            "message_el": "Λάθος κτίριο.",
+        },
+        admin,
+    )
+    withdraw = f"/api/staff/visits/incidents/{withdrawn['incident_id']}/reject"
+    call("post", withdraw, {"reason": "Λάθος κτίριο"}, admin, route=incident_route + "/reject")
     fanout.fan_out(incident["incident_id"])
     for r in drain(visit_env["queue_url"]):
         sender.send_one(incident["incident_id"], json.loads(r["body"])["pass_id"])
-    incident_path = f"/api/staff/visits/incidents/{incident['incident_id']}"
-    done = call("get", incident_path, token=admin, route="/api/staff/visits/incidents/{incident_id}")
+    done = call("get", incident_path, token=admin, route=incident_route)
     assert done["counts"]["sent"] == 2
     call("get", "/api/staff/visits/incidents", token=admin)
     call("delete", f"/api/visits/passes/{theirs['pass_id']}", route=pass_path)
@@ -96,7 +112,7 @@ def test_no_route_of_the_visit_log_returns_a_contact(visit_env, client, make_sta
     documented = {
         (p, m) for mod in (visits_public, visits_staff) for p, ms in mod.OPENAPI.items() for m in ms
     }
-    assert len(documented) == 12  # the 12 operations called above
+    assert len(documented) == 14  # the 14 operations called above
     assert called == documented
     # ... and no body holds a name, mobile or email
     for body in bodies:

@@ -12,8 +12,18 @@ from chalicelib.services.platform import crypto, notifications
 from chalicelib.services.visits import fanout, sender
 from chalicelib.services.visits.scans import scan_pass
 from tests.conftest import bearer
-from tests.events import FakeContext, sqs_event, stream_event, stream_record
-from tests.unit.visits.support import EMAIL, MOBILE, OTHER_EMAIL, declare, drain, outbox, register, yesterday
+from tests.events import FakeContext, sqs_event, stream_event
+from tests.unit.visits.support import (
+    EMAIL,
+    MOBILE,
+    OTHER_EMAIL,
+    approval_record,
+    declare_approved,
+    drain,
+    outbox,
+    register,
+    yesterday,
+)
 
 
 def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visit_env, client, make_staff):
@@ -25,12 +35,10 @@ def test_replaying_the_incident_record_and_the_messages_sends_nothing_twice(visi
     scan_pass("dimarxeio", after, now=yesterday(13))
     officer = make_staff("health_officer", None)
 
-    # WHEN a health officer declares an exposure from 10:00 to 12:00
-    resp = declare(client, officer)
-    assert resp.status_code == 201
-    incident_id = json.loads(resp.body)["incident_id"]
-    record = stream_record(ExposureIncident.get(incident_id), event_name="INSERT")
-    # AND the incident's stream record is delivered twice
+    # WHEN a health officer declares an exposure from 10:00 to 12:00 and a second one approves it
+    incident_id = declare_approved(client, officer, make_staff("health_officer", None))
+    record = approval_record(incident_id)
+    # AND the incident's stream record of the approval is delivered twice
     for _ in range(2):
         out = client.lambda_.invoke("table_stream", stream_event([record]))
         assert out.payload == {"batchItemFailures": []}
@@ -72,7 +80,7 @@ def test_an_erased_visitor_is_not_told_and_counts_as_failed(visit_env, client, m
     assert resp.status_code == 200
     assert client.http.get(f"/api/visits/passes/{pass_id}").status_code == 404
     # WHEN an exposure is declared and fanned out
-    incident_id = json.loads(declare(client, make_staff("health_officer", None)).body)["incident_id"]
+    incident_id = declare_approved(client, make_staff("health_officer", None), make_staff("admin", None))
     fanout.fan_out(incident_id)
     for r in drain(visit_env["queue_url"]):
         sender.send_one(incident_id, json.loads(r["body"])["pass_id"])
@@ -88,7 +96,7 @@ def test_a_failed_message_is_reported_and_retried_without_a_second_send(
     # GIVEN one overlapping visitor with an email, and the incident's message on the queue
     pass_id = register(mobile=None)
     scan_pass("dimarxeio", pass_id, now=yesterday(11))
-    incident_id = json.loads(declare(client, make_staff("health_officer", None)).body)["incident_id"]
+    incident_id = declare_approved(client, make_staff("health_officer", None), make_staff("admin", None))
     fanout.fan_out(incident_id)
     messages = drain(visit_env["queue_url"])
     real = crypto.open_sealed

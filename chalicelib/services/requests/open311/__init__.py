@@ -9,11 +9,13 @@ names only mean something in the spec's terms (``open311.services``, ``open311.s
 | module | what |
 | --- | --- |
 | ``keys`` | API keys: issue, revoke, list, check |
-| ``definitions`` | discovery, services, a service definition |
-| ``service_requests`` | search, one request, a token, create (form-encoded POST) |
-| ``formats`` | JSON/XML, the error list, ``Open311Error``, the answer's language |
+| ``definitions`` | discovery, the services a third party may use (public types), a definition |
+| ``service_requests`` | search, one request, a token, create (form-encoded POST, limited per key) |
+| ``media`` | ``media_url``: fetched safely, kept in the uploads bucket, served by our own address |
+| ``formats`` | JSON/XML (no character XML 1.0 forbids), the error list, ``Open311Error``, language |
 
-Limitation: ``media_url`` is accepted and ignored (photos come through our own upload).
+Limitation: a service request has at most one picture through Open311 (the spec's one
+``media_url``).
 """
 
 from chalicelib.lazy import lazy_exports
@@ -23,7 +25,8 @@ __getattr__, __dir__, __all__ = lazy_exports(
     {
         "keys": ("check_key", "issue_key", "list_keys", "public_key", "revoke_key"),
         "definitions": ("definition", "discovery", "service_type", "services"),
-        "service_requests": ("by_token", "create", "get_one", "search"),
-        "formats": ("FORMATS", "Open311Error", "error_body", "language_of", "to_xml"),
+        "service_requests": ("by_token", "create", "get_one", "post_limit", "search"),
+        "media": ("media_link",),
+        "formats": ("FORMATS", "Open311Error", "error_body", "language_of", "to_xml", "xml_safe"),
     },
 )

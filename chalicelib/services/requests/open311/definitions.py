@@ -1,8 +1,12 @@
 """Open311 discovery, services and service definitions: the request types in the spec's shapes.
 
 - ``discovery``: the one endpoint, its specification, changeset and formats.
-- ``services``: every active request type (``metadata`` true when it has attributes, ``type``
-  ``realtime``: the id is returned at once).
+- ``services``: what a third party may file: every active *public* type (a report shown on the
+  map, such as a pothole). Private types (certificates, social help, tax matters) need the citizen
+  signed in with Taxisnet, so they are not offered: their code answers as unknown everywhere
+  (``service_type``: 404 ``service_code ... was not found``, the spec's error for an unknown code),
+  in the list, the definition and a POST alike. ``metadata`` is true when the type has attributes;
+  ``type`` is ``realtime`` (the id is returned at once).
 - ``definition``: a type's Open311 attributes, in order, with their values.
 
 Example::
@@ -56,17 +60,23 @@ def service(kind: RequestType, lang: str) -> dict[str, Any]:
     }
 
 
+def offered(kind: RequestType) -> bool:
+    """Whether Open311 offers the type: active and public."""
+    return bool(kind.active) and bool(kind.public)
+
+
 def services(lang: str) -> list[dict[str, Any]]:
-    return [service(k, lang) for k in catalogue.list_types()]
+    return [service(k, lang) for k in catalogue.list_types() if offered(k)]
 
 
 def service_type(code: str) -> RequestType:
-    """The active request type of a ``service_code``, or Open311Error 404."""
+    """The type of a ``service_code`` that Open311 offers, or Open311Error 404 (an unknown, inactive
+    or private type alike: a private one must not even seem to exist)."""
     try:
         kind = RequestType.get(code)
     except RequestType.DoesNotExist:
-        raise Open311Error(404, f"service_code {code} was not found.") from None
-    if not kind.active:
+        kind = None
+    if kind is None or not offered(kind):
         raise Open311Error(404, f"service_code {code} was not found.")
     return kind
 

@@ -1,6 +1,11 @@
 """Open311's own formats: JSON or the spec's XML (lists as repeated child elements, ``true`` and
 ``false``, empty elements for null), its error list, and its errors as an exception.
 
+Every text written into the XML first loses the characters XML 1.0 forbids (``xml_safe``: control
+characters other than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF), so a
+description typed with a stray control character still gives a document every parser reads; the
+JSON keeps the text as stored (``json.dumps`` escapes them).
+
 Example::
 
     to_xml("services", [{"service_code": "pothole", "metadata": True}])
@@ -14,6 +19,7 @@ inside a list item is written as nested elements, which the spec never needs.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -29,13 +35,24 @@ LIST_ITEMS = {
 }
 
 
-class Open311Error(Exception):
-    """An error in the GeoReport format (``code`` is the HTTP status)."""
+# what XML 1.0 allows (https://www.w3.org/TR/xml/#charsets); everything else is dropped
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-    def __init__(self, code: int, description: str):
+
+class Open311Error(Exception):
+    """An error in the GeoReport format (``code`` is the HTTP status; ``headers`` go with it, e.g.
+    ``Retry-After`` on a 429)."""
+
+    def __init__(self, code: int, description: str, headers: dict[str, str] | None = None):
         super().__init__(description)
         self.code = code
         self.description = description
+        self.headers = headers or {}
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (control characters but tab, LF and CR)."""
+    return _NOT_XML.sub("", text)
 
 
 def language_of(accept_language: str | None) -> str:
@@ -65,7 +82,7 @@ def _fill(element: ET.Element, name: str, data: Any) -> None:
             # request attribute values (extensions): <attribute><code/><value/></attribute>
             for code, value in data.items():
                 attribute = ET.SubElement(element, "attribute")
-                ET.SubElement(attribute, "code").text = code
+                ET.SubElement(attribute, "code").text = xml_safe(code)
                 for one in value if isinstance(value, list) else [value]:
                     ET.SubElement(attribute, "value").text = _text(one)
             return
@@ -80,7 +97,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))
 
 
 def error_body(errors: list[tuple[int, str]], fmt: str) -> str | list[dict[str, Any]]:

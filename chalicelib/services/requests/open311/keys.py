@@ -9,7 +9,8 @@ Example::
     check_key(api_key)          # the Open311Key, or Open311Error 403
     revoke_key(admin, key.key_id)
 
-Limitation: a key has no scope and no expiry: it may file requests of every type until revoked.
+Limitation: a key has no scope and no expiry: it may file requests of every type Open311 offers
+(the public ones), at the rate every key has (``service_requests.post_limit``), until revoked.
 """
 
 from __future__ import annotations

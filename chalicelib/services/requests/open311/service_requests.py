@@ -4,12 +4,19 @@
   by ``service_request_id`` (comma-separated), ``service_code``, ``start_date``, ``end_date``
   (default: the last 90 days), ``status`` (``open``/``closed``); at most 1000, newest first.
   ``extensions=true`` adds ``attributes`` (the extra fields' values).
-- ``requests/{id}`` (``get_one``), ``tokens/{token}`` (``by_token``).
-- ``requests`` POST (``create``, form-encoded, ``api_key`` required): ``service_code``, a location
-  (``lat`` and ``long``, or ``address_string``, or ``address_id``), ``attribute[CODE]`` (and
-  ``attribute[CODE][]`` for multivaluelist), ``description``, ``email``, ``first_name``,
-  ``last_name``, ``phone``... -> ``[{service_request_id, token, service_notice, account_id}]``,
-  filed through ``submission.submit`` like any other request (channel ``open311``).
+- ``requests/{id}`` (``get_one``), ``tokens/{token}`` (``by_token``: requests filed before the POST
+  stopped giving tokens still answer).
+- ``requests`` POST (``create``, form-encoded, ``api_key`` required): ``service_code`` of a type
+  Open311 offers (``definitions.services``: public ones; any other code is unknown, 404), a
+  location (``lat`` and ``long``, or ``address_string``, or ``address_id``), ``attribute[CODE]``
+  (and ``attribute[CODE][]`` for multivaluelist), ``description``, ``email``, ``first_name``,
+  ``last_name``, ``phone``, ``media_url`` (fetched and kept: ``media.py``)... ->
+  ``[{service_request_id, service_notice, account_id}]``: the types are ``realtime``, so the id
+  and no token (the spec gives one or the other). Filed through ``submission.submit`` like any
+  other request (channel ``open311``).
+- Each key may POST ``DIMOTIS_OPEN311_POST_BURST`` requests at once and then
+  ``DIMOTIS_OPEN311_POST_PER_HOUR`` an hour (a token bucket per key, ``platform/limits.take``);
+  beyond that 429 with ``Retry-After``, in the GeoReport error format.
 
 Example::
 
@@ -17,7 +24,8 @@ Example::
     create({"api_key": [key], "service_code": ["pothole"], "attribute[SIZE]": ["large"],
             "lat": ["37.9755"], "long": ["23.7348"]})
 
-Limitation: ``media_url`` is accepted and ignored (photos come through our own upload).
+Limitation: the media is fetched while the app waits (a timeout bounds it); an app that posts a
+slow picture waits that long for its id.
 """
 
 from __future__ import annotations
@@ -30,10 +38,13 @@ from chalicelib import clock
 from chalicelib.errors import ApiError
 from chalicelib.models.org import Department
 from chalicelib.models.requests import OPEN, CitizenRequest, RequestType
-from chalicelib.services.requests import records, submission
+from chalicelib.services.platform import limits
+from chalicelib.services.requests import catalogue, records, submission
+from chalicelib.services.requests.open311 import media
 from chalicelib.services.requests.open311.definitions import service_type
 from chalicelib.services.requests.open311.formats import Open311Error
 from chalicelib.services.requests.open311.keys import check_key
+from chalicelib.settings import get_settings
 
 MAX_RESULTS = 1000
 DEFAULT_DAYS = 90
@@ -101,7 +112,7 @@ def service_request(req: CitizenRequest, names: _Names, extensions: bool = False
         "zipcode": None,
         "lat": float(req.lat) if req.lat is not None else None,
         "long": float(req.lon) if req.lon is not None else None,
-        "media_url": None,
+        "media_url": media.media_url_of(req, get_settings().public_base_url),
     }
     if extensions:
         out["attributes"] = dict(req.attributes or {})
@@ -212,14 +223,15 @@ def by_token(token: str) -> list[dict[str, Any]]:
 _ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_]{1,40})\](\[\])?$")
 
 
-def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
-    """A form-encoded POST -> the new request's id (``realtime``), or an Open311Error."""
-    one = {k: (v[-1] if v else "") for k, v in form.items()}
-    key = check_key(one.get("api_key"))
-    code = one.get("service_code", "").strip()
-    if not code:
-        raise Open311Error(400, "service_code was not provided.")
-    kind = service_type(code)
+def post_limit() -> limits.Limit:
+    """The token bucket of POSTs per API key (settings)."""
+    settings = get_settings()
+    return limits.Limit(
+        "open311_post", settings.open311_post_burst, refill_seconds=3600 / settings.open311_post_per_hour
+    )
+
+
+def _attributes(form: dict[str, list[str]]) -> dict[str, Any]:
     attributes: dict[str, Any] = {}
     for name, values in form.items():
         match = _ATTRIBUTE.match(name)
@@ -227,6 +239,10 @@ def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
             attributes[match.group(1)] = list(values) if match.group(2) else (values[-1] if values else "")
         elif name.startswith("attribute"):
             raise Open311Error(400, f"{name} is not attribute[code] or attribute[code][].")
+    return attributes
+
+
+def _location(one: dict[str, str], kind: RequestType) -> tuple[float | None, float | None, str | None]:
     lat = lon = None
     if one.get("lat") or one.get("long"):
         try:
@@ -236,6 +252,19 @@ def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
     address = one.get("address_string") or one.get("address_id") or None
     if lat is None and not address:
         raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
+    if lat is None and kind.location == "required":
+        raise Open311Error(400, f"service_code {kind.code} needs lat and long.")
+    return lat, lon, address
+
+
+def _check_media(kind: RequestType, media_url: str | None) -> None:
+    if media_url and kind.photo == "none":
+        raise Open311Error(400, f"service_code {kind.code} takes no media_url.")
+    if not media_url and kind.photo == "required":
+        raise Open311Error(400, f"service_code {kind.code} needs a picture: send media_url.")
+
+
+def _requester(one: dict[str, str]) -> submission.Requester:
     email = one.get("email") or None
     if email and not re.fullmatch(r"[^@\s]{1,100}@[^@\s]{1,100}\.[^@\s]{2,20}", email):
         raise Open311Error(400, "email is not an email address.")
@@ -243,10 +272,33 @@ def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
     if phone and not re.fullmatch(r"\+?[0-9 ()-]{6,20}", phone):
         raise Open311Error(400, "phone is not a phone number.")
     name = " ".join(p for p in (one.get("first_name", "").strip(), one.get("last_name", "").strip()) if p)
+    return submission.Requester(name=name[:200] or None, email=email, phone=phone)
+
+
+def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """A form-encoded POST -> the new request's id (``realtime``), or an Open311Error. Everything the
+    form says is checked before the media is fetched, and the media before the request is stored."""
+    one = {k: (v[-1] if v else "") for k, v in form.items()}
+    key = check_key(one.get("api_key"))
+    limits.take(post_limit(), key.key_id)
+    code = one.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, "service_code was not provided.")
+    kind = service_type(code)
+    attributes = _attributes(form)
+    lat, lon, address = _location(one, kind)
+    requester = _requester(one)
+    media_url = one.get("media_url", "").strip() or None
+    _check_media(kind, media_url)
+    try:
+        catalogue.check_attributes(kind, attributes)
+    except ApiError as exc:
+        raise Open311Error(400, exc.message) from None
+    stored = [media.store(media.fetch(media_url), key.key_id)] if media_url else []
     try:
         req = submission.submit(
             kind,
-            requester=submission.Requester(name=name[:200] or None, email=email, phone=phone),
+            requester=requester,
             actor=submission.Actor("open311", key.key_id, key.name),
             channel="open311",
             description=one.get("description", ""),
@@ -254,16 +306,16 @@ def create(form: dict[str, list[str]]) -> list[dict[str, Any]]:
             lat=lat,
             lon=lon,
             address=address,
-            photos=[],
+            photos=stored,
             api_key_id=key.key_id,
-            with_token=True,
         )
     except ApiError as exc:
+        for photo in stored:
+            media.discard(photo)
         raise Open311Error(exc.status if exc.status < 500 else 400, exc.message) from None
     return [
         {
             "service_request_id": req.request_id,
-            "token": req.token,
             "service_notice": None,
             "account_id": one.get("account_id") or None,
         }
