@@ -54,6 +54,17 @@ def _request_per_thread(app: Any) -> None:
                                                              "_request_per_thread": True})
 
 
+def _decode_path_parameters(matcher: Any) -> None:
+    match = matcher.match_route
+
+    def match_route(url: str) -> Any:
+        result = match(url)
+        captured = {k: urllib.parse.unquote(v) for k, v in result.captured.items()}
+        return type(result)(result.route, captured, result.query_params)
+
+    matcher.match_route = match_route
+
+
 class Gateway:
     def __init__(self, chalice_app: Any, stack: Any = None, taxisnet: TaxisnetStandIn | None = None):
         from chalice.config import Config
@@ -62,12 +73,14 @@ class Gateway:
         self._app = chalice_app
         _request_per_thread(chalice_app)
         self._local = LocalGateway(chalice_app, Config(chalice_stage="local", config_from_disk={}))
+        _decode_path_parameters(self._local.event_converter._route_matcher)
         self._stack = stack
         self.taxisnet = taxisnet or TaxisnetStandIn()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        path = environ.get("PATH_INFO", "/") or "/"
+        # WSGI gives the decoded path as ISO-8859-1 text: its bytes are the URL's UTF-8
+        path = (environ.get("PATH_INFO", "/") or "/").encode("latin-1").decode("utf-8", "replace")
         query_string = environ.get("QUERY_STRING", "")
         headers = {
             key[5:].replace("_", "-").lower(): value
@@ -100,7 +113,10 @@ class Gateway:
     def _api(self, method: str, path: str, query_string: str, headers: dict[str, str], body: bytes):
         from chalice.local import LocalGatewayException
 
-        full_path = path + (f"?{query_string}" if query_string else "")
+        # Chalice's matcher reads the path as a URL: a decoded '#' or '?' inside a parameter would
+        # end the path there (and answer 405 for a route it cut short). It is given the path
+        # percent-encoded, and the parameters are decoded after matching, as API Gateway does.
+        full_path = urllib.parse.quote(path, safe="/") + (f"?{query_string}" if query_string else "")
         try:
             response = self._local.handle_request(method, full_path, headers, body or None)
         except LocalGatewayException as exc:
