@@ -29,11 +29,13 @@ def _stored_mobiles() -> list[str]:
 def test_the_mobiles_of_a_day_are_erased_after_it_ends_and_not_before(point):
     # GIVEN yesterday's tickets with a mobile: one served, one still waiting; and one without
     yesterday = NOW - timedelta(days=1)
+    # (taken seconds apart: tickets taken at one instant are called in the order of their random ids)
     served = walk_in(at=yesterday, mobile=OTHER)
-    waiting = walk_in(at=yesterday, mobile=MOBILE)
-    walk_in(at=yesterday)
+    waiting = walk_in(at=yesterday + timedelta(seconds=30), mobile=MOBILE)
+    walk_in(at=yesterday + timedelta(seconds=40))
     counter = open_counter()
-    calls.call_next(staff(), counter.counter_id, now=yesterday + timedelta(minutes=1))
+    called = calls.call_next(staff(), counter.counter_id, now=yesterday + timedelta(minutes=1))
+    assert called.ticket_id == served.ticket_id
     calls.finish(staff(), counter.counter_id, "served", now=yesterday + timedelta(minutes=5))
     # AND a ticket of today with a mobile
     today = walk_in(at=NOW, mobile=OTHER)
