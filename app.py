@@ -10,6 +10,7 @@ from chalicelib.handlers import (
     appointments_staff,
     backoffice,
     citizen_auth,
+    citizen_contacts,
     health,
     open311,
     queue_public,
@@ -29,6 +30,7 @@ app.register_middleware(middleware.http, "http")
 
 app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
+app.register_blueprint(citizen_contacts.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)
 app.register_blueprint(queue_public.bp)
