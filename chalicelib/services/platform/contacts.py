@@ -245,20 +245,18 @@ def confirm_link(link: str, now: datetime | None = None) -> dict[str, Any]:
 
 def _verified(item: ContactVerification, now: datetime) -> Citizen:
     """The address onto the profile, verified and chosen, with the verification used up: one
-    transaction (a code used twice at once, or replaced meanwhile, fails its condition)."""
+    transaction (a code used twice at once, or replaced meanwhile, fails its condition). Returns
+    the profile as written."""
     citizen = citizens.get(item.taxid)
     channel, address = item.channel, item.address
-    actions = [
-        getattr(Citizen, citizens.ADDRESS[channel]).set(address),
-        getattr(Citizen, citizens.FINGERPRINT[channel]).set(citizens.fingerprint(channel, address)),
-        getattr(Citizen, citizens.WANTED[channel]).set(True),
-        Citizen.updated_at.set(now),
-    ]
-    actions += [
-        getattr(Citizen, name).set(value)
-        for name, value in citizens.checked_contacts(citizen).items()
-        if name != citizens.FINGERPRINT[channel]
-    ]
+    values = {
+        **citizens.checked_contacts(citizen),
+        citizens.ADDRESS[channel]: address,
+        citizens.FINGERPRINT[channel]: citizens.fingerprint(channel, address),
+        citizens.WANTED[channel]: True,
+        "updated_at": now,
+    }
+    actions = [getattr(Citizen, name).set(value) for name, value in values.items()]
 
     def build(tx: ddb.Tx) -> None:
         tx.delete("verification", item, condition=ContactVerification.code_hash == item.code_hash)
@@ -274,4 +272,6 @@ def _verified(item: ContactVerification, now: datetime) -> Citizen:
                 "Nothing is being confirmed; ask for a new code.", code="no_verification"
             ) from None
         raise NotFound("No profile for this session.", code="profile_not_found") from None
-    return citizens.get(item.taxid)
+    for name, value in values.items():
+        setattr(citizen, name, value)
+    return citizen
