@@ -3,7 +3,8 @@ profile books, is asked how to be told, confirms her mobile with the code from t
 (with the keyboard: Enter sends and confirms, never books), and gets the confirmation by SMS,
 exactly once (counted again once the stream pump has delivered everything up to it). Her next
 request finds the mobile confirmed and does not ask again; choosing nothing says plainly that no
-message will come."""
+message will come. An email saved on the profile is confirmed by opening the e-mail's link in
+another browser, and the profile page notices."""
 
 from __future__ import annotations
 
@@ -113,4 +114,43 @@ def test_a_citizen_with_an_empty_profile_confirms_her_mobile_and_gets_the_confir
     # THEN it is filed, and the page says that no message will come
     expect(page.locator("[data-testid=protocol]")).to_have_text(re.compile(r"^\d{4}/\d{6}$"))
     expect(page.locator("#done [data-testid=notify-summary]")).to_contain_text("Δεν θα λαμβάνετε μηνύματα")
+    context.close()
+
+
+def link_sent_to(stack, email: str) -> str:
+    [row] = outbox(stack, email, "contact.verify")
+    return re.search(r"(/verify\.html#\S+)", row["body"]).group(1)
+
+
+def test_an_email_is_confirmed_by_opening_its_link_in_another_browser(local_stack, browser):
+    expect = _expect()
+    base = local_stack.url
+    token = local_stack.citizen_token(f"78{random.randrange(10**7):07d}")
+    email = f"link.{random.randrange(10**8)}@example.gr"
+    # GIVEN a citizen who saves an email on her profile
+    context = browser.new_context(locale="el-GR")
+    context.add_cookies([{"name": "dimotis_session", "value": token, "url": base}])
+    page = context.new_page()
+    page.goto(f"{base}/profile.html")
+    page.get_by_label("Διεύθυνση email").fill(email)
+    page.get_by_role("button", name="Αποθήκευση").click()
+    # THEN the profile says it is not confirmed, so no message goes there
+    expect(page.locator("[data-testid=profile-email-unverified]")).to_contain_text("Δεν έχει επιβεβαιωθεί")
+    # WHEN she asks to confirm it
+    page.locator("[data-testid=profile-email-verify-now]").click()
+    expect(page.locator("[data-testid=profile-email-confirm-status]")).to_contain_text(email)
+    assert_accessible(page)
+    # AND opens the e-mail's link in another browser, not signed in
+    elsewhere = browser.new_context(locale="el-GR").new_page()
+    elsewhere.goto(base + link_sent_to(local_stack, email))
+    assert_accessible(elsewhere)
+    elsewhere.locator("[data-testid=verify-confirm]").click()
+    # THEN that page says the address is confirmed (masked), and the link is gone from its address
+    expect(elsewhere.locator("[data-testid=verify-done]")).to_contain_text("•••@example.gr")
+    assert "#" not in elsewhere.url
+    # AND her profile page notices by itself
+    expect(page.locator("[data-testid=profile-email-verified]")).to_be_visible()
+    status, me = local_stack.get("/api/me", {"Authorization": f"Bearer {token}"})
+    assert (me["email"], me["email_verified"]) == (email, True)
+    elsewhere.context.close()
     context.close()
