@@ -182,11 +182,15 @@ def _send(citizen: Citizen, channel: str, address: str, code: str, link: str | N
 
 
 # -- confirm -------------------------------------------------------------------------------------
+def _nothing_pending() -> NotFound:
+    return NotFound("Nothing is being confirmed; ask for a new code.", code="no_verification")
+
+
 def _pending(vid: str) -> ContactVerification:
     try:
         return ContactVerification.get(vid, consistent_read=True)
     except ContactVerification.DoesNotExist:
-        raise NotFound("Nothing is being confirmed; ask for a new code.", code="no_verification") from None
+        raise _nothing_pending() from None
 
 
 def confirm_code(taxid: str, channel: str, code: str, now: datetime | None = None) -> Citizen:
@@ -196,7 +200,7 @@ def confirm_code(taxid: str, channel: str, code: str, now: datetime | None = Non
     now = now or clock.utcnow()
     item = _pending(verification_id(taxid, channel))
     if item.taxid != taxid or item.channel != channel:
-        raise NotFound("Nothing is being confirmed; ask for a new code.", code="no_verification")
+        raise _nothing_pending()
     if now > item.valid_until:
         raise Conflict("The code has expired; ask for a new one.", code="code_expired")
     _count_attempt(item)
@@ -268,9 +272,7 @@ def _verified(item: ContactVerification, now: datetime) -> Citizen:
         raise Conflict("The profile is being changed right now; try again.", code="busy") from None
     except ddb.TxFailed as exc:
         if "verification" in exc.failed:
-            raise NotFound(
-                "Nothing is being confirmed; ask for a new code.", code="no_verification"
-            ) from None
+            raise _nothing_pending() from None
         raise NotFound("No profile for this session.", code="profile_not_found") from None
     for name, value in values.items():
         setattr(citizen, name, value)

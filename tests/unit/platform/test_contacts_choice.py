@@ -31,24 +31,7 @@ def world(client, make_citizen):
     """Maria: email and mobile verified, the profile choosing email only; Giannis: email verified,
     mobile typed but never confirmed. A service open every day and the demo request types."""
     make_service("svc-notify", capacity=5, max_per_day=5, hours=ALL_WEEK)
-    for row in demo_requests.TYPES:
-        if row[0] in ("pothole", "general"):
-            code, group, dep, el, en, public, location, photo, days, attributes, templates = row
-            RequestType(
-                code,
-                name_el=el,
-                name_en=en,
-                group=group,
-                group_el=group,
-                group_en=group,
-                department_id=dep,
-                attributes=attributes,
-                location=location,
-                photo=photo,
-                expected_days=days,
-                public=public,
-                templates=templates,
-            ).save()
+    demo_requests.seed()  # the request types (and a few demo requests)
     tokens = {
         A: make_citizen(A, email=EMAIL, mobile=MOBILE, notify_email=True, notify_sms=False),
         B: make_citizen(B, first_name="ΓΙΑΝΝΗΣ", email="giannis@example.gr", notify_sms=True),
