@@ -26,7 +26,9 @@ Example::
     confirm_code("123456789", "sms", "042917")           # the Citizen, mobile verified
 
 Limitation: the outbox row of a code message keeps its text (with the code) like any message; a
-code is worth nothing once used, replaced or expired, at most an hour after it was sent.
+code is worth nothing once used, replaced or expired, at most an hour after it was sent. Someone
+who keeps asking for codes to another's number uses up that number's day (5 codes): the price of
+capping what any one number can be sent.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Any
 from chalicelib import clock, ddb
 from chalicelib.errors import Conflict, NotFound, TooManyRequests
 from chalicelib.models.citizens import Citizen, ContactVerification
-from chalicelib.services.platform import citizens, limits, notifications
+from chalicelib.services.platform import citizens, limits
 from chalicelib.services.platform.sessions import signing_key
 from chalicelib.settings import get_settings
 
@@ -155,6 +157,8 @@ def _take_allowances(taxid: str, channel: str, address: str, now: datetime) -> N
 
 
 def _send(citizen: Citizen, channel: str, address: str, code: str, link: str | None, now: datetime) -> None:
+    from chalicelib.services.platform import notifications  # on first send: not on every cold start
+
     language = citizen.language if citizen.language in TEXTS else "el"
     words = TEXTS[language]
     values = {"code": code, "minutes": VALID_MINUTES[channel]}
