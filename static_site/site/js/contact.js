@@ -276,7 +276,7 @@ export function mountNotifyChoice(box, { profile, purpose, id = "notify", onProf
           class: "govgr-btn govgr-btn-secondary",
           "data-testid": `${id}-${c}-other`,
           onclick: () => { editing.add(c); render(c); boxes[c].querySelector("input").focus(); },
-        }, t("contact.use_other")));
+        }, t(`contact.use_other_${c}`)));
       if (focus) line.focus();
       return;
     }
