@@ -10,6 +10,8 @@ another device).
    profile's email or mobile, verified (its fingerprint, ``citizens.fingerprint``), and is chosen
    for messages (``notify_email``/``notify_sms``), in one transaction with the deletion of the
    verification, which is thus used once.
+3. A citizen's own data: ``pending(taxid)`` lists what they are confirming (their data export),
+   ``forget(taxid)`` deletes it (closing an account, before the profile's contacts are erased).
 
 Limits (DESIGN invariant 7; ``platform/limits.py``, subjects kept only as HMACs):
 
@@ -281,3 +283,30 @@ def _verified(item: ContactVerification, now: datetime) -> Citizen:
     for name, value in values.items():
         setattr(citizen, name, value)
     return citizen
+
+
+# -- a citizen's own data (``citizen_account``: the export and closing an account) -----------------
+def pending(taxid: str) -> list[dict[str, Any]]:
+    """The contacts the citizen is confirming right now, for their data export: the address and
+    until when (not the hashes: they are no data about the citizen, and a code must not leak)."""
+    keys = [verification_id(taxid, channel) for channel in citizens.CHANNELS]
+    return [
+        {
+            "channel": item.channel,
+            "address": item.address,
+            "attempts": int(item.attempts or 0),
+            "created_at": clock.iso(item.created_at),
+            "valid_until": clock.iso(item.valid_until),
+        }
+        for item in sorted(ContactVerification.batch_get(keys), key=lambda i: i.channel)
+        if item.taxid == taxid
+    ]
+
+
+def forget(taxid: str) -> None:
+    """Delete the citizen's pending verifications. Closing an account calls it before erasing the
+    profile's contacts: a code or a link used afterwards then finds nothing to confirm (a
+    confirmation already under way fails its transaction's condition on the deleted item) and
+    cannot put an address back on the profile."""
+    for channel in citizens.CHANNELS:
+        ContactVerification(verification_id(taxid, channel)).delete()

@@ -269,3 +269,31 @@ def test_the_routes_start_confirm_and_open_the_link(client, make_citizen):
     assert (me["email"], me["email_verified"], me["notify_email"]) == ("maria@example.gr", True, True)
     # AND a signed-out caller cannot start or type codes
     assert _post(client, "/api/me/contacts/verifications", None, {"mobile": MOBILE}).status_code == 401
+
+
+# -- a citizen's own data -------------------------------------------------------------------------
+def test_what_a_citizen_is_confirming_is_in_their_data_and_forgotten_when_they_close(maria):
+    # GIVEN Maria is confirming a mobile and an email, and Giannis a mobile
+    contacts.start(A, mobile="6912345678", now=NOW)
+    contacts.start(A, email="maria@example.gr", now=NOW)
+    contacts.start(B, mobile="6987654321", now=NOW)
+    # THEN her data lists both addresses with until when, and no hash or code
+    held = contacts.pending(A)
+    assert [(p["channel"], p["address"], p["valid_until"]) for p in held] == [
+        ("email", "maria@example.gr", "2026-11-23T07:00:00Z"),
+        ("sms", MOBILE, "2026-11-23T06:10:00Z"),
+    ]
+    assert _code(MOBILE) not in json.dumps(held) and "hash" not in json.dumps(held)
+    link, code = _link("maria@example.gr"), _code(MOBILE)
+    # WHEN her account is being closed, her verifications forgotten first
+    contacts.forget(A)
+    # THEN nothing of hers is pending, and neither her code nor her link puts an address back
+    assert contacts.pending(A) == []
+    with pytest.raises(NotFound):
+        contacts.confirm_code(A, "sms", code, now=NOW + timedelta(minutes=1))
+    with pytest.raises(NotFound):
+        contacts.confirm_link(link, now=NOW + timedelta(minutes=1))
+    assert citizens.verified(Citizen.get(A)) == {}
+    # AND Giannis's stays (forgetting again is harmless)
+    contacts.forget(A)
+    assert [p["address"] for p in contacts.pending(B)] == ["+306987654321"]
