@@ -154,7 +154,9 @@ CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
     ("POST", "/api/me/contacts/verifications"): OwnOnly(
         "/api/me/contacts/verifications", {"mobile": "+306900000066"}
     ),
-    ("POST", "/api/me/contacts/verifications/confirm"): Probe(_a_code_confirms_only_for_the_citizen_who_asked),
+    ("POST", "/api/me/contacts/verifications/confirm"): Probe(
+        _a_code_confirms_only_for_the_citizen_who_asked
+    ),
 }
 
 
