@@ -10,6 +10,7 @@ from chalicelib.handlers import (
     appointments_staff,
     backoffice,
     citizen_auth,
+    citizen_contacts,
     citizen_data,
     health,
     open311,
@@ -31,6 +32,7 @@ app.register_middleware(middleware.http, "http")
 
 app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
+app.register_blueprint(citizen_contacts.bp)
 app.register_blueprint(citizen_data.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)

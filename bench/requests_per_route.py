@@ -31,6 +31,7 @@ import email.message
 import io
 import json
 import os
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -198,6 +199,28 @@ def _hr_export(v: Values) -> dict[str, Any]:
     return {"content": HR_EXPORT.read_text(encoding="utf-8"), "format": "csv", "dry_run": False}
 
 
+def _bench_mobile(v: Values) -> str:
+    return f"+3069{v['round']:08d}"
+
+
+def _sent(recipient: str, pattern: str) -> str:
+    """What ``pattern`` finds in the newest contact confirmation message to ``recipient``."""
+    from chalicelib.models.outbox import OutboxMessage
+    from chalicelib.services.platform import contacts
+
+    rows = [m for m in OutboxMessage.scan() if m.recipient == recipient and m.kind == contacts.KIND]
+    return re.search(pattern, max(rows, key=lambda m: m.created_key).body).group(1)
+
+
+def _email_link(v: Values) -> None:
+    """A confirmation e-mail to the citizen: the link in it."""
+    from chalicelib.services.platform import contacts, sessions
+
+    address = f"bench.link.{v['round']}@example.gr"
+    contacts.start(sessions.verify(v["tokens"]["citizen"]).taxid, email=address)
+    v["link"] = _sent(address, r"/verify\.html#(\S+)")
+
+
 POTHOLE = {"type_code": "pothole", "attributes": {"SIZE": "small"}, "lat": 37.92812, "lon": 23.70139}
 OPEN311_FORM = {
     "service_code": "pothole",
@@ -271,6 +294,12 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (U, "/api/me"): Call(
         who="citizen", body={"email": "bench@example.gr", "mobile": "+306900000000", "topics": ["heatwave"]}
     ),
+    # contacts: the citizen confirms a mobile by the code sent, and an e-mail by its link
+    (P, "/api/me/contacts/verifications"): Call(who="citizen", body=lambda v: {"mobile": _bench_mobile(v)}),
+    (P, "/api/me/contacts/verifications/confirm"): Call(
+        who="citizen", body=lambda v: {"channel": "sms", "code": _sent(_bench_mobile(v), r"\b(\d{6})\b")}
+    ),
+    (P, "/api/contacts/confirm-link"): Call(prepare=_email_link, body=lambda v: {"link": v["link"]}),
     # appointments: the citizen books, looks, moves, cancels
     (G, "/api/services"): Call(),
     (G, "/api/services/{service_id}"): Call("/api/services/kep-signature"),

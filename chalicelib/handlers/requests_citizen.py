@@ -18,6 +18,7 @@ from chalicelib.schemas.requests import (
     TYPE_CODE,
     TYPE_SUMMARY,
     TYPES,
+    UNFOLLOW,
     UPLOAD_FORM,
 )
 from chalicelib.services import requests
@@ -94,13 +95,13 @@ def requests_follow_view():
 def requests_follow():
     session = require_citizen(bp.current_request)
     body = validate(json_body(bp.current_request), FOLLOW)
-    return requests.public_detail(requests.follow(session.taxid, body["protocol"]))
+    return requests.public_detail(requests.follow(session.taxid, body["protocol"], body.get("notify")))
 
 
 @bp.route("/api/requests/unfollow", methods=["POST"])
 def requests_unfollow():
     session = require_citizen(bp.current_request)
-    body = validate(json_body(bp.current_request), FOLLOW)
+    body = validate(json_body(bp.current_request), UNFOLLOW)
     requests.unfollow(session.taxid, body["protocol"])
     return {"following": False}
 
@@ -162,10 +163,13 @@ OPENAPI = {
             errors=(404,),
         ),
         "post": _mine(
-            "Follow a public report: its public changes reach me", DETAIL, body=FOLLOW, errors=(404, 409)
+            "Follow a public report: its public changes reach me on the channels I choose (notify)",
+            DETAIL,
+            body=FOLLOW,
+            errors=(404, 409),
         ),
     },
     "/api/requests/unfollow": {
-        "post": _mine("Stop following a report", {"type": "object"}, body=FOLLOW, errors=(404,))
+        "post": _mine("Stop following a report", {"type": "object"}, body=UNFOLLOW, errors=(404,))
     },
 }

@@ -18,6 +18,7 @@ cancelled_by_staff (with reason), completed, no_show.
 
 from pynamodb.attributes import (
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -76,6 +77,8 @@ class Appointment(Model):
     status = UnicodeAttribute(default="booked")
     staff_comment = UnicodeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
+    # how the citizen chose to be told ("email", "sms"; [] none); absent: the profile's choices
+    notify = ListAttribute(of=UnicodeAttribute, null=True)
     version = NumberAttribute(default=1)
     # [{"status", "at", "by", "start", "reason", "comment"}]
     history = JSONAttribute(default=list)

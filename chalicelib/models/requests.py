@@ -171,6 +171,8 @@ class CitizenRequest(Model):
     contact_email = UnicodeAttribute(null=True)
     contact_phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="el")
+    # how the signed-in citizen chose to be told ("email", "sms"; [] none); absent: the profile's choices
+    notify = ListAttribute(of=UnicodeAttribute, null=True)
     created_by = UnicodeAttribute(null=True)  # the staff member who took it on a citizen's behalf
     api_key_id = UnicodeAttribute(null=True)
     # work
@@ -277,6 +279,7 @@ class RequestFollower(Model):
     request_id = UnicodeAttribute(hash_key=True)
     taxid = UnicodeAttribute(range_key=True)
     followed_at_key = UnicodeAttribute()  # "<iso>#<request_id>"
+    notify = ListAttribute(of=UnicodeAttribute, null=True)  # as ``CitizenRequest.notify``
     created_at = CreatedAt()
 
     by_citizen = FollowersByCitizen()

@@ -13,6 +13,7 @@ document (and ``tests/unit/test_openapi.py`` says so).
 
 from chalicelib.models.appointments import STATUSES
 from chalicelib.openapi import path_param, query_param
+from chalicelib.schemas.contacts import CHANNEL, NOTIFY
 
 # -- pieces ---------------------------------------------------------------------------------------
 START = {
@@ -51,6 +52,7 @@ BOOK = {
         "start": START,
         "subject": {"type": "string", "maxLength": 200},
         "notes": {"type": "string", "maxLength": 1000},
+        "notify": NOTIFY,
     },
 }
 RESCHEDULE = {
@@ -126,6 +128,11 @@ APPOINTMENT = {
         "subject": TEXT,
         "notes": TEXT,
         "status": STATUS,
+        "notify": {
+            "type": ["array", "null"],
+            "items": CHANNEL,
+            "description": "The channels chosen for its messages (null: the profile's choices)",
+        },
         "staff_comment": NULLABLE_TEXT,
         "cancel_reason": NULLABLE_TEXT,
         "version": {"type": "integer"},

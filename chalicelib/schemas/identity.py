@@ -33,6 +33,8 @@ PROFILE = {
         "birth_year": {"type": ["integer", "null"]},
         "email": {"type": ["string", "null"]},
         "mobile": {"type": ["string", "null"]},
+        "email_verified": {"type": "boolean", "description": "The email is confirmed: messages may use it"},
+        "mobile_verified": {"type": "boolean", "description": "The mobile is confirmed: messages may use it"},
         "language": {"enum": ["el", "en"]},
         "notify_email": {"type": "boolean"},
         "notify_sms": {"type": "boolean"},

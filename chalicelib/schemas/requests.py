@@ -8,6 +8,7 @@ The status, channel and datatype sets come from ``chalicelib.models.requests``, 
 from __future__ import annotations
 
 from chalicelib.models.requests import DATATYPES, STAFF_CHANNELS, STATUSES
+from chalicelib.schemas.contacts import NOTIFY
 from chalicelib.services.requests.photos import CONTENT_TYPES
 
 # -- pieces --------------------------------------------------------------------------------------
@@ -49,6 +50,7 @@ SUBMIT = {
         "attributes": ATTRIBUTES,
         **LOCATION,
         "photos": PHOTO_KEYS,
+        "notify": NOTIFY,
     },
 }
 PRESIGN = {
@@ -59,6 +61,12 @@ PRESIGN = {
 }
 UPLOAD_FORM = {"type": "object", "required": ["url", "fields", "key"]}
 FOLLOW = {
+    "type": "object",
+    "required": ["protocol"],
+    "additionalProperties": False,
+    "properties": {"protocol": PROTOCOL, "notify": NOTIFY},
+}
+UNFOLLOW = {
     "type": "object",
     "required": ["protocol"],
     "additionalProperties": False,

@@ -1,15 +1,20 @@
 // The citizen's profile: names from Taxisnet (read only), contact details, language and
-// notification choices (PUT /api/me). Errors are shown next to the field they concern.
+// notification choices (PUT /api/me). Errors are shown next to the field they concern. Each
+// contact says whether it is confirmed; an unconfirmed one offers to confirm it (a code by SMS, a
+// link by email: /js/contact.js), since messages go only to confirmed contacts.
 import { api, ApiError } from "/shared/api.js";
 import { lang, onLangChange, setLang, t } from "/shared/i18n.js";
 import {
   citizenLoginUrl,
   clearError,
   clearFieldErrors,
+  el,
   mountLayout,
+  replaceChildren,
   showError,
   showFieldError,
 } from "/shared/layout.js";
+import { mountVerifier } from "/js/contact.js";
 
 const $ = (id) => document.getElementById(id);
 const FIELD_INPUT = { email: "profile-email", mobile: "profile-mobile", language: "profile-language",
@@ -30,6 +35,44 @@ function fill(profile) {
   $("profile-language").value = profile.language || lang();
   $("profile-notify-email").checked = Boolean(profile.notify_email);
   $("profile-notify-sms").checked = Boolean(profile.notify_sms);
+  showContactStatus(profile);
+}
+
+/** Under each saved contact: confirmed, or not yet with a button that confirms it. */
+function showContactStatus(profile) {
+  for (const [channel, field] of [["email", "email"], ["sms", "mobile"]]) {
+    const box = $(`profile-${field}-verify`);
+    if (!profile[field]) {
+      box.replaceChildren();
+    } else if (profile[`${field}_verified`]) {
+      replaceChildren(box, el("p", { class: "govgr-hint", id: `profile-${field}-verified`, tabindex: "-1",
+        "data-testid": `profile-${field}-verified` }, "✓ ", t("contact.status_verified")));
+    } else {
+      const verifier = el("div", {});
+      const start = el("button", {
+        type: "button",
+        class: "govgr-btn govgr-btn-secondary",
+        "data-testid": `profile-${field}-verify-now`,
+        onclick: () => {
+          start.remove();
+          mountVerifier(verifier, {
+            channel,
+            address: profile[field],
+            id: `profile-${channel}-confirm`,
+            fixed: true,
+            onVerified: (fresh) => {
+              $(FIELD_INPUT[field]).value = fresh[field] || "";
+              $(FIELD_INPUT[`notify_${channel}`]).checked = Boolean(fresh[`notify_${channel}`]);
+              showContactStatus(fresh);
+              $(`profile-${field}-verified`).focus();
+            },
+          });
+        },
+      }, t("contact.verify_now"));
+      replaceChildren(box, el("p", { class: "govgr-hint", "data-testid": `profile-${field}-unverified` },
+        t("contact.status_unverified")), start, verifier);
+    }
+  }
 }
 
 /** The form as a PUT /api/me body, plus the problems found before asking the server. */

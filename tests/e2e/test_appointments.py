@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import bearer
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contacts import confirm_contacts
 
 pytestmark = pytest.mark.e2e
 TAXID = "111222333"
@@ -65,8 +66,7 @@ def witness_booking(stack) -> None:
     once its confirmation is in the outbox and the pump has settled (see the module's docstring)."""
     email = f"witness.{random.randrange(10**8)}@example.gr"
     token = stack.citizen_token(WITNESS)
-    status, _ = stack.request("PUT", "/api/me", {"email": email, "notify_email": True}, bearer(token))
-    assert status == 200
+    confirm_contacts(stack, token, email=email)
     stack.book_first_free(SERVICE, token)
     assert len(outbox(stack, email, "appointment.booked")) == 1
     pump_settled(stack)
@@ -98,6 +98,7 @@ def test_citizen_books_reschedules_downloads_and_cancels_and_a_clerk_completes(
         bearer(token),
     )
     assert status == 200
+    confirm_contacts(local_stack, token, email=email, mobile=mobile)  # messages go to confirmed ones only
 
     # GIVEN Eleni signed in on the appointments page
     citizen = browser.new_context(locale="el-GR", accept_downloads=True)

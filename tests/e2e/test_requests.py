@@ -16,6 +16,7 @@ import zlib
 import pytest
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contacts import confirm_contacts
 
 pytestmark = pytest.mark.e2e
 TAXID = "123456789"
@@ -64,6 +65,7 @@ def test_report_with_photo_and_pin_is_worked_by_its_department_and_the_citizen_i
         "PUT", "/api/me", {"email": email, "notify_email": True}, {"Authorization": f"Bearer {token}"}
     )
     assert status == 200
+    confirm_contacts(local_stack, token, email=email)  # messages go to confirmed contacts only
     photo = tmp_path / "pothole.png"
     photo.write_bytes(_png())
 

@@ -59,10 +59,12 @@ def book(
     subject: str = "",
     notes: str = "",
     idempotency_key: str | None = None,
+    notify: list[str] | None = None,
     now: datetime | None = None,
 ) -> tuple[Appointment, bool]:
     """Book ``start`` of ``service_id`` for the signed-in citizen. Returns (appointment, created);
-    ``created`` is False when the same ``idempotency_key`` booked it already."""
+    ``created`` is False when the same ``idempotency_key`` booked it already. ``notify``: the
+    channels chosen for its messages (``None``: the profile's choices; ``citizens.reachable``)."""
     now = now or utcnow()
     service = get_service(service_id)
     slot = bookable_slot(service, start, now)
@@ -81,6 +83,7 @@ def book(
         slot_end=slot.end,
         subject=subject or "",
         notes=notes or "",
+        notify=list(notify) if notify is not None else None,
         status="booked",
         version=1,
         history=[ledger.history_entry("booked", now, "citizen", start=slot.key)],
@@ -171,6 +174,7 @@ def appointment_public(appointment: Appointment, now: datetime | None = None) ->
         "subject": appointment.subject or "",
         "notes": appointment.notes or "",
         "status": appointment.status,
+        "notify": appointment.notify,
         "staff_comment": appointment.staff_comment,
         "cancel_reason": appointment.cancel_reason,
         "version": int(appointment.version),

@@ -58,7 +58,7 @@ KEPT = (
     "created_at",
     "updated_at",
 )
-ERASED = ("taxid", "citizen_name", "subject", "notes", "staff_comment", "cancel_reason")
+ERASED = ("taxid", "citizen_name", "subject", "notes", "staff_comment", "cancel_reason", "notify")
 HISTORY_KEPT = ("status", "at", "by", "start", "previous")
 
 

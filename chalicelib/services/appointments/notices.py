@@ -144,6 +144,7 @@ def _notify(appointment: Appointment, kind: str, source: str, *, attach_ics: boo
         text=parts["text"],
         sms=parts["sms"],
         attachments=attachments,
+        force_channels=appointment.notify,  # chosen at booking (None: the profile's choices)
     )
 
 

@@ -2,7 +2,8 @@
 
 ``find_by_reference(reference)`` -> ``BookedAppointment`` or ``None``: one Query on
 ``Appointment.by_reference`` (never a scan), plus one GetItem of the citizen for the mobile and
-language the "you are next" SMS uses. Check-in (``checkin.py``) takes this lookup as an argument,
+language the "you are next" SMS uses: the mobile only when verified, and chosen for that booking
+if a choice was made (``citizens.reachable``). Check-in (``checkin.py``) takes this lookup as an argument,
 so it depends on this module and never the other way round.
 
 Example::
@@ -20,6 +21,7 @@ from datetime import datetime
 
 from chalicelib.models.appointments import ACTIVE, Appointment
 from chalicelib.models.citizens import Citizen
+from chalicelib.services.platform.citizens import reachable
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ def find_by_reference(reference: str) -> BookedAppointment | None:
         citizen = Citizen.get(item.taxid)
     except Citizen.DoesNotExist:
         citizen = None
+    chosen = ["sms"] if item.notify is None else item.notify  # the queue's SMS, unless refused at booking
     return BookedAppointment(
         appointment_id=item.appointment_id,
         reference=item.reference,
@@ -62,6 +65,6 @@ def find_by_reference(reference: str) -> BookedAppointment | None:
         slot_start=item.slot_start,
         slot_end=item.slot_end,
         taxid=item.taxid,
-        mobile=citizen.mobile if citizen else None,
+        mobile=reachable(citizen, chosen).get("sms") if citizen else None,
         language=citizen.language if citizen else None,
     )

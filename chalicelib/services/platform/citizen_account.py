@@ -3,7 +3,8 @@ account. The one platform module that calls the capabilities (through their pack
 says what it holds about a citizen and how it forgets it), because an account spans them all.
 
 ``export_data`` gathers, for the signed-in citizen: the profile as stored (every attribute),
-their choices about being contacted (``consents``), their appointments, the queue tickets of
+their choices about being contacted and which contacts are confirmed (``consents``), a contact
+they are confirming right now (the address and until when), their appointments, the queue tickets of
 those they checked in (the ticket id is derived from the appointment's), their requests with the
 public part of each timeline (no internal note, no staff member's name), and the reports they
 follow. Each list holds at most ``EXPORT_LIMIT`` items; ``truncated`` names a list that had more.
@@ -12,8 +13,9 @@ tickets (a mobile at most, erased at the end of the day).
 
 ``close_account`` erases, in an order that makes a retry finish what a failure left:
 
-1. the profile's contacts (e-mail, mobile, notification choices, alert topics) first, so no
-   message goes out during or after the closing;
+1. the contacts being confirmed (a code or link used meanwhile then confirms nothing), then the
+   profile's contacts (e-mail, mobile, their verification, notification choices, alert topics),
+   so no message goes out during or after the closing;
 2. the appointments: those to come cancelled, all anonymised (``appointments.citizen_records``:
    no archive rule keeps who booked a visit; the department's calendar and statistics keep the
    visit without the person); the mobile of their queue tickets erased;
@@ -49,7 +51,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.models.citizens import Citizen
 from chalicelib.services import appointments, live_queue, requests
-from chalicelib.services.platform import audit, sessions
+from chalicelib.services.platform import audit, citizens, contacts, sessions
 
 EXPORT_LIMIT = 1000
 
@@ -111,6 +113,7 @@ def export_data(session: Any, now: datetime | None = None) -> dict[str, Any]:
             "notify_sms": bool(citizen.notify_sms),
             "alert_topics": [t for t in (citizen.topics or "").split(",") if t],
             "language": citizen.language or "el",
+            "verified_contacts": sorted(citizens.verified(citizen)),
         }
     data = {
         "exported_at": clock.iso(now or clock.utcnow()),
@@ -121,6 +124,7 @@ def export_data(session: Any, now: datetime | None = None) -> dict[str, Any]:
         "queue_tickets": [_ticket(t) for t in tickets],
         "requests": filed,
         "follows": follows,
+        "contacts_being_confirmed": contacts.pending(taxid),
         "truncated": [
             name
             for name, items in (("appointments", booked), ("requests", filed), ("follows", follows))
@@ -137,12 +141,16 @@ def close_account(session: Any, now: datetime | None = None) -> dict[str, Any]:
     """Close the signed-in citizen's account (see the module's docstring); what was done."""
     now = now or clock.utcnow()
     taxid = session.taxid
+    # a code or an e-mail link used during the closing must find nothing to confirm
+    contacts.forget(taxid)
     citizen = _profile(taxid)
     if citizen is not None:
         citizen.update(
             actions=[
                 Citizen.email.remove(),
                 Citizen.mobile.remove(),
+                Citizen.email_verified.remove(),
+                Citizen.mobile_verified.remove(),
                 Citizen.notify_email.set(False),
                 Citizen.notify_sms.set(False),
                 Citizen.topics.remove(),

@@ -28,6 +28,7 @@ from chalicelib import ddb
 from chalicelib.clock import utcnow
 from chalicelib.log import logger
 from chalicelib.models.outbox import OutboxMessage
+from chalicelib.services.platform.citizens import reachable
 from chalicelib.settings import get_settings
 
 KEEP_DAYS = 90
@@ -99,34 +100,31 @@ def notify_citizen(
     attachments: list[dict[str, str]] | None = None,
     force_channels: tuple[str, ...] | None = None,
 ) -> int:
-    """Enqueue ``kind`` for a citizen on the channels they chose, in their language.
+    """Enqueue ``kind`` for a citizen on the channels chosen, in their language.
 
     ``citizen`` is a ``Citizen`` model (or anything with ``email``, ``mobile``, ``language``,
-    ``notify_email``, ``notify_sms``). Returns how many rows were newly enqueued.
+    ``notify_email``, ``notify_sms``). ``force_channels``: the channels chosen for this message (a
+    booking's, a request's, a follow's, an alert's; ``None``: the profile's choices); either way a
+    citizen is reached only at verified contacts (``citizens.reachable``). Returns how many rows
+    were newly enqueued.
     """
     language = getattr(citizen, "language", None) or "el"
-    channels = force_channels or tuple(
-        ch
-        for ch, wanted in (
-            ("email", getattr(citizen, "notify_email", True)),
-            ("sms", getattr(citizen, "notify_sms", False)),
-        )
-        if wanted
-    )
+    to = reachable(citizen, force_channels)
     messages = {
         "email": {
-            "recipient": getattr(citizen, "email", None),
             "subject": _pick(subject, language) or kind,
             "body": _pick(text, language) or "",
             "html": _pick(html, language),
             "attachments": attachments,
         },
-        "sms": {"recipient": getattr(citizen, "mobile", None), "body": _pick(sms, language) or _pick(text, language) or ""},
+        "sms": {"body": _pick(sms, language) or _pick(text, language) or ""},
     }
     return sum(
-        enqueue(source=source, kind=kind, channel=channel, language=language, **message)
+        enqueue(
+            source=source, kind=kind, channel=channel, recipient=to[channel], language=language, **message
+        )
         for channel, message in messages.items()
-        if channel in channels and message["recipient"]
+        if channel in to
     )
 
 

@@ -69,7 +69,7 @@ KEPT = (
     "feed_month",
     "token",
 )
-ERASED = ("taxid", "requester_name", "contact_email", "contact_phone")
+ERASED = ("taxid", "requester_name", "contact_email", "contact_phone", "notify")
 
 
 # -- the export ----------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def citizen_follows(taxid: str, limit: int = EXPORT_LIMIT) -> list[dict[str, Any
     ids = [f.request_id for f in follows]
     found = {r.request_id: r for r in CitizenRequest.batch_get(ids)} if ids else {}
     return [
-        {"followed_at": f.created_at.isoformat(), **public_view(found[f.request_id])}
+        {"followed_at": f.created_at.isoformat(), "notify": f.notify, **public_view(found[f.request_id])}
         for f in follows
         if f.request_id in found
     ]

@@ -5,7 +5,7 @@ one up; a signed-in citizen may follow it and is then told of its public changes
 Example::
 
     req = find_by_protocol("2026/000123", taxid=None)   # a public report, or 404
-    follow("987654321", "2026/000123")
+    follow("987654321", "2026/000123", notify=["sms"])
     followed_by("987654321")                            # [req]
 
 Limitation: a finished report cannot be followed any more (409 ``request_finished``); following
@@ -30,15 +30,17 @@ def find_by_protocol(protocol: str, taxid: str | None = None) -> CitizenRequest:
     raise NotFound("No such request.", code="request_not_found")
 
 
-def follow(taxid: str, protocol: str) -> CitizenRequest:
-    """Follow a public report: its public changes reach the follower too."""
+def follow(taxid: str, protocol: str, notify: list[str] | None = None) -> CitizenRequest:
+    """Follow a public report: its public changes reach the follower too, on the channels chosen
+    (``notify``; ``None``: the profile's choices). Following again changes the choice."""
     req = find_by_protocol(protocol, taxid)
     if req.taxid == taxid:
         return req
     if req.status not in OPEN:
         raise Conflict("This report is finished.", code="request_finished")
     key = f"{clock.iso_micro(clock.utcnow())}#{req.request_id}"
-    RequestFollower(req.request_id, taxid, followed_at_key=key).save()
+    chosen = list(notify) if notify is not None else None
+    RequestFollower(req.request_id, taxid, followed_at_key=key, notify=chosen).save()
     return req
 
 
@@ -55,6 +57,6 @@ def followed_by(taxid: str, limit: int = FOLLOWED_LIMIT) -> list[CitizenRequest]
     return [found[i] for i in ids if i in found]
 
 
-def followers(request_id: str) -> list[str]:
-    """The tax ids of those who follow a report."""
-    return [f.taxid for f in RequestFollower.query(request_id)]
+def followers(request_id: str) -> dict[str, list[str] | None]:
+    """The tax ids of those who follow a report, each with the channels they chose."""
+    return {f.taxid: f.notify for f in RequestFollower.query(request_id)}

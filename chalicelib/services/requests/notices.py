@@ -2,9 +2,10 @@
 
 A public timeline entry (submission, status change, public note) becomes one email and/or SMS
 through the outbox; the outbox key is derived from the entry (``request_timeline#<id>#<seq>``), so
-a record delivered twice sends once (invariant 3). A signed-in citizen's request goes to their
-profile's channels and language; a request taken by staff or through Open311 with contact details
-goes to those. Followers of a public report (``following.followers``) are told of its changes
+a record delivered twice sends once (invariant 3). A signed-in citizen's request goes to the
+channels they chose when filing it (or their profile's), at their verified contacts, in their
+language; a request taken by staff or through Open311 with contact details goes to those. A
+follower is told on the channels chosen when following. Followers of a public report (``following.followers``) are told of its changes
 after the submission.
 
 Limitation: followers are read when the entry is handled, so a late redelivery may reach someone
@@ -122,12 +123,12 @@ def on_timeline_record(record: dict[str, Any]) -> int:
     except RequestType.DoesNotExist:
         names = {"el": req.type_code, "en": req.type_code}
     texts = _texts(req, names, image)
-    recipients = [recipient] if recipient is not None else []
+    recipients = [(recipient, req.notify)] if recipient is not None else []
     if req.public and image.get("action", {}).get("S") != "submitted":
-        for taxid in followers(request_id):
+        for taxid, chosen in followers(request_id).items():
             if taxid != req.taxid:
                 try:
-                    recipients.append(Citizen.get(taxid))
+                    recipients.append((Citizen.get(taxid), chosen))
                 except Citizen.DoesNotExist:
                     continue
     return sum(
@@ -138,6 +139,7 @@ def on_timeline_record(record: dict[str, Any]) -> int:
             subject=texts["subject"],
             text=texts["text"],
             sms=texts["sms"],
+            force_channels=chosen,
         )
-        for person in recipients
+        for person, chosen in recipients
     )

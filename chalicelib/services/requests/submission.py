@@ -84,6 +84,7 @@ def submit_for_citizen(session: Any, body: dict[str, Any]) -> CitizenRequest:
         requester=Requester(taxid=session.taxid, name=name, language=language),
         actor=Actor("citizen", "citizen"),
         channel="web",
+        notify=body.get("notify"),
         **_fields(body, keys),
     )
 
@@ -166,10 +167,12 @@ def submit(
     photos: list[str] | None = None,
     api_key_id: str | None = None,
     with_token: bool = False,
+    notify: list[str] | None = None,
     now: datetime | None = None,
 ) -> CitizenRequest:
     """Check and store a new request with the next protocol number of the year; routed to the
-    type's department. Everything is checked before the first write."""
+    type's department. Everything is checked before the first write. ``notify``: the channels the
+    signed-in citizen chose for its messages (``None``: the profile's choices)."""
     if channel not in CHANNELS:
         raise ValidationFailed("Unknown channel.", code="invalid_channel", details={"field": "channel"})
     description = (description or "").strip()
@@ -206,6 +209,7 @@ def submit(
         contact_email=(requester.email or "").strip()[:200] or None,
         contact_phone=(requester.phone or "").strip()[:40] or None,
         language=requester.language if requester.language in ("el", "en") else "el",
+        notify=list(notify) if notify is not None else None,
         created_by=actor.id if actor.kind == "staff" else None,
         api_key_id=api_key_id,
         version=1,

@@ -96,6 +96,7 @@ def citizen_view(req: CitizenRequest) -> dict[str, Any]:
         "attributes": dict(req.attributes or {}),
         "channel": req.channel,
         "photos": list(req.photos or []),
+        "notify": req.notify,  # the channels chosen for its messages (None: the profile's choices)
     }
 
 

@@ -10,11 +10,13 @@ import {
   citizenLoginUrl, clearError, el, formatDate, formatDateTime, formatTime, mountLayout, replaceChildren, showError,
 } from "/shared/layout.js";
 import * as L from "/vendor/leaflet/dist/leaflet-src.esm.js";
+import { mountNotifyChoice, summary } from "/js/contact.js";
 
 const $ = (id) => document.getElementById(id);
 const view = $("view");
 const DAYS_PER_PAGE = 14;
 const me = await mountLayout({ audience: "citizen", active: "appointments" });
+let profile = me; // the profile as the contact confirmations left it
 const pick = (item, field) => (item && (item[`${field}_${lang()}`] || item[`${field}_el`])) || "";
 let servicesCache = null;
 
@@ -147,6 +149,7 @@ async function showPicker({ service, appointment = null }) {
   let chosenDay = null;
   let chosenSlot = null;
   let idempotencyKey = crypto.randomUUID();
+  let choice = null; // how to be told (new bookings)
   const picker = el("section", { "aria-labelledby": "pick-day-title" });
   const heading = appointment
     ? [el("h2", { class: "govgr-heading-l" }, pick(service, "name")),
@@ -215,18 +218,24 @@ async function showPicker({ service, appointment = null }) {
         el("label", { class: "govgr-label", for: "notes" }, t("appointments.notes")),
         el("textarea", { class: "govgr-textarea", id: "notes", maxlength: "1000", rows: "3" })),
     ];
+    const notifyBox = appointment ? null : el("div", { class: "govgr-field" });
     const form = el("form", { id: "confirm-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); submit(form); } },
       el("h2", { class: "govgr-heading-m" }, t("appointments.confirm_title")),
       el("p", { class: "govgr-body", "data-testid": "confirm-text" },
         t("appointments.confirm_text", { service: pick(service, "name"), when: formatDateTime(chosenSlot.starts_at) })),
       fields,
+      notifyBox,
       el("button", { type: "submit", class: "govgr-btn govgr-btn-primary", "data-testid": "confirm" },
         t(appointment ? "appointments.confirm_reschedule" : "appointments.confirm")));
+    choice = notifyBox
+      ? mountNotifyChoice(notifyBox, { profile, purpose: "appointment", onProfile: (fresh) => { profile = fresh; } })
+      : null;
     return form;
   }
 
   async function submit(form) {
     clearError($("error"));
+    if (choice && !choice.check()) return;
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
@@ -237,7 +246,13 @@ async function showPicker({ service, appointment = null }) {
         result = await api("/api/appointments", {
           method: "POST",
           headers: { "Idempotency-Key": idempotencyKey },
-          body: { service_id: service.service_id, start: chosenSlot.start, subject: $("subject").value.trim(), notes: $("notes").value.trim() },
+          body: {
+            service_id: service.service_id,
+            start: chosenSlot.start,
+            subject: $("subject").value.trim(),
+            notes: $("notes").value.trim(),
+            notify: choice.channels(),
+          },
         });
       }
       location.hash = `#done/${result.appointment_id}`;
@@ -267,6 +282,7 @@ function links(item) {
 
 async function showDone(id) {
   const item = await api(`/api/appointments/${encodeURIComponent(id)}`);
+  profile = await api("/api/me");
   replaceChildren(
     view,
     el("div", { class: "govgr-panel govgr-panel--confirmation", "data-testid": "booked" },
@@ -274,7 +290,7 @@ async function showDone(id) {
       el("div", { class: "govgr-panel__body" }, t("appointments.reference"), el("br"),
         el("span", { class: "ap-ref", "data-testid": "reference" }, item.reference))),
     el("p", { class: "govgr-body" }, `${pick(item, "service_name")} — ${formatDateTime(item.starts_at)}`),
-    el("p", { class: "govgr-body" }, t("appointments.booked_text")),
+    summary(profile, item.notify, "appointment"),
     el("p", { class: "govgr-body" }, links(item)),
     el("p", {}, el("a", { class: "govgr-link", href: "#mine" }, t("appointments.mine_title"))),
   );

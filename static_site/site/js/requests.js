@@ -9,12 +9,15 @@ import {
   citizenLoginUrl, clearError, clearFieldErrors, el, formatDate, formatDateTime, mountLayout,
   replaceChildren, showError, showFieldError,
 } from "/shared/layout.js";
+import { mountNotifyChoice, summary } from "/js/contact.js";
 
 const $ = (id) => document.getElementById(id);
 const CENTRE = [37.9755, 23.7348]; // the demo municipality's centre
 const MAX_PHOTO = 5 * 1024 * 1024;
 
 const me = await mountLayout({ audience: "citizen", active: "requests" });
+let profile = me; // the profile as the contact confirmations left it
+let choice = null; // how to be told of the request being filed
 let types = [];
 let map = null;
 let marker = null;
@@ -202,17 +205,20 @@ async function submit(event) {
     showFieldError("photo", t("requests.photo_required"));
     return;
   }
+  if (!choice.check()) return;
   const button = $("submit");
   button.disabled = true;
   button.textContent = t("requests.submitting");
   try {
-    const body = { type_code: kind.code, description: $("description").value.trim(), attributes };
+    const body = { type_code: kind.code, description: $("description").value.trim(), attributes, notify: choice.channels() };
     if (kind.location !== "none" && pin) Object.assign(body, pin, { address: $("address").value.trim() });
     if (kind.photo !== "none" && file) body.photos = [await uploadPhoto(file)];
     const result = await api("/api/requests", { method: "POST", body });
     $("done-protocol").textContent = result.request.protocol;
+    replaceChildren($("done-notify"), summary(profile, result.request.notify, "request"));
     $("done").hidden = false;
     form.reset();
+    mountChoice();
     pin = null;
     if (marker) {
       marker.remove();
@@ -285,15 +291,37 @@ async function loadMine() {
   }
 }
 
-async function followProtocol(protocol) {
+function mountChoice() {
+  choice = mountNotifyChoice($("notify-box"), { profile, purpose: "request", onProfile: (fresh) => { profile = fresh; } });
+}
+
+// Following asks how to be told first, in place of what offered it (a group, not a form: the
+// nearby reports sit inside the request form).
+function followProtocol(protocol, container = $("nearby")) {
   clearError($("error"));
-  try {
-    await api("/api/requests/follow", { method: "POST", body: { protocol } });
-    replaceChildren($("nearby"), el("p", { class: "govgr-body", role: "status" }, t("requests.following")));
-    await loadMine();
-  } catch (err) {
-    showError($("error"), err);
+  const box = el("div", {});
+  const follow = mountNotifyChoice(box, { profile, purpose: "follow", id: "follow-notify", onProfile: (fresh) => { profile = fresh; } });
+  async function confirm() {
+    if (!follow.check()) return;
+    const notify = follow.channels();
+    try {
+      await api("/api/requests/follow", { method: "POST", body: { protocol, notify } });
+      replaceChildren(container, el("div", { role: "status", "data-testid": "followed" },
+        el("p", { class: "govgr-body" }, t("requests.following")), summary(profile, notify, "follow")));
+      await loadMine();
+    } catch (err) {
+      showError($("error"), err);
+    }
   }
+  replaceChildren(container, el("div", { role: "group", class: "rq-follow", "aria-labelledby": "follow-confirm-title" },
+    el("h3", { class: "govgr-heading-s", id: "follow-confirm-title", tabindex: "-1" }, t("requests.follow_ask", { protocol })),
+    box,
+    el("button", { type: "button", class: "govgr-btn govgr-btn-primary", "data-testid": "follow-confirm", onclick: confirm },
+      t("requests.follow_this")),
+    " ",
+    el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", onclick: () => container.replaceChildren() },
+      t("common.cancel"))));
+  $("follow-confirm-title").focus();
 }
 
 async function lookUp(event) {
@@ -313,8 +341,9 @@ async function lookUp(event) {
       data.request.description ? el("p", { class: "govgr-body rq-note" }, data.request.description) : null,
       timelineList(data.timeline),
       me && data.request.public && data.request.open && own
-        ? el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", onclick: () => followProtocol(data.request.protocol) },
-          t("requests.follow_this"))
+        ? el("div", { id: "follow-here" },
+          el("button", { type: "button", class: "govgr-btn govgr-btn-secondary",
+            onclick: () => followProtocol(data.request.protocol, $("follow-here")) }, t("requests.follow_this")))
         : null,
     ]));
   } catch (err) {
@@ -334,6 +363,7 @@ if (me) {
   $("new-section").hidden = false;
   $("mine-section").hidden = false;
   renderTypeOptions();
+  mountChoice();
   $("type").addEventListener("change", onTypeChange);
   $("request-form").addEventListener("submit", submit);
   try {
@@ -351,6 +381,7 @@ window.addEventListener("hashchange", () => {
 onLangChange(() => {
   if (!me) return;
   renderTypeOptions();
+  mountChoice();
   onTypeChange();
   loadMine().catch((err) => showError($("error"), err));
 });

@@ -25,7 +25,7 @@ from chalicelib.models.requests import CitizenRequest, RequestFollower, RequestT
 from chalicelib.services import requests
 from chalicelib.services.backoffice import alerts
 from chalicelib.services.live_queue.checkin import ticket_id_for
-from chalicelib.services.platform import audit, citizen_account, limits
+from chalicelib.services.platform import audit, citizen_account, contacts, limits
 from chalicelib.services.requests import changes, following
 from tests.conftest import bearer
 from tests.events import stream_record
@@ -34,6 +34,7 @@ from tests.unit.requests.helpers import staff
 
 A, B = "700000011", "700000022"
 A_NAME, A_EMAIL, A_MOBILE = "ΑΝΑΣΤΑΣΙΑ ΚΛΕΙΣΙΜΟΥ", "anastasia.closing@example.gr", "+306944111222"
+A_NEW_EMAIL = "anastasia.new@example.gr"  # being confirmed when she downloads or closes
 INTERNAL = "Εσωτερική σημείωση: να ελεγχθεί το μητρώο"
 PUBLIC_NOTE = "Το πιστοποιητικό ετοιμάζεται"
 HEADERS = {"Content-Type": "application/json"}
@@ -88,6 +89,7 @@ def accounts(client, make_citizen):
         notify_sms=True,
         topics="heatwave",
     )
+    contacts.start(A, email=A_NEW_EMAIL)
     token_b = make_citizen(B, first_name="ΒΑΣΙΛΗΣ", last_name="ΜΕΝΩΝ", email="vasilis.stays@example.gr")
     start = next_open_slot(client, token_a, "svc-acc")
     booked = client.http.post(
@@ -192,7 +194,12 @@ def test_a_citizen_downloads_everything_held_about_them_and_nothing_else(client,
         "notify_sms": True,
         "alert_topics": ["heatwave"],
         "language": "el",
+        "verified_contacts": ["email", "sms"],
     }
+    # AND the address she is confirming right now, without its code
+    (pending,) = data["contacts_being_confirmed"]
+    assert (pending["channel"], pending["address"], pending["attempts"]) == ("email", A_NEW_EMAIL, 0)
+    assert "code_hash" not in pending
     # AND both appointments, with what she wrote, and the queue ticket of the one she checked in
     assert sorted(a["appointment_id"] for a in data["appointments"]) == sorted(
         ["acc-past-1", accounts["booked"]["appointment_id"]]
@@ -270,6 +277,8 @@ def test_closing_the_account_erases_the_person_and_keeps_the_archive(client, acc
     assert list(RequestFollower.by_citizen.query(A)) == []
     assert Citizen.count(A) == 0
     assert QueueTicket.get(ticket_id_for("acc-past-1")).mobile is None
+    # AND so is the address she was confirming: its code no longer confirms anything
+    assert contacts.pending(A) == []
     # AND no item of any table holds A's contacts or name, nor her tax number but in the sign-out
     # record of her session (kept until the token would have expired)
     text = _every_item()

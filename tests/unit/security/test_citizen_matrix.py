@@ -12,13 +12,15 @@ fixture).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.models.citizens import Citizen
+from chalicelib.models.outbox import OutboxMessage
 from chalicelib.services.live_queue import tickets as queue_tickets
-from chalicelib.services.platform import sessions
+from chalicelib.services.platform import contacts, sessions
 from chalicelib.services.visits import passes
 from devstack.demo.appointments import TODAY_HOLDER, todays_appointment
 from tests.unit.security.world import (
@@ -100,6 +102,45 @@ def _closing_closes_only_the_callers_account(world: World) -> list[str]:
     if still.status_code != 200 or Citizen.count(c) != 0:
         wrong.append(f"A afterwards: {still.status_code}; C's profile left: {Citizen.count(c)}")
     return wrong
+def _sent_code(recipient: str) -> str:
+    """The code of the newest confirmation message to ``recipient`` (the outbox)."""
+    newest = max(
+        (m for m in OutboxMessage.scan() if m.recipient == recipient and m.kind == contacts.KIND),
+        key=lambda m: m.created_key,
+    )
+    return re.search(r"\b(\d{6})\b", newest.body).group(1)
+
+
+def _a_code_confirms_only_for_the_citizen_who_asked(world: World) -> list[str]:
+    """B asks for a code for B's mobile; A typing it is refused and A's profile stays as it was
+    (checked after every probe); B's own confirmation then works."""
+    mobile = "+306900000077"
+    path = "/api/me/contacts/verifications"
+    started = call(world.client, "POST", path, world.citizen[B], {"mobile": mobile})
+    body = {"channel": "sms", "code": _sent_code(mobile)}
+    stolen = call(world.client, "POST", f"{path}/confirm", world.citizen[A], body)
+    own = call(world.client, "POST", f"{path}/confirm", world.citizen[B], body)
+    if started.status_code != 202 or stolen.status_code not in REFUSED or not is_json_error(stolen):
+        return [f"A typing B's code: {started.status_code} {stolen.status_code} {stolen.body[:200]!r}"]
+    if own.status_code != 200 or own.json_body["mobile"] != mobile or not own.json_body["mobile_verified"]:
+        return [f"B's own code after A's try: {own.status_code} {own.body[:200]!r}"]
+    return []
+
+
+def _an_email_link_verifies_for_the_citizen_who_asked(world: World) -> list[str]:
+    """The e-mail's link proves the mailbox, whoever opens it: opened in A's browser (signed in as
+    A), it verifies the address for B, who asked, and leaves A's profile as it was."""
+    address = "giannis.link@example.gr"
+    call(world.client, "POST", "/api/me/contacts/verifications", world.citizen[B], {"email": address})
+    newest = max(
+        (m for m in OutboxMessage.scan() if m.recipient == address and m.kind == contacts.KIND),
+        key=lambda m: m.created_key,
+    )
+    link = re.search(r"/verify\.html#(\S+)", newest.body).group(1)
+    resp = call(world.client, "POST", "/api/contacts/confirm-link", world.citizen[A], {"link": link})
+    if resp.status_code != 200 or Citizen.get(B).email != address or Citizen.get(A).email == address:
+        return [f"the link opened by A: {resp.status_code} {resp.body[:200]!r}"]
+    return []
 
 
 CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
@@ -132,6 +173,12 @@ CITIZEN: dict[tuple[str, str], Refused | OwnOnly | Probe] = {
     ("POST", "/api/requests/unfollow"): OwnOnly(
         "/api/requests/unfollow", {"protocol": "{followed_protocol}"}
     ),
+    ("POST", "/api/me/contacts/verifications"): OwnOnly(
+        "/api/me/contacts/verifications", {"mobile": "+306900000066"}
+    ),
+    ("POST", "/api/me/contacts/verifications/confirm"): Probe(
+        _a_code_confirms_only_for_the_citizen_who_asked
+    ),
 }
 
 
@@ -158,6 +205,7 @@ CITIZEN_PUBLIC: dict[tuple[str, str], Refused | Probe] = {
     ("POST", "/api/queue/points/{service_point_id}/check-in"): Probe(
         _kiosk_check_in_tells_nothing_of_the_holder
     ),
+    ("POST", "/api/contacts/confirm-link"): Probe(_an_email_link_verifies_for_the_citizen_who_asked),
 }
 
 
