@@ -9,8 +9,10 @@ from chalicelib.handlers import (
     appointments_reminders,
     appointments_staff,
     backoffice,
+    catalogue_admin,
     citizen_auth,
     health,
+    municipality_public,
     open311,
     queue_public,
     queue_staff,
@@ -45,3 +47,5 @@ app.register_blueprint(open311.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(appointments_staff.bp)
 app.register_blueprint(appointments_reminders.bp)
+app.register_blueprint(catalogue_admin.bp)
+app.register_blueprint(municipality_public.bp)
