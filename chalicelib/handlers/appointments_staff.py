@@ -89,14 +89,16 @@ def staff_cancel(appointment_id):
 def staff_services():
     staff = _staff()
     params = validate(query(bp.current_request), SERVICES_QUERY)
-    return {"services": appointments.services_public(appointments.staff_services(staff, params.get("department_id")))}
+    services = appointments.staff_services(staff, params.get("department_id"))
+    return {"services": appointments.services_public(services)}
 
 
 @bp.route("/api/staff/services", methods=["POST"])
 def staff_create_service():
     staff = require_staff(bp.current_request, "manager")
     body = validate(json_body(bp.current_request), SERVICE_NEW)
-    return Response(body=appointments.service_public(appointments.create_service(staff, body)), status_code=201)
+    service = appointments.create_service(staff, body)
+    return Response(body=appointments.service_public(service), status_code=201)
 
 
 @bp.route("/api/staff/services/{service_id}", methods=["GET"])

@@ -81,9 +81,7 @@ def check_periods(periods: list[dict[str, Any]]) -> None:
             raise _invalid("invalid_period", f"{field}: the id {period['id']} is used twice.", f"{field}.id")
         seen.add(period["id"])
         if not period.get("closed") and not any((period.get("hours") or {}).values()):
-            raise _invalid(
-                "invalid_period", f"{field}: give its hours, or mark it closed.", f"{field}.hours"
-            )
+            raise _invalid("invalid_period", f"{field}: give its hours, or mark it closed.", f"{field}.hours")
         hours.check_week(period.get("hours"), f"{field}.hours")
 
 
@@ -159,7 +157,9 @@ def update_service(
     try:
         ddb.transact(build)
     except ddb.TxFailed as exc:
-        raise _service_failed(exc, "service_changed", "The service changed meanwhile; load it again.") from None
+        raise _service_failed(
+            exc, "service_changed", "The service changed meanwhile; load it again."
+        ) from None
     forget_services(service_id)
     deactivated = before["active"] and changed.get("active") is False
     audit.note(

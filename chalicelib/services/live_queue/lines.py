@@ -167,7 +167,9 @@ def create_line(staff: Any, body: dict[str, Any], now: datetime | None = None) -
         ddb.transact(build)
     except ddb.TxFailed as exc:
         raise service_points.attach_failed(exc) or Conflict(
-            "This service point has a queue with that prefix.", code="queue_exists", details={"field": "prefix"}
+            "This service point has a queue with that prefix.",
+            code="queue_exists",
+            details={"field": "prefix"},
         ) from None
     audit.note(staff, "queue", line.queue_id, action="queue.create", after=_snapshot(line))
     return line

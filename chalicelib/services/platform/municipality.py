@@ -88,11 +88,14 @@ def _check_map(area: dict[str, Any]) -> None:
             details={"field": "map.bounds.east"},
         )
     inside = (
-        bounds["south"] <= centre["lat"] <= bounds["north"] and bounds["west"] <= centre["lng"] <= bounds["east"]
+        bounds["south"] <= centre["lat"] <= bounds["north"]
+        and bounds["west"] <= centre["lng"] <= bounds["east"]
     )
     if not inside:
         raise Conflict(
-            "The map's centre must lie within its bounds.", code="invalid_map", details={"field": "map.centre"}
+            "The map's centre must lie within its bounds.",
+            code="invalid_map",
+            details={"field": "map.centre"},
         )
 
 

@@ -137,7 +137,9 @@ def usable(service_point_id: str, field: str = "service_point_id") -> ServicePoi
     try:
         point = get_point(service_point_id)
     except NotFound:
-        raise NotFound("No such service point.", code="service_point_not_found", details={"field": field}) from None
+        raise NotFound(
+            "No such service point.", code="service_point_not_found", details={"field": field}
+        ) from None
     if not point.active:
         raise Conflict(
             "The service point is deactivated.", code="service_point_inactive", details={"field": field}
@@ -210,7 +212,9 @@ def create_point(staff: Any, body: dict[str, Any], now: datetime | None = None) 
             ) from None
         raise
     forget_points(point.service_point_id)
-    audit.note(staff, "service_point", point.service_point_id, action="service_point.create", after=_snapshot(point))
+    audit.note(
+        staff, "service_point", point.service_point_id, action="service_point.create", after=_snapshot(point)
+    )
     return point
 
 
@@ -241,7 +245,9 @@ def update_point(
             details={"field": "active", **busy},
         )
     before = _snapshot(point)
-    actions = [getattr(ServicePoint, k).set(v) for k, v in changes.items() if k in EDITABLE and v != before[k]]
+    actions = [
+        getattr(ServicePoint, k).set(v) for k, v in changes.items() if k in EDITABLE and v != before[k]
+    ]
     renamed = any(k in changes and changes[k] != before[k] for k in ("name_el", "name_en"))
     queues = list(Queue.by_service_point.query(service_point_id)) if renamed else []
     if not actions:
@@ -278,7 +284,9 @@ def update_point(
         staff,
         "service_point",
         service_point_id,
-        action="service_point.deactivate" if changes.get("active") is False and point.active else "service_point.update",
+        action="service_point.deactivate"
+        if changes.get("active") is False and point.active
+        else "service_point.update",
         before={k: before[k] for k in after},
         after=after,
     )

@@ -84,7 +84,9 @@ def save_type(staff: Any, code: str, body: dict[str, Any]) -> RequestType:
     the same code): admins, or managers for a type of their own department that stays there. The
     department must exist."""
     if body["code"] != code:
-        raise Conflict("The code in the path and the body differ.", code="code_mismatch", details={"field": "code"})
+        raise Conflict(
+            "The code in the path and the body differ.", code="code_mismatch", details={"field": "code"}
+        )
     try:
         existing = RequestType.get(code, consistent_read=True)
     except RequestType.DoesNotExist:
