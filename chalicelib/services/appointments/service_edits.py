@@ -70,7 +70,7 @@ def check_periods(periods: list[dict[str, Any]]) -> None:
     hours unless it closes."""
     seen: set[str] = set()
     for n, period in enumerate(periods):
-        field = f"periods.{n}"
+        field = f"periods[{n}]"
         start = _day(period["from"], "invalid_period", f"{field}.from")
         end = _day(period["to"], "invalid_period", f"{field}.to")
         if end < start:

@@ -59,7 +59,7 @@ def _check_type(body: dict[str, Any]) -> None:
             raise Conflict(
                 f"Attribute codes must be unique ({attribute['code']}).",
                 code="duplicate_attribute",
-                details={"field": f"attributes.{n}.code"},
+                details={"field": f"attributes[{n}].code"},
             )
         seen.add(attribute["code"])
         lists = attribute["datatype"] in ("singlevaluelist", "multivaluelist")
@@ -67,7 +67,7 @@ def _check_type(body: dict[str, Any]) -> None:
             raise Conflict(
                 f"Attribute {attribute['code']} needs values.",
                 code="attribute_values_missing",
-                details={"field": f"attributes.{n}.values"},
+                details={"field": f"attributes[{n}].values"},
             )
     ids = [t["id"] for t in body.get("templates", [])]
     for n, template_id in enumerate(ids):
@@ -75,7 +75,7 @@ def _check_type(body: dict[str, Any]) -> None:
             raise Conflict(
                 f"Template ids must be unique ({template_id}).",
                 code="duplicate_template",
-                details={"field": f"templates.{n}.id"},
+                details={"field": f"templates[{n}].id"},
             )
 
 
