@@ -107,7 +107,7 @@ function serviceDetails(service) {
 
 function showMap(service) {
   const point = service.point || {};
-  if (point.lat === undefined || point.lng === undefined) {
+  if (point.lat === undefined || point.lat === null || point.lng === undefined || point.lng === null) {
     $("map").remove();
     return;
   }

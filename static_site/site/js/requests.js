@@ -9,12 +9,13 @@ import {
   citizenLoginUrl, clearError, clearFieldErrors, el, formatDate, formatDateTime, mountLayout,
   replaceChildren, showError, showFieldError,
 } from "/shared/layout.js";
+import { mapOptions } from "/shared/municipality.js";
 
 const $ = (id) => document.getElementById(id);
-const CENTRE = [37.9755, 23.7348]; // the demo municipality's centre
 const MAX_PHOTO = 5 * 1024 * 1024;
 
 const me = await mountLayout({ audience: "citizen", active: "requests" });
+const area = await mapOptions(); // where the map opens: the municipality's settings
 let types = [];
 let map = null;
 let marker = null;
@@ -98,7 +99,7 @@ function onTypeChange() {
 function ensureMap() {
   if (!map) {
     // No tile layer is required: markers and clicks work on a plain background (tiles may not load).
-    map = L.map("map", { center: CENTRE, zoom: 16, attributionControl: false });
+    map = L.map("map", { ...area, attributionControl: false });
     map.on("click", (event) => setPin(event.latlng.lat, event.latlng.lng));
   }
   setTimeout(() => map.invalidateSize(), 0);
