@@ -34,6 +34,7 @@ function show(key, tabs) {
 async function start() {
   const isAdmin = staff.roles.includes("admin");
   const listeners = [];
+  const serviceListeners = [];
   const ctx = {
     staff,
     isAdmin,
@@ -49,6 +50,8 @@ async function start() {
       return found ? localName(found) : id;
     },
     onPoints: (fn) => listeners.push(fn),
+    onServices: (fn) => serviceListeners.push(fn),
+    servicesChanged: () => serviceListeners.forEach((fn) => fn()),
     async reloadPoints() {
       ctx.points = (await api("/api/staff/catalogue/service-points")).service_points;
       for (const fn of listeners) fn();

@@ -78,6 +78,16 @@ export function button(key, onclick, attrs = {}) {
   return el("button", { type: "button", class: "govgr-btn govgr-btn-secondary", "data-i18n": key, onclick, ...attrs });
 }
 
+/** The "Edit" button of a list row, named for screen readers by what it edits. */
+export function editButton(name, onclick, testid) {
+  return button("catalogue.edit", onclick, { "data-testid": testid, "aria-label": t("catalogue.edit_named", { name }) });
+}
+
+/** A field in the page language: `item[field_en]` in English when it has one, else the Greek. */
+export function localText(item, field) {
+  return (lang() === "en" && item[`${field}_en`]) || item[`${field}_el`] || "";
+}
+
 export const value = (id) => ($(id) ? $(id).value.trim() : "");
 export const checked = (id) => Boolean($(id) && $(id).checked);
 export const optional = (id) => value(id) || null;
@@ -146,6 +156,16 @@ export function table(columns, rows, attrs = {}) {
 
 export function activeText(item) {
   return el("span", { "data-i18n": item.active ? "catalogue.active" : "catalogue.inactive" });
+}
+
+/** Refill the service point select `id` with `points` (and a "choose" option), keeping its choice. */
+export function fillPointOptions(id, points) {
+  const node = $(id);
+  if (!node) return;
+  const chosen = node.value;
+  replaceChildren(node, el("option", { value: "", "data-i18n": "catalogue.choose" }),
+    points.map((p) => el("option", { value: p.service_point_id }, localName(p))));
+  node.value = points.some((p) => p.service_point_id === chosen) ? chosen : "";
 }
 
 /** Department options (admins: every active department; others: their own alone). */

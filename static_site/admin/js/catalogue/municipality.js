@@ -5,7 +5,7 @@ import { api } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, FieldProblem, announce, coordinate, fieldset, input, integer, optional, resetErrors, submit, value,
+  $, announce, coordinate, FieldProblem, fieldset, input, integer, optional, resetErrors, submit, value,
 } from "/admin/js/catalogue/forms.js";
 
 const FIELDS = {

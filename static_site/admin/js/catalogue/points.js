@@ -7,8 +7,8 @@ import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import { mapOptions } from "/shared/municipality.js";
 import {
-  $, activeText, announce, button, coordinate, departmentOptions, fieldset, input, localName, optional, readWeek,
-  resetErrors, select, submit, table, textarea, value, weekFields,
+  $, activeText, announce, button, coordinate, departmentOptions, editButton, fieldset, input, localName, localText,
+  optional, readWeek, resetErrors, select, submit, table, textarea, value, weekFields,
 } from "/admin/js/catalogue/forms.js";
 
 const FIELDS = {
@@ -32,10 +32,10 @@ export function mountPoints(ctx) {
       { key: "catalogue.id", cell: (p) => p.service_point_id },
       { key: "catalogue.name", cell: (p) => localName(p) },
       { key: "catalogue.department", cell: (p) => ctx.departmentName(p.department_id) },
-      { key: "catalogue.address", cell: (p) => p.address_el || "—" },
+      { key: "catalogue.address", cell: (p) => localText(p, "address") || "—" },
       { key: "catalogue.state", cell: activeText },
       { key: "catalogue.actions", cell: (p) => (ctx.canEdit(p.department_id)
-        ? button("catalogue.edit", () => renderForm(p), { "data-testid": `point-edit-${p.service_point_id}` }) : "") },
+        ? editButton(localName(p), () => renderForm(p), `point-edit-${p.service_point_id}`) : "") },
     ], ctx.points.map((p) => ({ ...p, id: p.service_point_id }))) : el("p", { class: "govgr-body", "data-i18n": "catalogue.points_none" }));
   }
 
@@ -54,7 +54,7 @@ export function mountPoints(ctx) {
       map = null;
       marker = null;
     }
-    map = L.map("sp-map", { ...(await mapOptions()), attributionControl: false, keyboard: false });
+    map = L.map("sp-map", { ...(await mapOptions()), attributionControl: false });
     map.on("click", (e) => {
       $("sp-lat").value = e.latlng.lat.toFixed(6);
       $("sp-lng").value = e.latlng.lng.toFixed(6);
@@ -82,7 +82,7 @@ export function mountPoints(ctx) {
         el("div", { class: "cat-row" },
           input("sp-lat", "catalogue.lat", p.lat ?? "", { inputmode: "decimal", class: "govgr-input govgr-input--width-10", onchange: placeMarker }),
           input("sp-lng", "catalogue.lng", p.lng ?? "", { inputmode: "decimal", class: "govgr-input govgr-input--width-10", onchange: placeMarker })),
-        el("div", { id: "sp-map", class: "cat-map", "aria-hidden": "true" })),
+        el("div", { id: "sp-map", class: "cat-map", role: "region", "data-i18n-attr": "aria-label:catalogue.map_label" })),
       el("div", { class: "cat-row" },
         input("sp-phone", "catalogue.phone", p.phone, { type: "tel", maxlength: "20", class: "govgr-input govgr-input--width-10" }),
         input("sp-email", "catalogue.email", p.email, { type: "email", maxlength: "254" })),

@@ -5,8 +5,8 @@ import { api } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, activeText, announce, button, checkbox, checked, departmentOptions, fieldset, input, localName, resetErrors,
-  select, submit, table, value,
+  $, activeText, announce, button, checkbox, checked, departmentOptions, editButton, fieldset, fillPointOptions,
+  input, localName, resetErrors, select, submit, table, value,
 } from "/admin/js/catalogue/forms.js";
 
 const KINDS = ["walk_in", "appointment"];
@@ -35,7 +35,7 @@ export function mountQueues(ctx) {
       { key: "catalogue.point", cell: (q) => ctx.pointName(q.service_point_id) },
       { key: "catalogue.kinds", cell: (q) => q.kinds.map((k) => t(`catalogue.kind_${k}`)).join(", ") },
       { key: "catalogue.state", cell: activeText },
-      { key: "catalogue.actions", cell: (q) => button("catalogue.edit", () => renderForm(q), { "data-testid": `queue-edit-${q.queue_id}` }) },
+      { key: "catalogue.actions", cell: (q) => editButton(`${q.prefix} · ${localName(q)}`, () => renderForm(q), `queue-edit-${q.queue_id}`) },
     ], queues.map((q) => ({ ...q, id: q.queue_id }))) : el("p", { class: "govgr-body", "data-i18n": "catalogue.queues_none" }));
   }
 
@@ -125,9 +125,13 @@ export function mountQueues(ctx) {
     $("q-filter").value = ctx.staff.department_id || "";
     $("q-filter").addEventListener("change", () => load().then(() => renderForm()));
   }
+  ctx.onServices(() => {
+    const chosen = [...document.querySelectorAll("#q-services [data-service]")].filter((x) => x.checked).map((x) => x.dataset.service);
+    loadServices(value("q-department"), chosen).catch(() => {});
+  });
   ctx.onPoints(() => {
     renderList();
-    if (!current) renderForm();
+    fillPointOptions("q-point", ctx.points.filter((p) => p.active));
   });
   renderForm();
   return { load };

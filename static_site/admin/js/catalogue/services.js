@@ -7,8 +7,9 @@ import { api } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, activeText, announce, button, checkbox, checked, departmentOptions, fieldset, input, integer, intervalsText,
-  localName, number, readWeek, resetErrors, select, submit, table, textarea, value, weekFields,
+  $, activeText, announce, button, checkbox, checked, departmentOptions, editButton, fieldset, fillPointOptions,
+  input, integer, intervalsText, localName, number, readWeek, resetErrors, select, submit, table, textarea, value,
+  weekFields,
 } from "/admin/js/catalogue/forms.js";
 
 const FIELDS = {
@@ -64,7 +65,7 @@ export function mountServices(ctx) {
       { key: "catalogue.name", cell: (s) => localName(s) },
       { key: "catalogue.point", cell: (s) => ctx.pointName(s.service_point_id) },
       { key: "catalogue.state", cell: activeText },
-      { key: "catalogue.actions", cell: (s) => button("catalogue.edit", () => edit(s), { "data-testid": `service-edit-${s.service_id}` }) },
+      { key: "catalogue.actions", cell: (s) => editButton(localName(s), () => edit(s), `service-edit-${s.service_id}`) },
     ], services.map((s) => ({ ...s, id: s.service_id }))) : el("p", { class: "govgr-body", "data-i18n": "catalogue.services_none" }));
   }
 
@@ -161,7 +162,7 @@ export function mountServices(ctx) {
     if (!service) serving = [];
     exceptions = { ...(s.exceptions || {}) };
     resetErrors(form);
-    const points = ctx.points.filter((p) => p.active || p.service_point_id === s.service_point_id);
+    const points = usablePoints();
     replaceChildren(form,
       el("h3", { class: "govgr-heading-m", "data-i18n": service ? "catalogue.service_edit" : "catalogue.service_new" }),
       service ? el("p", { class: "govgr-body" }, el("strong", {}, service.service_id), " · ", activeText(service)) : null,
@@ -235,6 +236,7 @@ export function mountServices(ctx) {
     });
     if (!saved) return;
     await load();
+    ctx.servicesChanged();
     announce(t("catalogue.saved_service", { name: localName(saved) }));
     renderForm(services.find((x) => x.service_id === saved.service_id) || saved);
   }
@@ -244,6 +246,7 @@ export function mountServices(ctx) {
       api(`/api/staff/services/${encodeURIComponent(service.service_id)}`, { method: "PUT", body: { active } }));
     if (!saved) return;
     await load();
+    ctx.servicesChanged();
     announce(t(active ? "catalogue.activated" : "catalogue.deactivated", { name: localName(saved) }));
     renderForm(saved);
   }
@@ -254,7 +257,11 @@ export function mountServices(ctx) {
     $("sv-filter").value = ctx.staff.department_id || "";
     $("sv-filter").addEventListener("change", () => load().then(() => renderForm()));
   }
-  ctx.onPoints(renderList);
+  const usablePoints = () => ctx.points.filter((p) => p.active || (current && p.service_point_id === current.service_point_id));
+  ctx.onPoints(() => {
+    renderList();
+    fillPointOptions("sv-point", usablePoints());
+  });
   renderForm();
   return { load, services: () => services };
 }

@@ -6,8 +6,8 @@ import { api } from "/shared/api.js";
 import { lang, t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, FieldProblem, activeText, announce, button, checkbox, checked, departmentOptions, fieldset, input, integer,
-  localName, number, resetErrors, select, submit, table, textarea, value,
+  $, activeText, announce, button, checkbox, checked, departmentOptions, editButton, FieldProblem, fieldset, input,
+  integer, localName, number, resetErrors, select, submit, table, textarea, value,
 } from "/admin/js/catalogue/forms.js";
 
 const DATATYPES = ["string", "text", "number", "datetime", "singlevaluelist", "multivaluelist"];
@@ -58,7 +58,7 @@ export function mountTypes(ctx) {
       { key: "catalogue.department", cell: (k) => ctx.departmentName(k.department_id) },
       { key: "catalogue.visibility", cell: (k) => el("span", { "data-i18n": k.public ? "catalogue.public" : "catalogue.private" }) },
       { key: "catalogue.state", cell: activeText },
-      { key: "catalogue.actions", cell: (k) => button("catalogue.edit", () => renderForm(k), { "data-testid": `type-edit-${k.code}` }) },
+      { key: "catalogue.actions", cell: (k) => editButton(localName(k), () => renderForm(k), `type-edit-${k.code}`) },
     ], mine.map((k) => ({ ...k, id: k.code }))) : el("p", { class: "govgr-body", "data-i18n": "catalogue.types_none" }));
     replaceChildren($("t-groups"), [...new Set(types.map((k) => k.group))].sort().map((g) => el("option", { value: g })));
   }
