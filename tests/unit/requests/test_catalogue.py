@@ -47,6 +47,15 @@ def _put(client, token: str, body: dict, code: str | None = None):
     )
 
 
+def _file(client, token: str):
+    """A citizen files a graffiti report with its extra field and a location."""
+    return client.http.post(
+        "/api/requests",
+        body=json.dumps({"type_code": "graffiti", "attributes": {"SURFACE": "wall"}, "lat": 37.97, "lon": 23.73}),
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )
+
+
 def _audit(code: str) -> list[AuditEntry]:
     return list(AuditEntry.by_entity.query(f"request_type#{code}"))
 
@@ -68,13 +77,7 @@ def test_a_manager_makes_a_public_type_that_citizens_and_open311_see_and_staff_a
     assert definition["attributes"][0]["code"] == "SURFACE"
     # AND a citizen files a request of it, and the staff detail offers its templates
     token = make_citizen("123456789")
-    filed = client.http.post(
-        "/api/requests",
-        body=json.dumps(
-            {"type_code": "graffiti", "attributes": {"SURFACE": "wall"}, "lat": 37.97, "lon": 23.73}
-        ),
-        headers={**bearer(token), "Content-Type": "application/json"},
-    )
+    filed = _file(client, token)
     assert filed.status_code == 200, filed.json_body
     request_id = filed.json_body["request"]["request_id"]
     detail = client.http.get(f"/api/staff/requests/{request_id}", headers=bearer(manager)).json_body
@@ -119,13 +122,7 @@ def test_a_deactivated_type_is_offered_to_no_one_and_its_requests_remain(
         s["service_code"] for s in client.http.get("/open311/v2/services.json").json_body
     ]
     token = make_citizen("123456789")
-    filed = client.http.post(
-        "/api/requests",
-        body=json.dumps(
-            {"type_code": "graffiti", "attributes": {"SURFACE": "wall"}, "lat": 37.97, "lon": 23.73}
-        ),
-        headers={**bearer(token), "Content-Type": "application/json"},
-    )
+    filed = _file(client, token)
     assert filed.status_code == 404
     # AND staff still see it (inactive) in the list of types; the audit log says it was deactivated
     types = client.http.get("/api/staff/request-types", headers=bearer(manager)).json_body["types"]

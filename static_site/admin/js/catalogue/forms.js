@@ -6,7 +6,7 @@
 //   import { input, weekFields, readWeek, submit } from "/admin/js/catalogue/forms.js";
 //   form.append(input("sp-name-el", "catalogue.name_el", point.name_el, { required: true }));
 //   await submit(form, (field) => FIELDS[field], async () => api(...));
-import { ApiError } from "/shared/api.js";
+import { api, ApiError } from "/shared/api.js";
 import { lang, t } from "/shared/i18n.js";
 import {
   checkRequired, clearError, clearFieldErrors, el, errorMessage, replaceChildren, showError, showFieldError,
@@ -197,6 +197,24 @@ export async function submit(form, inputOf, send) {
     else if (box) showError(box, err);
     return null;
   }
+}
+
+/** Deactivate or activate what `url` addresses (PUT {active}), errors shown as `submit` shows
+ * them; says what happened in the status line. Resolves to the saved item, or null. */
+export async function saveActive(form, url, active) {
+  const saved = await submit(form, () => null, () => api(url, { method: "PUT", body: { active } }));
+  if (saved) announce(t(active ? "catalogue.activated" : "catalogue.deactivated", { name: localName(saved) }));
+  return saved;
+}
+
+/** For admins, the department select `id` (in its hidden `${id}-field`) that chooses whose list
+ * a tab shows; `onChange` runs when it changes. Others see their own department's list. */
+export function departmentFilter(ctx, id, onChange) {
+  if (!ctx.isAdmin) return;
+  $(`${id}-field`).hidden = false;
+  replaceChildren($(id), departmentOptions(ctx).map((o) => el("option", { value: o.value }, o.text)));
+  $(id).value = ctx.staff.department_id || "";
+  $(id).addEventListener("change", onChange);
 }
 
 /** Clear a form's field errors and its error box. */

@@ -8,7 +8,7 @@ import { el, replaceChildren } from "/shared/layout.js";
 import { mapOptions } from "/shared/municipality.js";
 import {
   $, activeText, announce, button, coordinate, departmentOptions, editButton, fieldset, input, localName, localText,
-  optional, readWeek, resetErrors, select, submit, table, textarea, value, weekFields,
+  optional, readWeek, resetErrors, saveActive, select, submit, table, textarea, value, weekFields,
 } from "/admin/js/catalogue/forms.js";
 
 const FIELDS = {
@@ -129,11 +129,10 @@ export function mountPoints(ctx) {
   }
 
   async function setActive(point, active) {
-    const saved = await submit(form, () => null, () =>
-      api(`/api/staff/catalogue/service-points/${encodeURIComponent(point.service_point_id)}`, { method: "PUT", body: { active } }));
+    const url = `/api/staff/catalogue/service-points/${encodeURIComponent(point.service_point_id)}`;
+    const saved = await saveActive(form, url, active);
     if (!saved) return;
     await ctx.reloadPoints();
-    announce(t(active ? "catalogue.activated" : "catalogue.deactivated", { name: localName(saved) }));
     renderForm(ctx.points.find((x) => x.service_point_id === saved.service_point_id));
   }
 

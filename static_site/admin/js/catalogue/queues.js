@@ -5,8 +5,8 @@ import { api } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, activeText, announce, button, checkbox, checked, departmentOptions, editButton, fieldset, fillPointOptions,
-  input, localName, resetErrors, select, submit, table, value,
+  $, activeText, announce, button, checkbox, checked, departmentFilter, departmentOptions, editButton, fieldset, fillPointOptions,
+  input, localName, resetErrors, saveActive, select, submit, table, value,
 } from "/admin/js/catalogue/forms.js";
 
 const KINDS = ["walk_in", "appointment"];
@@ -111,20 +111,13 @@ export function mountQueues(ctx) {
   }
 
   async function setActive(queue, active) {
-    const saved = await submit(form, () => null, () =>
-      api(`/api/staff/catalogue/queues/${encodeURIComponent(queue.queue_id)}`, { method: "PUT", body: { active } }));
+    const saved = await saveActive(form, `/api/staff/catalogue/queues/${encodeURIComponent(queue.queue_id)}`, active);
     if (!saved) return;
     await load();
-    announce(t(active ? "catalogue.activated" : "catalogue.deactivated", { name: localName(saved) }));
     renderForm(saved);
   }
 
-  if (ctx.isAdmin) {
-    $("q-filter-field").hidden = false;
-    replaceChildren($("q-filter"), departmentOptions(ctx).map((o) => el("option", { value: o.value }, o.text)));
-    $("q-filter").value = ctx.staff.department_id || "";
-    $("q-filter").addEventListener("change", () => load().then(() => renderForm()));
-  }
+  departmentFilter(ctx, "q-filter", () => load().then(() => renderForm()));
   ctx.onServices(() => {
     const chosen = [...document.querySelectorAll("#q-services [data-service]")].filter((x) => x.checked).map((x) => x.dataset.service);
     loadServices(value("q-department"), chosen).catch(() => {});

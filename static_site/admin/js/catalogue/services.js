@@ -7,8 +7,8 @@ import { api } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { el, replaceChildren } from "/shared/layout.js";
 import {
-  $, activeText, announce, button, checkbox, checked, departmentOptions, editButton, fieldset, fillPointOptions,
-  input, integer, intervalsText, localName, number, readWeek, resetErrors, select, submit, table, textarea, value,
+  $, activeText, announce, button, checkbox, checked, departmentFilter, departmentOptions, editButton, fieldset, fillPointOptions,
+  input, integer, intervalsText, localName, number, readWeek, resetErrors, saveActive, select, submit, table, textarea, value,
   weekFields,
 } from "/admin/js/catalogue/forms.js";
 
@@ -242,21 +242,14 @@ export function mountServices(ctx) {
   }
 
   async function setActive(service, active) {
-    const saved = await submit(form, () => null, () =>
-      api(`/api/staff/services/${encodeURIComponent(service.service_id)}`, { method: "PUT", body: { active } }));
+    const saved = await saveActive(form, `/api/staff/services/${encodeURIComponent(service.service_id)}`, active);
     if (!saved) return;
     await load();
     ctx.servicesChanged();
-    announce(t(active ? "catalogue.activated" : "catalogue.deactivated", { name: localName(saved) }));
     renderForm(saved);
   }
 
-  if (ctx.isAdmin) {
-    $("sv-filter-field").hidden = false;
-    replaceChildren($("sv-filter"), departmentOptions(ctx).map((o) => el("option", { value: o.value }, o.text)));
-    $("sv-filter").value = ctx.staff.department_id || "";
-    $("sv-filter").addEventListener("change", () => load().then(() => renderForm()));
-  }
+  departmentFilter(ctx, "sv-filter", () => load().then(() => renderForm()));
   const usablePoints = () => ctx.points.filter((p) => p.active || (current && p.service_point_id === current.service_point_id));
   ctx.onPoints(() => {
     renderList();
