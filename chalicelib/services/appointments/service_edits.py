@@ -170,4 +170,6 @@ def update_service(
         before={k: before[k] for k in changed},
         after=changed,
     )
-    return staff_service(staff, service_id)
+    for name, value in {**changed, "updated_at": now}.items():
+        setattr(service, name, value)  # as written: no second read
+    return service

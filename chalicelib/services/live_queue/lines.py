@@ -218,4 +218,6 @@ def update_line(staff: Any, queue_id: str, changes: dict[str, Any], now: datetim
         before={k: before[k] for k in changed},
         after=changed,
     )
-    return get_line(queue_id)
+    for name, value in {**changed, "updated_at": now}.items():
+        setattr(line, name, (value or None) if name == "name_en" else value)  # as written
+    return line

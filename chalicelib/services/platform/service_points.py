@@ -30,6 +30,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from chalicelib import ddb
 from chalicelib.access import ensure_department
 from chalicelib.clock import iso, utcnow
@@ -199,8 +201,6 @@ def create_point(staff: Any, body: dict[str, Any], now: datetime | None = None) 
         created_at=now,
         updated_at=now,
     )
-    from pynamodb.exceptions import PutError
-
     try:
         point.save(condition=ServicePoint.service_point_id.does_not_exist())
     except PutError as exc:
@@ -290,4 +290,6 @@ def update_point(
         before={k: before[k] for k in after},
         after=after,
     )
-    return get_point(service_point_id)
+    for name, value in {**after, "version": version + 1, "updated_at": now}.items():
+        setattr(point, name, value)  # as written: no second read
+    return point
