@@ -1,7 +1,8 @@
 """The municipality's own catalogue in a real browser on the demo stack: the demo admin (no MFA in
-the demo stack) creates a service point, a service there with documents and a summer-hours range,
-a queue and a public request type on the catalogue page; a citizen books the new service and files
-a request of the new type; Open311 ``services.json`` lists the new type.
+the demo stack) creates a service point, a service there with documents, a summer-hours range and a
+one-day closure, a queue and a public request type on the catalogue page; a citizen sees the closure
+named on the booking page, books the new service and files a request of the new type; Open311
+``services.json`` lists the new type.
 
 Each step is a small function taking the page it acts on (``create_service_point(page, ...)``), so
 the issue's whole test (first sign-in with MFA from an empty deployment, then these steps) can
@@ -14,9 +15,12 @@ import random
 import re
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 
+from chalicelib.clock import today
+from chalicelib.services.platform.holidays import is_holiday
 from tests.e2e.axe import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +50,32 @@ class Names:
     @property
     def type_code(self) -> str:
         return f"e2e-type-{self.run}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named date range of a service: ``hours`` on weekdays (Monday to Friday), or closed."""
+
+    name_el: str
+    name_en: str
+    start: date
+    end: date
+    hours: str | None = None  # None: closed
+
+
+def next_summer() -> tuple[date, date]:
+    """1 July to 31 August of next year: a summer range wherever in the year the test runs."""
+    year = today().year + 1
+    return date(year, 7, 1), date(year, 8, 31)
+
+
+def an_ordinary_day(after_days: int) -> date:
+    """The first day at least ``after_days`` from today that is no public holiday (so only the
+    municipality's own range can close it)."""
+    day = today() + timedelta(days=after_days)
+    while is_holiday(day):
+        day += timedelta(days=1)
+    return day
 
 
 # -- reusable steps ----------------------------------------------------------------------------------
@@ -102,10 +132,10 @@ def create_service(
     *,
     documents: list[tuple[str, str]],
     hours: str,
-    summer: tuple[str, str, str],
+    periods: list[Period],
 ) -> None:
     """On the services tab: a new service at ``point_id``, open ``hours`` every day, with its
-    ``documents`` (Greek, English) and a summer-hours period (from, to, weekday hours)."""
+    ``documents`` (Greek, English) and named ``periods`` (summer hours, closures)."""
     page.locator("#tabbtn-services").click()
     page.locator("#sv-id").fill(service_id)
     page.locator("#sv-point").select_option(point_id)
@@ -118,14 +148,17 @@ def create_service(
         page.locator(f"#sv-doc-{n}-name-en").fill(document_en)
     for day in range(1, 8):
         page.locator(f"#sv-week-{day}").fill(hours)
-    start, end, summer_hours = summer
-    page.locator("[data-testid=period-add]").click()
-    page.locator("#sv-period-0-name-el").fill("Θερινό ωράριο")
-    page.locator("#sv-period-0-name-en").fill("Summer hours")
-    page.locator("#sv-period-0-from").fill(start)
-    page.locator("#sv-period-0-to").fill(end)
-    for day in range(1, 6):
-        page.locator(f"#sv-period-0-week-{day}").fill(summer_hours)
+    for n, period in enumerate(periods):
+        page.locator("[data-testid=period-add]").click()
+        page.locator(f"#sv-period-{n}-name-el").fill(period.name_el)
+        page.locator(f"#sv-period-{n}-name-en").fill(period.name_en)
+        page.locator(f"#sv-period-{n}-from").fill(period.start.isoformat())
+        page.locator(f"#sv-period-{n}-to").fill(period.end.isoformat())
+        if period.hours is None:
+            page.locator(f"#sv-period-{n}-closed").check()
+        else:
+            for day in range(1, 6):
+                page.locator(f"#sv-period-{n}-week-{day}").fill(period.hours)
     page.locator("[data-testid=service-save]").click()
     saved(page, name_el)
     _expect()(page.locator(f"[data-testid=service-edit-{service_id}]")).to_be_visible()
@@ -174,14 +207,25 @@ def citizen_page(browser, stack, taxid: str = CITIZEN):
     return page
 
 
-def book_service(page, base: str, service_id: str, document: str) -> str:
-    """A citizen opens ``service_id`` on the appointments page (its documents and point on the map),
-    books its first free time, and gets the reference (returned)."""
+def open_service(page, base: str, service_id: str, document: str) -> None:
+    """A citizen opens ``service_id`` on the appointments page: its documents and point on the map."""
     expect = _expect()
     page.goto(f"{base}/appointments.html")
     page.locator(f"[data-testid=service-{service_id}]").click()
     expect(page.locator("[data-testid=documents]")).to_contain_text(document)
     expect(page.locator("#map.leaflet-container")).to_be_visible()
+
+
+def closed_day_says(page, day: date, reason: str) -> None:
+    """On an open service's booking page: ``day`` cannot be picked and says why."""
+    button = page.locator(f"[data-testid=day-{day.isoformat()}]")
+    _expect()(button).to_be_disabled()
+    _expect()(button).to_contain_text(reason)
+
+
+def book_first_free_time(page) -> str:
+    """On an open service's booking page: book its first free time; the reference (returned)."""
+    expect = _expect()
     page.locator("button.ap-day:not([disabled])").first.click()
     page.locator("button.ap-slot:not([disabled])").first.click()
     page.locator("[data-testid=confirm]").click()
@@ -212,6 +256,8 @@ def open311_service_codes(base: str) -> list[str]:
 def test_admin_builds_the_catalogue_and_citizens_use_it(local_stack, browser):
     base = local_stack.url
     names = Names()
+    summer_start, summer_end = next_summer()
+    closure = an_ordinary_day(2)
     admin = staff_page(browser, local_stack, "admin")
     # GIVEN the demo admin on the catalogue page
     open_catalogue(admin, base, "points")
@@ -236,7 +282,10 @@ def test_admin_builds_the_catalogue_and_citizens_use_it(local_stack, browser):
         f"Passports {names.run}",
         documents=[("Αστυνομική ταυτότητα", "Identity card"), ("Δύο φωτογραφίες", "Two photographs")],
         hours="08:00-20:00",
-        summer=("2027-07-01", "2027-08-31", "08:00-13:00"),
+        periods=[
+            Period("Θερινό ωράριο", "Summer hours", summer_start, summer_end, "08:00-13:00"),
+            Period("Απολύμανση χώρων", "Disinfection", closure, closure),
+        ],
     )
     assert_accessible(admin)
     create_queue(admin, names.point, "P", f"Διαβατήρια {names.run}", [names.service])
@@ -250,21 +299,29 @@ def test_admin_builds_the_catalogue_and_citizens_use_it(local_stack, browser):
         public=True,
     )
     assert_accessible(admin)
-    # THEN the API holds the service as the page sent it: the documents and the summer range
+    # THEN the API holds the service as the page sent it: documents, summer range and closure
     status, service = local_stack.get(f"/api/services/{names.service}")
     assert status == 200, service
     assert [d["name_en"] for d in service["documents"]] == ["Identity card", "Two photographs"]
-    assert [(p["from"], p["to"], p["hours"]["1"]) for p in service["periods"]] == [
-        ("2027-07-01", "2027-08-31", [["08:00", "13:00"]])
+    assert [
+        (p["name_en"], p["from"], p["to"], p.get("closed", False), p.get("hours", {}).get("1"))
+        for p in service["periods"]
+    ] == [
+        ("Summer hours", summer_start.isoformat(), summer_end.isoformat(), False, [["08:00", "13:00"]]),
+        ("Disinfection", closure.isoformat(), closure.isoformat(), True, None),
     ]
     assert service["point"]["lat"] == 37.94488
     status, kiosk = local_stack.get(f"/api/queue/points/{names.point}")
     assert status == 200 and [q["prefix"] for q in kiosk["queues"]] == ["P"], kiosk
     admin.context.close()
 
-    # WHEN a citizen books the new service, and files a request of the new type
+    # WHEN a citizen opens the new service
     citizen = citizen_page(browser, local_stack)
-    reference = book_service(citizen, base, names.service, "Δύο φωτογραφίες")
+    open_service(citizen, base, names.service, "Δύο φωτογραφίες")
+    # THEN the closed day names the closure
+    closed_day_says(citizen, closure, "Απολύμανση χώρων")
+    # WHEN the citizen books the new service, and files a request of the new type
+    reference = book_first_free_time(citizen)
     protocol = file_request(citizen, base, names.type_code, "Ένα αυτοκίνητο είναι παρατημένο εδώ και μήνες.")
     # THEN both are the citizen's
     status, mine = local_stack.get(
