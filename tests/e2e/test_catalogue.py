@@ -79,13 +79,18 @@ def an_ordinary_day(after_days: int) -> date:
 
 
 # -- reusable steps ----------------------------------------------------------------------------------
-def staff_page(browser, stack, username: str = "admin"):
-    """A page signed in as a staff member of the demo stack (its context: ``page.context``)."""
+def signed_in_page(browser, stack, cookie: str, token: str):
+    """A page of a new Greek browser context holding the session ``cookie`` (``page.context``)."""
     context = browser.new_context(locale="el-GR")
-    context.add_cookies([{"name": "dimotis_staff", "value": stack.staff_token(username), "url": stack.url}])
+    context.add_cookies([{"name": cookie, "value": token, "url": stack.url}])
     page = context.new_page()
     page.set_default_timeout(20_000)
     return page
+
+
+def staff_page(browser, stack, username: str = "admin"):
+    """A page signed in as a staff member of the demo stack."""
+    return signed_in_page(browser, stack, "dimotis_staff", stack.staff_token(username))
 
 
 def open_catalogue(page, base: str, tab: str) -> None:
@@ -200,11 +205,8 @@ def create_request_type(
 
 
 def citizen_page(browser, stack, taxid: str = CITIZEN):
-    context = browser.new_context(locale="el-GR")
-    context.add_cookies([{"name": "dimotis_session", "value": stack.citizen_token(taxid), "url": stack.url}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return page
+    """A page signed in as a citizen (through the stand-in Taxisnet's session)."""
+    return signed_in_page(browser, stack, "dimotis_session", stack.citizen_token(taxid))
 
 
 def open_service(page, base: str, service_id: str, document: str) -> None:
