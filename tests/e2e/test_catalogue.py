@@ -2,7 +2,8 @@
 the demo stack) creates a service point, a service there with documents, a summer-hours range and a
 one-day closure, a queue and a public request type on the catalogue page; a citizen sees the closure
 named on the booking page, books the new service and files a request of the new type; Open311
-``services.json`` lists the new type.
+``services.json`` lists the new type. And with the keyboard alone (no mouse event), the admin opens
+a tab and makes a point, the focus going to the field each refusal names.
 
 Each step is a small function taking the page it acts on (``create_service_point(page, ...)``), so
 the issue's whole test (first sign-in with MFA from an empty deployment, then these steps) can
@@ -22,6 +23,7 @@ import pytest
 from chalicelib.clock import today
 from chalicelib.services.platform.holidays import is_holiday
 from tests.e2e.axe import assert_accessible
+from tests.e2e.test_keyboard_booking import tab_to
 
 pytestmark = pytest.mark.e2e
 CITIZEN = "700000007"  # a taxpayer of this test only
@@ -249,6 +251,18 @@ def file_request(page, base: str, type_code: str, text: str) -> str:
     return protocol.inner_text()
 
 
+def type_into(page, selector: str, text: str) -> None:
+    """Tab forward to ``selector`` and replace its text by typing ``text``."""
+    tab_to(page, selector)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def save_with_enter(page, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Enter")
+
+
 def open311_service_codes(base: str) -> list[str]:
     with urllib.request.urlopen(f"{base}/open311/v2/services.json", timeout=10) as resp:  # noqa: S310
         return [s["service_code"] for s in json.loads(resp.read())]
@@ -334,3 +348,44 @@ def test_admin_builds_the_catalogue_and_citizens_use_it(local_stack, browser):
     citizen.context.close()
     # AND Open311 lists the new type
     assert names.type_code in open311_service_codes(base)
+
+
+def test_a_point_is_made_with_the_keyboard_alone(local_stack, browser):
+    expect = _expect()
+    names = Names()
+    admin = staff_page(browser, local_stack, "admin")
+    admin.context.add_init_script(
+        "window.mouseEvents = 0; addEventListener('mousedown', () => window.mouseEvents++, true);"
+    )
+    # GIVEN the demo admin on the catalogue page's services tab
+    open_catalogue(admin, local_stack.url, "services")
+    # WHEN the admin reaches the points tab with Tab and opens it with Enter
+    save_with_enter(admin, "#tabbtn-points")
+    # THEN the points tab is shown and says it is the selected one
+    expect(admin.locator("#tab-points")).to_be_visible()
+    expect(admin.locator("#tabbtn-points")).to_have_attribute("aria-selected", "true")
+    # WHEN the admin types an id, a Greek name and a latitude out of range, leaves the English name
+    # out, and saves (the focus passing the map picker on the way)
+    type_into(admin, "#sp-id", names.point)
+    type_into(admin, "#sp-name-el", f"Πληκτρολόγιο {names.run}")
+    type_into(admin, "#sp-lat", "95")
+    type_into(admin, "#sp-lng", "23.7")
+    save_with_enter(admin, "[data-testid=point-save]")
+    # THEN the focus is on the English name, marked as missing
+    expect(admin.locator("#sp-name-en")).to_be_focused()
+    expect(admin.locator("#sp-name-en")).to_have_attribute("aria-invalid", "true")
+    # WHEN the admin types it where the focus is and saves again
+    admin.keyboard.type(f"Keyboard {names.run}")
+    save_with_enter(admin, "[data-testid=point-save]")
+    # THEN the API's refusal names the latitude: its message is beside it and the focus on it
+    expect(admin.locator("#sp-lat")).to_be_focused()
+    expect(admin.locator("#sp-lat-error")).not_to_be_empty()
+    # WHEN the admin corrects it and saves
+    admin.keyboard.press("ControlOrMeta+a")
+    admin.keyboard.type("37.95")
+    save_with_enter(admin, "[data-testid=point-save]")
+    # THEN the point is saved and listed, and no mouse event ever reached the page
+    saved(admin, f"Πληκτρολόγιο {names.run}")
+    expect(admin.locator(f"[data-testid=point-edit-{names.point}]")).to_be_visible()
+    assert admin.evaluate("window.mouseEvents") == 0
+    admin.context.close()
