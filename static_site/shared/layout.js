@@ -475,6 +475,7 @@ export async function mountLayout({ audience = "citizen", active = null } = {}) 
   }
   applyTranslations(document);
   if (audience === "citizen") import("./alerts.js").then((m) => m.mountAlerts()).catch(() => {}); // alerts banner
+  if (audience === "citizen" && footer) import("./municipality.js").then((m) => m.mountContacts(footer)).catch(() => {});
   // The language switch names the other language: rebuild it on every switch.
   onLangChange(() => {
     if (!header) return;

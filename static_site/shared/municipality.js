@@ -6,7 +6,10 @@
 //   (await municipality()).name_el
 //
 // Until an administrator saves the settings the API answers defaults (a map of Greece).
+// The citizens' footer names the municipality and its contacts (mountContacts, from layout.js).
 import { api } from "./api.js";
+import { lang, onLangChange, t } from "./i18n.js";
+import { el, replaceChildren } from "./layout.js";
 
 let asked = null;
 // What a page shows when the settings cannot be read (the API's own defaults: Greece).
@@ -35,4 +38,33 @@ export async function mapOptions() {
     maxBounds: [[south, west], [north, east]],
     maxBoundsViscosity: 0.5,
   };
+}
+
+function contacts(m) {
+  const en = lang() === "en";
+  const address = (en && m.address_en) || m.address_el;
+  const link = (href, text) => el("a", { class: "govgr-footer__link", href }, text);
+  const items = [
+    address ? address : null,
+    m.phone ? [`${t("catalogue.phone")}: `, link(`tel:${m.phone.replace(/\s/g, "")}`, m.phone)] : null,
+    m.email ? [`${t("catalogue.email")}: `, link(`mailto:${m.email}`, m.email)] : null,
+    m.website ? [`${t("catalogue.website")}: `, link(m.website, m.website.replace(/^https?:\/\//, ""))] : null,
+  ].filter(Boolean);
+  return [
+    el("strong", {}, (en && m.name_en) || m.name_el),
+    items.map((item) => [el("br"), item]),
+  ];
+}
+
+/** Name the municipality and how to reach it at the top of `footer` (an <address>, in the page
+ * language), once its settings are saved: nothing while they are the defaults. */
+export async function mountContacts(footer) {
+  const m = await municipality();
+  if (!m.configured) return;
+  const box = el("address", { class: "govgr-footer__licence-description", "data-testid": "municipality-contacts" });
+  const content = footer.querySelector(".dimotis-footer") || footer;
+  content.prepend(box);
+  const render = () => replaceChildren(box, contacts(m));
+  render();
+  onLangChange(render);
 }

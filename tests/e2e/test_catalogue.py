@@ -220,6 +220,13 @@ def open_service(page, base: str, service_id: str, document: str) -> None:
     expect(page.locator("#map.leaflet-container")).to_be_visible()
 
 
+def footer_names_the_municipality(page, settings: dict) -> None:
+    """The citizens' footer names the municipality and its contacts as its settings say."""
+    contacts = page.locator("footer [data-testid=municipality-contacts]")
+    for text in (settings["name_el"], settings["phone"], settings["email"]):
+        _expect()(contacts).to_contain_text(text)
+
+
 def closed_day_says(page, day: date, reason: str) -> None:
     """On an open service's booking page: ``day`` cannot be picked and says why."""
     button = page.locator(f"[data-testid=day-{day.isoformat()}]")
@@ -334,7 +341,10 @@ def test_admin_builds_the_catalogue_and_citizens_use_it(local_stack, browser):
     # WHEN a citizen opens the new service
     citizen = citizen_page(browser, local_stack)
     open_service(citizen, base, names.service, "Δύο φωτογραφίες")
-    # THEN the closed day names the closure
+    # THEN the footer names the municipality as its settings say, and the closed day the closure
+    status, settings = local_stack.get("/api/municipality")
+    assert status == 200 and settings["configured"], settings
+    footer_names_the_municipality(citizen, settings)
     closed_day_says(citizen, closure, "Απολύμανση χώρων")
     # WHEN the citizen books the new service, and files a request of the new type
     reference = book_first_free_time(citizen)
