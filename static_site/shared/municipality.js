@@ -61,7 +61,7 @@ function contacts(m) {
 export async function mountContacts(footer) {
   const m = await municipality();
   if (!m.configured) return;
-  const box = el("address", { class: "govgr-footer__licence-description", "data-testid": "municipality-contacts" });
+  const box = el("address", { class: "govgr-footer__licence-description dimotis-municipality", "data-testid": "municipality-contacts" });
   const content = footer.querySelector(".dimotis-footer") || footer;
   content.prepend(box);
   const render = () => replaceChildren(box, contacts(m));
