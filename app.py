@@ -9,10 +9,12 @@ from chalicelib.handlers import (
     appointments_reminders,
     appointments_staff,
     backoffice,
+    catalogue_admin,
     citizen_auth,
     citizen_contacts,
     citizen_data,
     health,
+    municipality_public,
     open311,
     queue_public,
     queue_schedules,
@@ -51,3 +53,5 @@ app.register_blueprint(open311.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(appointments_staff.bp)
 app.register_blueprint(appointments_reminders.bp)
+app.register_blueprint(catalogue_admin.bp)
+app.register_blueprint(municipality_public.bp)

@@ -16,8 +16,9 @@ every DynamoDB request is recorded with botocore event hooks on the per-thread s
 PynamoDB connection shares (``chalicelib/botocore_session.py``) and on the boto3 DynamoDB client of
 ``chalicelib/aws.py``: operation, tables, items returned and items read (``ScannedCount``). A Scan
 is flagged; reads that grow between the last two rounds (more data, same call) are flagged too.
-The per-container caches (services 30 s, table list 10 s) are held for the whole run, so the figures
-are those of a warm container within those lifetimes and do not depend on how long a round takes.
+The per-container caches (services, service points and the municipality's settings 30 s, table
+list 10 s) are held for the whole run, so the figures are those of a warm container within those
+lifetimes and do not depend on how long a round takes.
 
 Exit status 1 when an operation of the document has no entry here (or an entry names an operation
 that is gone), or when a call did not answer a documented success status: a new route without a
@@ -231,6 +232,46 @@ OPEN311_FORM = {
 }
 
 
+def _municipality() -> dict[str, Any]:
+    from devstack.demo.catalogue import MUNICIPALITY
+
+    return MUNICIPALITY
+
+
+def _bench_point(v: Values) -> dict[str, Any]:
+    return {
+        "service_point_id": f"bench-point-{v['round']}",
+        "department_id": "kep",
+        "name_el": "Γραφείο (bench)",
+        "name_en": "Bench office",
+        "address_el": "Τερψιχόρης 51",
+        "lat": 37.9281,
+        "lng": 23.7014,
+        "hours": {d: [["08:00", "15:00"]] for d in "12345"},
+    }
+
+
+def _bench_service(v: Values) -> dict[str, Any]:
+    return {
+        "service_id": f"bench-service-{v['round']}",
+        "department_id": "kep",
+        "service_point_id": f"bench-point-{v['round']}",
+        "name_el": "Υπηρεσία (bench)",
+        "name_en": "Bench service",
+        "documents": [{"name_el": "Ταυτότητα", "name_en": "Identity card"}],
+        "hours": {d: [["08:00", "14:00"]] for d in "12345"},
+        "periods": [
+            {
+                "id": "summer",
+                "name_el": "Θερινό ωράριο",
+                "from": "2026-07-01",
+                "to": "2026-08-31",
+                "hours": {d: [["08:00", "13:00"]] for d in "12345"},
+            }
+        ],
+    }
+
+
 def _password() -> str:
     from devstack.demo.org import STAFF_PASSWORD
 
@@ -343,7 +384,44 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (G, "/api/staff/services"): Call(who="clerk.kep"),
     (G, "/api/staff/services/{service_id}"): Call("/api/staff/services/kep-signature", who="clerk.kep"),
     (U, "/api/staff/services/{service_id}"): Call(
-        "/api/staff/services/kep-signature", who="admin", body={"max_per_day": 2}
+        "/api/staff/services/kep-signature",
+        who="admin",
+        body=lambda v: {"max_per_day": 2 + v["round"] % 2},
+        note="a change each round (an edit that changes nothing writes nothing)",
+    ),
+    # the municipality's catalogue: the admin adds a point, a service there and a queue; the settings
+    (G, "/api/municipality"): Call(note="cached 30 s per container"),
+    (U, "/api/admin/municipality"): Call(who="admin", body=lambda v: _municipality()),
+    (P, "/api/staff/catalogue/service-points"): Call(
+        who="admin", body=lambda v: _bench_point(v), note="PutItem if absent"
+    ),
+    (G, "/api/staff/catalogue/service-points"): Call(who="admin"),
+    (G, "/api/staff/catalogue/service-points/{service_point_id}"): Call(
+        "/api/staff/catalogue/service-points/bench-point-{round}", who="admin"
+    ),
+    (U, "/api/staff/catalogue/service-points/{service_point_id}"): Call(
+        "/api/staff/catalogue/service-points/bench-point-{round}",
+        who="admin",
+        body={"name_en": "Bench office (renamed)", "phone": "2109999999"},
+        note="one transaction: the point and its queues' copies of its names",
+    ),
+    (P, "/api/staff/services"): Call(
+        who="admin", body=lambda v: _bench_service(v), note="one transaction: the service and the point's check"
+    ),
+    (P, "/api/staff/catalogue/queues"): Call(
+        who="admin",
+        body=lambda v: {
+            "service_point_id": f"bench-point-{v['round']}",
+            "prefix": "A",
+            "department_id": "kep",
+            "name_el": "Πάγκος",
+            "service_ids": [f"bench-service-{v['round']}"],
+            "kinds": ["walk_in"],
+        },
+    ),
+    (G, "/api/staff/catalogue/queues"): Call(who="admin", note="the admin's own department (kep)"),
+    (U, "/api/staff/catalogue/queues/{queue_id}"): Call(
+        "/api/staff/catalogue/queues/bench-point-{round}-A", who="admin", body={"name_en": "Desk"}
     ),
     # staffing: absences lower a day's capacity, the appointments beyond it are flagged and resolved
     (G, "/api/staff/staffing/services/{service_id}"): Call(
@@ -734,7 +812,7 @@ def setup() -> tuple[Requests, dict[str, str]]:
     counter.install(thread_session())
     from chalicelib.models import create_all_tables
     from chalicelib.services.appointments import catalogue
-    from chalicelib.services.platform import health, staff_auth
+    from chalicelib.services.platform import health, municipality, service_points, staff_auth
 
     create_all_tables()
     apply_environment(provision("http://unused"))
@@ -743,6 +821,7 @@ def setup() -> tuple[Requests, dict[str, str]]:
 
     seed_all()
     catalogue.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = 24 * 3600  # a warm container (its service cache)
+    service_points.POINT_TTL_SECONDS = municipality.SETTINGS_TTL_SECONDS = 24 * 3600  # and its points, settings
     tokens = {name: staff_auth.login(name, _password())["id_token"] for name in STAFF}
     return counter, tokens
 

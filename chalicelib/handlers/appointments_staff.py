@@ -1,5 +1,6 @@
 """Appointments, staff: the department's calendar and list, complete, no-show, cancel with a reason,
-the day's list to print, and a service's hours, exceptions, capacity and limits. Staff act only
+the day's list to print; the services of the catalogue (managers create and edit them: names,
+documents, point, hours, periods, exceptions, capacity, limits, deactivation). Staff act only
 within their own department unless admin."""
 
 from chalice import Blueprint, Response
@@ -19,6 +20,7 @@ from chalicelib.schemas.appointments import (
     SERVICE,
     SERVICE_EDIT,
     SERVICE_ID_PARAM,
+    SERVICE_NEW,
     SERVICES,
     SERVICES_QUERY,
     STAFF_APPOINTMENT,
@@ -88,7 +90,15 @@ def staff_services():
     staff = _staff()
     params = validate(query(bp.current_request), SERVICES_QUERY)
     services = appointments.staff_services(staff, params.get("department_id"))
-    return {"services": [appointments.service_public(s) for s in services]}
+    return {"services": appointments.services_public(services)}
+
+
+@bp.route("/api/staff/services", methods=["POST"])
+def staff_create_service():
+    staff = require_staff(bp.current_request, "manager")
+    body = validate(json_body(bp.current_request), SERVICE_NEW)
+    service = appointments.create_service(staff, body)
+    return Response(body=appointments.service_public(service), status_code=201)
 
 
 @bp.route("/api/staff/services/{service_id}", methods=["GET"])
@@ -156,12 +166,21 @@ OPENAPI = {
     },
     "/api/staff/services": {
         "get": op(
-            "The services of a department (default: your own)",
+            "The services of a department (default: your own), active or not",
             "appointments",
             auth="staff",
             params=[FILTER_PARAMS[0]],
             responses={"200": json_response(SERVICES)},
-        )
+        ),
+        "post": op(
+            "Create a service: names, description, documents, department, service point, duration, "
+            "capacity, hours, named periods, limits (managers of its department, admins)",
+            "catalogue",
+            auth="staff",
+            body=SERVICE_NEW,
+            responses={"201": json_response(SERVICE)},
+            errors=(404, 409),
+        ),
     },
     "/api/staff/services/{service_id}": {
         "get": op(
@@ -173,13 +192,15 @@ OPENAPI = {
             errors=(404,),
         ),
         "put": op(
-            "Edit hours, exceptions, capacity and limits (managers)",
+            "Edit a service: the fields given change (names, description, documents, department, "
+            "service point, hours, periods, exceptions, capacity, limits; active false deactivates); "
+            "managers of its department, admins",
             "appointments",
             auth="staff",
             params=[SERVICE_ID_PARAM],
             body=SERVICE_EDIT,
             responses={"200": json_response(SERVICE)},
-            errors=(404,),
+            errors=(404, 409),
         ),
     },
 }

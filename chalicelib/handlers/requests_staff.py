@@ -1,6 +1,7 @@
 """Requests and reports, staff: the department inbox, the map of open located reports, a request
 with its whole timeline, status changes, notes, assignment (one or many), re-routing, requests taken
-on a citizen's behalf; admins: request types and Open311 API keys."""
+on a citizen's behalf; request types (admins, and managers for their department); admins: Open311
+API keys."""
 
 from chalice import Blueprint
 
@@ -145,7 +146,7 @@ def staff_request_types():
 
 @bp.route("/api/admin/request-types/{code}", methods=["PUT"])
 def admin_request_type_put(code):
-    staff = require_staff(bp.current_request, "admin")
+    staff = require_staff(bp.current_request, "manager")
     return requests.public_type(requests.save_type(staff, code, _body(REQUEST_TYPE)), full=True)
 
 
@@ -254,7 +255,8 @@ OPENAPI = {
     },
     "/api/admin/request-types/{code}": {
         "put": op(
-            "Create or replace a request type (admins)",
+            "Create or replace a request type: department, names, extra fields, expected days, public or "
+            "private, response templates; active false deactivates (admins; managers for their department)",
             "requests admin",
             auth="staff",
             params=[path_param("code", "A type code", pattern=TYPE_CODE)],

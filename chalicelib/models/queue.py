@@ -84,10 +84,13 @@ class Queue(Model):
     name_el = UnicodeAttribute()
     name_en = UnicodeAttribute(null=True)
     service_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    kinds = ListAttribute(of=UnicodeAttribute, default=lambda: list(KINDS))  # the tickets it takes
+    # copies of the service point's names, kept equal by the point's edit (one transaction)
     service_point_name_el = UnicodeAttribute(null=True)
     service_point_name_en = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
     created_at = CreatedAt()
+    updated_at = UTCDateTimeAttribute(null=True)
 
     by_service_point = QueuesByServicePoint()
     by_department = QueuesByDepartment()

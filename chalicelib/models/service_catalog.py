@@ -1,17 +1,24 @@
-"""Bookable services: one item per service, with its service point, weekly hours, date
-exceptions and booking limits (table ``services``).
+"""Bookable services: one item per service, with the id of its service point, weekly hours, named
+periods, date exceptions and booking limits (table ``services``).
 
 | question | key |
 | --- | --- |
 | one service (availability, booking; cached per container) | ``service_id`` (GetItem) |
 | every active service (citizens' catalogue) | ``Service.by_catalog`` (``catalog`` = ``"all"``, service_id) |
 | the services of a department (staff) | ``Service.by_department`` (department_id, service_id) |
+| the services at a service point (before the point is deactivated) | ``Service.by_service_point`` (service_point_id, service_id) |
 
 ``hours`` maps ISO weekday (``"1"`` Monday ... ``"7"`` Sunday) to open intervals in local time
 (Europe/Athens), breaks being the gaps: ``{"1": [["08:00", "11:00"], ["11:30", "14:30"]]}``.
-``exceptions`` maps a date to the intervals of that day instead (``[]`` = closed):
-``{"2026-12-24": [["08:00", "12:00"]], "2026-11-17": []}``. Greek public holidays are closed
-unless an exception opens them.
+``periods`` are named date ranges with other hours, or closed: ``[{"id": "summer", "name_el":
+"Θερινό ωράριο", "name_en": "Summer hours", "from": "2026-07-01", "to": "2026-08-31", "closed":
+false, "hours": {"1": [["08:00", "13:00"]], ...}}, {"id": "feast", ..., "from": "2026-08-06",
+"to": "2026-08-06", "closed": true}]``. ``exceptions`` maps a single date to the intervals of that
+day (``[]`` = closed): ``{"2026-12-24": [["08:00", "12:00"]]}``. Which rule decides a day is
+written once, in ``services/appointments/opening_hours.py``.
+
+The service point itself (names, address, map position, contacts) is a ``ServicePoint`` item
+(``models/service_points.py``), read when a service is shown.
 """
 
 from pynamodb.attributes import (
@@ -46,6 +53,15 @@ class ServicesByDepartment(GlobalSecondaryIndex):
     service_id = UnicodeAttribute(range_key=True)
 
 
+class ServicesByServicePoint(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_service_point"
+        projection = AllProjection()
+
+    service_point_id = UnicodeAttribute(hash_key=True)
+    service_id = UnicodeAttribute(range_key=True)
+
+
 class Service(Model):
     """A service citizens book (e.g. a certificate at the KEP), at one service point."""
 
@@ -59,10 +75,7 @@ class Service(Model):
     description_en = UnicodeAttribute(default="")
     # [{"name_el", "name_en", "where_el", "where_en"}]
     documents = JSONAttribute(default=list)
-    # service point: {"name_el", "name_en", "address_el", "address_en", "lat", "lng", "phone",
-    #                 "email", "hours_el", "hours_en"}
     service_point_id = UnicodeAttribute()
-    point = JSONAttribute(default=dict)
     duration_minutes = NumberAttribute(default=15)
     slot_minutes = NumberAttribute(default=15)
     capacity = NumberAttribute(default=1)
@@ -71,6 +84,7 @@ class Service(Model):
     cancel_cutoff_minutes = NumberAttribute(default=60)
     max_per_day = NumberAttribute(default=1)
     hours = JSONAttribute(default=dict)
+    periods = JSONAttribute(default=list)
     exceptions = JSONAttribute(default=dict)
     active = BooleanAttribute(default=True)
     catalog = UnicodeAttribute(default=CATALOG)
@@ -79,3 +93,4 @@ class Service(Model):
 
     by_catalog = ServicesByCatalog()
     by_department = ServicesByDepartment()
+    by_service_point = ServicesByServicePoint()

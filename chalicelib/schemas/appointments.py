@@ -72,31 +72,79 @@ REASON = {
     "additionalProperties": False,
     "properties": {"reason": {"type": "string", "minLength": 3, "maxLength": 500}},
 }
+NAME = {"type": "string", "minLength": 1, "maxLength": 120, "pattern": r"\S"}
+SERVICE_ID = r"^[a-z0-9][a-z0-9-]{1,59}$"
+POINT_ID = r"^[a-z0-9][a-z0-9-]{1,59}$"
+DEPARTMENT = {"type": "string", "pattern": r"^[A-Za-z0-9_-]{1,80}$"}
+WEEK = {
+    "type": "object",
+    "additionalProperties": False,
+    "patternProperties": {"^[1-7]$": INTERVALS},
+    "description": "ISO weekday (1 Monday ... 7 Sunday) -> open intervals [[HH:MM, HH:MM], ...], local time",
+}
+DOCUMENT = {
+    "type": "object",
+    "required": ["name_el"],
+    "additionalProperties": False,
+    "properties": {
+        "name_el": {**NAME, "maxLength": 300},
+        "name_en": {"type": "string", "maxLength": 300},
+        "where_el": {"type": "string", "maxLength": 300},
+        "where_en": {"type": "string", "maxLength": 300},
+    },
+}
+PERIOD = {
+    "type": "object",
+    "required": ["id", "name_el", "from", "to"],
+    "additionalProperties": False,
+    "description": "A named date range with other hours (summer hours) or closed (the feast day, a closure)",
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[a-z0-9_-]{1,40}$"},
+        "name_el": NAME,
+        "name_en": {"type": "string", "maxLength": 120},
+        "from": DAY,
+        "to": DAY,
+        "closed": {"type": "boolean"},
+        "hours": WEEK,
+    },
+}
+SERVICE_FIELDS = {
+    "name_el": {**NAME, "maxLength": 200},
+    "name_en": {**NAME, "maxLength": 200},
+    "description_el": {"type": "string", "maxLength": 2000},
+    "description_en": {"type": "string", "maxLength": 2000},
+    "documents": {"type": "array", "maxItems": 30, "items": DOCUMENT},
+    "department_id": DEPARTMENT,
+    "service_point_id": {"type": "string", "pattern": POINT_ID},
+    "hours": WEEK,
+    "periods": {"type": "array", "maxItems": 50, "items": PERIOD},
+    "exceptions": {
+        "type": "object",
+        "maxProperties": 400,
+        "additionalProperties": False,
+        "patternProperties": {r"^\d{4}-\d{2}-\d{2}$": INTERVALS},
+        "description": "A single date -> that day's intervals ([] = closed); kept beside the periods",
+    },
+    "capacity": {"type": "integer", "minimum": 1, "maximum": 100},
+    "max_per_day": {"type": "integer", "minimum": 1, "maximum": 20},
+    "slot_minutes": {"type": "integer", "minimum": 5, "maximum": 240},
+    "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480},
+    "min_notice_minutes": {"type": "integer", "minimum": 0, "maximum": 20160},
+    "max_days_ahead": {"type": "integer", "minimum": 1, "maximum": 365},
+    "cancel_cutoff_minutes": {"type": "integer", "minimum": 0, "maximum": 10080},
+    "active": {"type": "boolean"},
+}
+SERVICE_NEW = {
+    "type": "object",
+    "required": ["service_id", "department_id", "service_point_id", "name_el", "name_en"],
+    "additionalProperties": False,
+    "properties": {"service_id": {"type": "string", "pattern": SERVICE_ID}, **SERVICE_FIELDS},
+}
 SERVICE_EDIT = {
     "type": "object",
     "additionalProperties": False,
     "minProperties": 1,
-    "properties": {
-        "hours": {
-            "type": "object",
-            "additionalProperties": False,
-            "patternProperties": {"^[1-7]$": INTERVALS},
-        },
-        "exceptions": {
-            "type": "object",
-            "maxProperties": 400,
-            "additionalProperties": False,
-            "patternProperties": {r"^\d{4}-\d{2}-\d{2}$": INTERVALS},
-        },
-        "capacity": {"type": "integer", "minimum": 1, "maximum": 100},
-        "max_per_day": {"type": "integer", "minimum": 1, "maximum": 20},
-        "slot_minutes": {"type": "integer", "minimum": 5, "maximum": 240},
-        "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480},
-        "min_notice_minutes": {"type": "integer", "minimum": 0, "maximum": 20160},
-        "max_days_ahead": {"type": "integer", "minimum": 1, "maximum": 365},
-        "cancel_cutoff_minutes": {"type": "integer", "minimum": 0, "maximum": 10080},
-        "active": {"type": "boolean"},
-    },
+    "properties": SERVICE_FIELDS,
 }
 
 # -- responses ------------------------------------------------------------------------------------
@@ -187,6 +235,7 @@ SERVICE = {
         "cancel_cutoff_minutes": {"type": "integer"},
         "max_per_day": {"type": "integer"},
         "hours": {"type": "object"},
+        "periods": {"type": "array", "items": {"type": "object"}},
         "exceptions": {"type": "object"},
         "active": {"type": "boolean"},
     },
@@ -214,6 +263,8 @@ AVAILABILITY = {
                     "open": {"type": "boolean"},
                     "holiday_el": NULLABLE_TEXT,
                     "holiday_en": NULLABLE_TEXT,
+                    "period_el": NULLABLE_TEXT,
+                    "period_en": NULLABLE_TEXT,
                     "slots": {
                         "type": "array",
                         "items": {

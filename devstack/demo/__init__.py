@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-SEEDERS = ["devstack.demo.org", "devstack.demo.citizens", "devstack.demo.queue", "devstack.demo.requests", "devstack.demo.appointments", "devstack.demo.visits", "devstack.demo.backoffice"]
+SEEDERS = ["devstack.demo.org", "devstack.demo.catalogue", "devstack.demo.citizens", "devstack.demo.queue", "devstack.demo.requests", "devstack.demo.appointments", "devstack.demo.visits", "devstack.demo.backoffice"]
 
 
 def seed_all(between: Callable[[], None] = lambda: None) -> dict[str, object]:

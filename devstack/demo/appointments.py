@@ -1,7 +1,7 @@
-"""Demo bookable services of the demo municipality: service points with addresses and coordinates
-in the Athens area, weekly hours with breaks, limits, and the documents to bring (Greek and
-English). Service point and service ids match the live queue's demo (``devstack/demo/queue.py``).
-Idempotent: fixed ids, ``save()`` overwrites."""
+"""Demo bookable services of the demo municipality: weekly hours with breaks, limits, and the
+documents to bring (Greek and English), each at a demo service point (``devstack/demo/catalogue.py``).
+Service ids match the live queue's demo (``devstack/demo/queue.py``). Idempotent: fixed ids,
+``save()`` overwrites."""
 
 from __future__ import annotations
 
@@ -10,83 +10,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.clock import iso, local, utcnow
 from chalicelib.models.appointments import Appointment
 from chalicelib.models.service_catalog import Service
-
-WEEKDAYS = ("1", "2", "3", "4", "5")
-
-POINTS = {
-    "kep-dimarxeio": {
-        "name_el": "ΚΕΠ Δημαρχείου",
-        "name_en": "KEP at the Town Hall",
-        "address_el": "Τερψιχόρης 51, 175 62 Παλαιό Φάληρο",
-        "address_en": "51 Terpsichoris St, 175 62 Palaio Faliro",
-        "lat": 37.92812,
-        "lng": 23.70139,
-        "phone": "2109999102",
-        "email": "kep@demo.dimotis.gr",
-        "hours_el": "Δευτέρα–Παρασκευή 08:00–15:00, Τετάρτη και 17:00–19:00",
-        "hours_en": "Monday–Friday 08:00–15:00, Wednesday also 17:00–19:00",
-    },
-    "dimotologio": {
-        "name_el": "Δημοτολόγιο και Ληξιαρχείο",
-        "name_en": "Civil Registry office",
-        "address_el": "Αγίου Αλεξάνδρου 48, 175 61 Παλαιό Φάληρο",
-        "address_en": "48 Agiou Alexandrou St, 175 61 Palaio Faliro",
-        "lat": 37.93034,
-        "lng": 23.69771,
-        "phone": "2109999101",
-        "email": "dimotologio@demo.dimotis.gr",
-        "hours_el": "Δευτέρα–Παρασκευή 08:00–14:30",
-        "hours_en": "Monday–Friday 08:00–14:30",
-    },
-    "poleodomia": {
-        "name_el": "Πολεοδομία (Τεχνικές Υπηρεσίες)",
-        "name_en": "Town Planning (Technical Services)",
-        "address_el": "Λεωφόρος Ποσειδώνος 36, 166 75 Γλυφάδα",
-        "address_en": "36 Poseidonos Ave, 166 75 Glyfada",
-        "lat": 37.87215,
-        "lng": 23.75186,
-        "phone": "2109999201",
-        "email": "poleodomia@demo.dimotis.gr",
-        "hours_el": "Τρίτη και Πέμπτη 09:00–13:00 για το κοινό",
-        "hours_en": "Tuesday and Thursday 09:00–13:00 for the public",
-    },
-    "koinoniki": {
-        "name_el": "Κέντρο Κοινωνικής Υπηρεσίας",
-        "name_en": "Social Services Centre",
-        "address_el": "Ελευθερίου Βενιζέλου 120, 171 23 Νέα Σμύρνη",
-        "address_en": "120 Eleftheriou Venizelou St, 171 23 Nea Smyrni",
-        "lat": 37.94488,
-        "lng": 23.71447,
-        "phone": "2109999301",
-        "email": "koinoniki@demo.dimotis.gr",
-        "hours_el": "Δευτέρα–Παρασκευή 08:30–14:00",
-        "hours_en": "Monday–Friday 08:30–14:00",
-    },
-    "esoda": {
-        "name_el": "Ταμείο και Τμήμα Εσόδων",
-        "name_en": "Cashier and Revenue Department",
-        "address_el": "Τερψιχόρης 51, 175 62 Παλαιό Φάληρο (1ος όροφος)",
-        "address_en": "51 Terpsichoris St, 175 62 Palaio Faliro (1st floor)",
-        "lat": 37.92830,
-        "lng": 23.70160,
-        "phone": "2109999103",
-        "email": "esoda@demo.dimotis.gr",
-        "hours_el": "Δευτέρα–Παρασκευή 08:00–14:00",
-        "hours_en": "Monday–Friday 08:00–14:00",
-    },
-    "amaxostasio": {
-        "name_el": "Αμαξοστάσιο Καθαριότητας",
-        "name_en": "Cleaning Services Depot",
-        "address_el": "Πειραιώς 210, 177 78 Ταύρος",
-        "address_en": "210 Pireos St, 177 78 Tavros",
-        "lat": 37.96412,
-        "lng": 23.69635,
-        "phone": "2109999401",
-        "email": "kathariotita@demo.dimotis.gr",
-        "hours_el": "Δευτέρα–Σάββατο 07:00–14:00",
-        "hours_en": "Monday–Saturday 07:00–14:00",
-    },
-}
+from devstack.demo.catalogue import week
 
 
 def _doc(name_el: str, name_en: str, where_el: str = "", where_en: str = "") -> dict[str, str]:
@@ -102,12 +26,8 @@ AUTHORISATION = _doc(
 )
 
 
-def _hours(intervals: list[list[str]], days: tuple[str, ...] = WEEKDAYS) -> dict[str, list[list[str]]]:
-    return {d: intervals for d in days}
-
-
 KEP_HOURS = {
-    **_hours([["08:00", "11:00"], ["11:30", "15:00"]]),
+    **week([["08:00", "11:00"], ["11:30", "15:00"]]),
     "3": [["08:00", "11:00"], ["11:30", "15:00"], ["17:00", "19:00"]],
 }
 
@@ -178,7 +98,7 @@ SERVICES = [
             "slot_minutes": 30,
             "duration_minutes": 30,
             "max_per_day": 1,
-            "hours": _hours([["08:00", "14:30"]]),
+            "hours": week([["08:00", "14:30"]]),
         },
     ),
     (
@@ -203,7 +123,7 @@ SERVICES = [
             "slot_minutes": 30,
             "duration_minutes": 30,
             "max_per_day": 1,
-            "hours": _hours([["08:00", "11:00"], ["11:30", "14:30"]]),
+            "hours": week([["08:00", "11:00"], ["11:30", "14:30"]]),
         },
     ),
     (
@@ -230,7 +150,7 @@ SERVICES = [
             "duration_minutes": 30,
             "max_per_day": 1,
             "min_notice_minutes": 24 * 60,
-            "hours": _hours([["09:00", "13:00"]], ("2", "4")),
+            "hours": week([["09:00", "13:00"]], ("2", "4")),
         },
     ),
     (
@@ -256,7 +176,7 @@ SERVICES = [
             "slot_minutes": 45,
             "duration_minutes": 45,
             "max_per_day": 1,
-            "hours": _hours([["08:30", "11:30"], ["12:00", "14:00"]]),
+            "hours": week([["08:30", "11:30"], ["12:00", "14:00"]]),
         },
     ),
     (
@@ -273,7 +193,7 @@ SERVICES = [
             "slot_minutes": 20,
             "duration_minutes": 20,
             "max_per_day": 1,
-            "hours": _hours([["08:00", "14:00"]]),
+            "hours": week([["08:00", "14:00"]]),
         },
     ),
     (
@@ -296,7 +216,7 @@ SERVICES = [
             "slot_minutes": 30,
             "duration_minutes": 30,
             "max_per_day": 1,
-            "hours": _hours([["07:00", "14:00"]], ("1", "2", "3", "4", "5", "6")),
+            "hours": week([["07:00", "14:00"]], ("1", "2", "3", "4", "5", "6")),
         },
     ),
 ]
@@ -364,7 +284,7 @@ def seed() -> dict[str, int]:
             description_en=desc_en,
             documents=documents,
             service_point_id=point,
-            point={"service_point_id": point, **POINTS[point]},
+            periods=[],
             exceptions={},
             active=True,
             **values,

@@ -1,16 +1,11 @@
-"""Demo queues of the live queue: one queue per service or group of services at each demo service
-point (letter prefixes A, B, ...). Idempotent (fixed ids). Counters are opened by staff on the
+"""Demo queues of the live queue: one queue per service or group of services at two demo service
+points (``devstack/demo/catalogue.py``; letter prefixes A, B, ...). Idempotent (fixed ids). Counters are opened by staff on the
 counter page (``/admin/queue.html``); tickets are taken at the kiosk (``/queue.html?point=...``)."""
 
 from __future__ import annotations
 
-from chalicelib.models.queue import Queue
-
-# service point id, department, Greek name, English name
-SERVICE_POINTS = [
-    ("kep-dimarxeio", "kep", "ΚΕΠ Δημαρχείου", "KEP at the Town Hall"),
-    ("dimotologio", "civil-registry", "Δημοτολόγιο και Ληξιαρχείο", "Civil Registry office"),
-]
+from chalicelib.models.queue import KINDS, Queue
+from devstack.demo.catalogue import POINTS
 
 # service point, prefix, Greek name, English name, service ids it serves
 QUEUES = [
@@ -28,24 +23,19 @@ QUEUES = [
 ]
 
 
-def _points() -> dict[str, tuple[str, str, str]]:
-    return {point: (department, el, en) for point, department, el, en in SERVICE_POINTS}
-
-
 def seed() -> dict[str, int]:
-    points = _points()
     for point, prefix, el, en, services in QUEUES:
-        department, point_el, point_en = points[point]
         Queue(
             f"{point}-{prefix}",
             service_point_id=point,
-            department_id=department,
+            department_id=POINTS[point]["department_id"],
             prefix=prefix,
             name_el=el,
             name_en=en,
             service_ids=services,
-            service_point_name_el=point_el,
-            service_point_name_en=point_en,
+            kinds=list(KINDS),
+            service_point_name_el=POINTS[point]["name_el"],
+            service_point_name_en=POINTS[point]["name_en"],
             active=True,
         ).save()
-    return {"service_points": len(points), "queues": len(QUEUES)}
+    return {"service_points": len({q[0] for q in QUEUES}), "queues": len(QUEUES)}

@@ -1,6 +1,6 @@
 // Staff dashboard: who is signed in (role, department) and the sections of the staff site.
 import { onLangChange, t } from "/shared/i18n.js";
-import { NAV, el, formatDateTime, mountLayout, replaceChildren, requireStaff, roleNames } from "/shared/layout.js";
+import { el, formatDateTime, mountLayout, navItems, replaceChildren, requireStaff, roleNames } from "/shared/layout.js";
 
 const SECTION_TEXT = {
   appointments: "auth.section_appointments",
@@ -8,6 +8,7 @@ const SECTION_TEXT = {
   queue: "auth.section_queue",
   visits: "auth.section_visits",
   backoffice: "auth.section_backoffice",
+  catalogue: "catalogue.section",
 };
 
 await mountLayout({ audience: "staff", active: "dashboard" });
@@ -21,7 +22,7 @@ function render() {
   document.getElementById("staff-session").textContent = formatDateTime(staff.expires_at);
   replaceChildren(
     document.getElementById("sections"),
-    NAV.staff
+    navItems("staff", staff)
       .filter((item) => SECTION_TEXT[item.key])
       .map((item) =>
         el(

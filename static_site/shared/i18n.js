@@ -18,8 +18,11 @@ import visits from "./i18n/visits.js";
 import backoffice from "./i18n/backoffice.js";
 import mydata from "./i18n/mydata.js";
 import contact from "./i18n/contact.js";
+import catalogue from "./i18n/catalogue.js";
 
-export const FEATURES = { common, auth, appointments, requests, queue, visits, backoffice, mydata, contact };
+export const FEATURES = {
+  common, auth, appointments, requests, queue, visits, backoffice, mydata, contact, catalogue,
+};
 export const LANGS = ["el", "en"];
 export const DEFAULT_LANG = "el";
 const STORAGE_KEY = "dimotis.lang";

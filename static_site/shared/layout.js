@@ -27,8 +27,15 @@ export const NAV = {
     { key: "queue", href: "/admin/queue.html", label: "common.nav_queue" },
     { key: "visits", href: "/admin/visits.html", label: "common.nav_staff_visits" },
     { key: "backoffice", href: "/admin/backoffice.html", label: "common.nav_backoffice" },
+    { key: "catalogue", href: "/admin/catalogue.html", label: "catalogue.nav", roles: ["manager"] },
   ],
 };
+
+/** The navigation items `user` may use: an item with `roles` only for those roles (admins: all). */
+export function navItems(audience, user) {
+  const roles = (user && user.roles) || [];
+  return NAV[audience].filter((item) => !item.roles || roles.includes("admin") || item.roles.some((r) => roles.includes(r)));
+}
 
 const ROLE_KEYS = {
   admin: "auth.role_admin",
@@ -362,14 +369,14 @@ function accountArea(audience, user) {
   ];
 }
 
-function navigation(audience, active) {
+function navigation(audience, active, user) {
   return el(
     "nav",
     { class: "govgr-nav dimotis-nav", "data-i18n-attr": "aria-label:common.nav_label" },
     el(
       "ul",
       { class: "govgr-nav__list dimotis-nav__list" },
-      NAV[audience].map((item) =>
+      navItems(audience, user).map((item) =>
         el(
           "li",
           { class: "govgr-nav__list-item" },
@@ -412,7 +419,7 @@ function renderHeader(audience, active, user) {
         el("div", { class: "govgr-header__content dimotis-account" }, languageSwitch(audience, user), accountArea(audience, user)),
       ),
     ),
-    audience === "staff" && !user ? null : navigation(audience, active),
+    audience === "staff" && !user ? null : navigation(audience, active, user),
   ];
 }
 
@@ -468,6 +475,7 @@ export async function mountLayout({ audience = "citizen", active = null } = {}) 
   }
   applyTranslations(document);
   if (audience === "citizen") import("./alerts.js").then((m) => m.mountAlerts()).catch(() => {}); // alerts banner
+  if (audience === "citizen" && footer) import("./municipality.js").then((m) => m.mountContacts(footer)).catch(() => {});
   // The language switch names the other language: rebuild it on every switch.
   onLangChange(() => {
     if (!header) return;

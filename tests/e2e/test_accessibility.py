@@ -83,6 +83,10 @@ PAGE_STATES: dict[str, tuple[State, ...]] = {
     "admin/backoffice.html": tuple(
         State(f"#{tab}", f"#tab-{tab}:not([hidden])") for tab in ("stats", "audit", "staff", "org", "alerts")
     ),
+    "admin/catalogue.html": tuple(
+        State(f"#{tab}", f"#tab-{tab}:not([hidden]) form [type=submit]")
+        for tab in ("points", "services", "queues", "types", "municipality")
+    ),
 }
 
 # The main forms, submitted empty: (group, page, its state's arg, the form)
@@ -98,6 +102,8 @@ FORMS = [
     ("staff", "admin/queue.html", "", "#check-in-form"),
     ("staff", "admin/backoffice.html", "#staff", "#absence-form"),
     ("staff", "admin/backoffice.html", "#alerts", "#alert-form"),
+    ("staff", "admin/catalogue.html", "#points", "#point-form"),
+    ("staff", "admin/catalogue.html", "#services", "#service-form"),
 ]
 
 

@@ -3,8 +3,9 @@ the documents a citizen takes away and the notices sent about them.
 
 | module | what |
 | --- | --- |
-| ``catalogue`` | services: the per-container cache, the citizens' catalogue, staff edits |
-| ``opening_hours`` | a service's slots per day (hours, breaks, holidays, exceptions, DST) |
+| ``catalogue`` | services as read: the per-container cache, the citizens' catalogue with points, staff lists |
+| ``service_edits`` | create and edit a service (names, documents, point, hours, periods, limits), deactivate |
+| ``opening_hours`` | a service's slots per day (hours, periods, breaks, holidays, exceptions, DST) |
 | ``slots`` | availability: bookable slots and the places left |
 | ``ledger`` | the items a booking writes in its transaction, and the 409 a failed one answers |
 | ``booking`` | book; the citizen's own appointments |
@@ -31,12 +32,14 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "find_service",
             "forget_services",
             "get_service",
+            "point_of",
             "service_public",
             "service_view",
+            "services_public",
             "staff_service",
             "staff_services",
-            "update_service",
         ),
+        "service_edits": ("create_service", "update_service"),
         "slots": ("MAX_RANGE_DAYS", "availability"),
         "ledger": ("reference_for", "set_staffed_capacity"),
         "booking": ("appointment_public", "book", "get_own", "mine"),

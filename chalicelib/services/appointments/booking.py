@@ -43,7 +43,7 @@ from chalicelib.clock import local, utcnow
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.appointments import ACTIVE, Appointment
 from chalicelib.services.appointments import ledger
-from chalicelib.services.appointments.catalogue import find_service, get_service
+from chalicelib.services.appointments.catalogue import find_service, get_service, point_of
 from chalicelib.services.appointments.opening_hours import LOCAL_FORMAT
 from chalicelib.services.appointments.slots import bookable_slot
 
@@ -142,8 +142,11 @@ def get_own(session: Any, appointment_id: str) -> Appointment:
     return appointment
 
 
-def appointment_public(appointment: Appointment, now: datetime | None = None) -> dict[str, Any]:
-    """The appointment as its citizen sees it; ``can_change`` while before the service's cut-off."""
+def appointment_public(
+    appointment: Appointment, now: datetime | None = None, *, with_point: bool = True
+) -> dict[str, Any]:
+    """The appointment as its citizen sees it; ``can_change`` while before the service's cut-off.
+    ``with_point=False`` leaves out the service point's card (staff lists do not show it)."""
     now = now or utcnow()
     service = find_service(appointment.service_id)
     if service is None:
@@ -156,7 +159,7 @@ def appointment_public(appointment: Appointment, now: datetime | None = None) ->
         names = {
             "service_name_el": service.name_el,
             "service_name_en": service.name_en,
-            "point": service.point or {},
+            "point": point_of(service) if with_point else {},
         }
     can_change = False
     if appointment.status in ACTIVE and service is not None:

@@ -1,14 +1,18 @@
-"""The service catalogue: which services citizens can book, how they are shown, and the staff's
-edits of hours, exceptions, capacity and limits.
+"""The service catalogue as it is read: the per-container service cache, the citizens' catalogue
+with each service's point, and the staff's lists. Creating and editing services is
+``services.py``'s.
 
 Booking and availability read a service on every call, so ``get_service`` keeps each one in a
 per-container cache for ``SERVICE_TTL_SECONDS``: a booking is then one write request and no read.
 A staff edit forgets its own service at once; other containers see it when their copy expires.
+The service point shown with a service (names, address, map position, contacts, hours) is read
+from its own item through the points' cache (``platform.service_points.cards``): one BatchGetItem
+for a whole list, none in a warm container.
 
 Example::
 
     service = get_service("kep-certificates")            # cached; 404 service_not_found
-    {"services": [service_public(s) for s in bookable_services("kep")]}
+    catalogue_view("kep")                                 # {"services": [... with "point": {...}]}
 
 Limitation: the cache is per container, so for up to ``SERVICE_TTL_SECONDS`` after an edit another
 container may still offer the old hours (the booking transaction re-checks capacity, not hours).
@@ -16,51 +20,29 @@ container may still offer the old hours (the booking transaction re-checks capac
 
 from __future__ import annotations
 
-import threading
-import time
-from datetime import date, datetime
 from typing import Any
 
 from chalicelib.access import ensure_department
-from chalicelib.clock import utcnow
-from chalicelib.errors import NotFound, ValidationFailed
+from chalicelib.errors import NotFound
 from chalicelib.models.service_catalog import CATALOG, Service
-from chalicelib.services.appointments import opening_hours
-from chalicelib.services.platform import audit
+from chalicelib.services.platform import service_points
+from chalicelib.services.platform.cache import TtlCache
 
 SERVICE_TTL_SECONDS = 30
-EDITABLE = (
-    "hours",
-    "exceptions",
-    "capacity",
-    "max_per_day",
-    "slot_minutes",
-    "duration_minutes",
-    "min_notice_minutes",
-    "max_days_ahead",
-    "cancel_cutoff_minutes",
-    "active",
-)
-MAX_DURATION_MINUTES = 8 * 60
 
-_cache: dict[str, tuple[float, Service]] = {}
-_cache_lock = threading.Lock()
+_cache = TtlCache(lambda: SERVICE_TTL_SECONDS)
 
 
 # -- the cache ------------------------------------------------------------------------------------
 def get_service(service_id: str, *, fresh: bool = False, include_inactive: bool = False) -> Service:
     """The service (cached for ``SERVICE_TTL_SECONDS`` in this container); 404 when unknown."""
-    now = time.monotonic()
-    hit = None if fresh else _cache.get(service_id)
-    if hit is None or hit[0] < now:
+    service = None if fresh else _cache.get(service_id)
+    if service is None:
         try:
-            service = Service.get(service_id)
+            service = Service.get(service_id, consistent_read=fresh)
         except Service.DoesNotExist:
             raise NotFound("No such service.", code="service_not_found") from None
-        with _cache_lock:
-            _cache[service_id] = (now + SERVICE_TTL_SECONDS, service)
-        hit = _cache[service_id]
-    service = hit[1]
+        _cache.put(service_id, service)
     if not service.active and not include_inactive:
         raise NotFound("This service is not bookable.", code="service_not_found")
     return service
@@ -76,11 +58,7 @@ def find_service(service_id: str) -> Service | None:
 
 def forget_services(service_id: str | None = None) -> None:
     """Empty the service cache, or forget one service (a staff edit forgets its own)."""
-    with _cache_lock:
-        if service_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(service_id, None)
+    _cache.forget(service_id)
 
 
 # -- the citizens' catalogue ----------------------------------------------------------------------
@@ -106,20 +84,36 @@ def department_names(ids: set[str]) -> dict[str, dict[str, str]]:
 
 
 def catalogue_view(department_id: str | None = None) -> dict[str, Any]:
-    """``{"services": [...]}``: the bookable services with their departments' names."""
-    services = bookable_services(department_id)
+    """``{"services": [...]}``: the bookable services with their departments' names and points."""
+    return {"services": services_public(bookable_services(department_id))}
+
+
+def services_public(services: list[Service]) -> list[dict[str, Any]]:
+    """The services as ``service_public`` shows them, reading their departments (one BatchGetItem)
+    and points (cached, else one BatchGetItem)."""
     names = department_names({s.department_id for s in services})
-    return {"services": [service_public(s, names) for s in services]}
+    points = service_points.cards({s.service_point_id for s in services})
+    return [service_public(s, names, points) for s in services]
 
 
 def service_view(service_id: str) -> dict[str, Any]:
-    """One bookable service with its department's names (404 when not bookable)."""
-    service = get_service(service_id)
-    return service_public(service, department_names({service.department_id}))
+    """One bookable service with its department's names and its point (404 when not bookable)."""
+    return services_public([get_service(service_id)])[0]
 
 
-def service_public(service: Service, departments: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+def point_of(service: Service) -> dict[str, Any]:
+    """The card of the service's point (cached; ``{}`` when the point is gone)."""
+    return service_points.card(service.service_point_id)
+
+
+def service_public(
+    service: Service,
+    departments: dict[str, dict[str, str]] | None = None,
+    points: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A service with its point's card (from ``points``, else the points' cache)."""
     department = (departments or {}).get(service.department_id) or {}
+    point = points.get(service.service_point_id, {}) if points is not None else point_of(service)
     return {
         "service_id": service.service_id,
         "department_id": service.department_id,
@@ -131,7 +125,7 @@ def service_public(service: Service, departments: dict[str, dict[str, str]] | No
         "description_en": service.description_en or "",
         "documents": service.documents or [],
         "service_point_id": service.service_point_id,
-        "point": service.point or {},
+        "point": point,
         "duration_minutes": int(service.duration_minutes),
         "slot_minutes": int(service.slot_minutes),
         "capacity": int(service.capacity),
@@ -140,6 +134,7 @@ def service_public(service: Service, departments: dict[str, dict[str, str]] | No
         "cancel_cutoff_minutes": int(service.cancel_cutoff_minutes),
         "max_per_day": int(service.max_per_day),
         "hours": service.hours or {},
+        "periods": list(service.periods or []),
         "exceptions": service.exceptions or {},
         "active": bool(service.active),
     }
@@ -157,60 +152,4 @@ def staff_service(staff: Any, service_id: str) -> Service:
     """The service as stored now (not the cached copy); 403 outside the staff member's department."""
     service = get_service(service_id, fresh=True, include_inactive=True)
     ensure_department(staff, service.department_id)
-    return service
-
-
-def _check_intervals(intervals: list[list[str]], where: str) -> None:
-    previous = None
-    for opens, closes in intervals:
-        a, b = opening_hours.parse_hhmm(opens), opening_hours.parse_hhmm(closes)
-        if a >= b:
-            raise ValidationFailed(
-                f"{where}: {opens}-{closes} closes before it opens.", details={"field": where}
-            )
-        if previous is not None and a < previous:
-            raise ValidationFailed(
-                f"{where}: intervals overlap or are out of order.", details={"field": where}
-            )
-        previous = b
-
-
-def _check_changes(service: Service, changes: dict[str, Any]) -> None:
-    for day, intervals in (changes.get("hours") or {}).items():
-        _check_intervals(intervals, f"hours.{day}")
-    for day, intervals in (changes.get("exceptions") or {}).items():
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            raise ValidationFailed(
-                f"exceptions: {day} is not a date.", details={"field": "exceptions"}
-            ) from None
-        _check_intervals(intervals, f"exceptions.{day}")
-    if changes.get("duration_minutes", service.duration_minutes) > MAX_DURATION_MINUTES:
-        raise ValidationFailed("duration_minutes is too long.", details={"field": "duration_minutes"})
-
-
-def update_service(
-    staff: Any, service_id: str, changes: dict[str, Any], now: datetime | None = None
-) -> Service:
-    """Edit hours, exceptions, capacity and limits (already schema-checked); 403 outside the
-    staff member's department. Existing bookings are kept."""
-    now = now or utcnow()
-    service = staff_service(staff, service_id)
-    _check_changes(service, changes)
-    before = {k: getattr(service, k) for k in EDITABLE if k in changes}
-    actions = [getattr(Service, k).set(v) for k, v in changes.items() if k in EDITABLE]
-    if not actions:
-        return service
-    actions.append(Service.updated_at.set(now))
-    service.update(actions=actions)
-    forget_services(service_id)
-    audit.note(
-        staff,
-        "service",
-        service_id,
-        action="service.update",
-        before=before,
-        after={k: changes[k] for k in EDITABLE if k in changes},
-    )
     return service

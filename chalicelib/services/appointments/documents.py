@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.clock import TZ, local, utcnow
 from chalicelib.models.appointments import CANCELLED
 from chalicelib.services.appointments.booking import get_own
-from chalicelib.services.appointments.catalogue import find_service, get_service
+from chalicelib.services.appointments.catalogue import find_service, get_service, point_of
 from chalicelib.settings import get_settings
 
 STATUS_TEXT = {
@@ -53,7 +53,7 @@ def when_text(appointment: Any, language: str) -> str:
 
 
 def address(service: Any, language: str) -> str:
-    point = service.point or {}
+    point = point_of(service)
     return ", ".join(x for x in (pick(point, "name", language), pick(point, "address", language)) if x)
 
 
@@ -78,7 +78,7 @@ def ics(appointment: Any, service: Any, language: str = "el") -> str:
     label = "Ραντεβού" if language == "el" else "Appointment"
     event.add("summary", f"{label}: {pick(service, 'name', language)} ({appointment.reference})")
     event.add("location", address(service, language))
-    point = service.point or {}
+    point = point_of(service)
     if point.get("lat") is not None and point.get("lng") is not None:
         event.add("geo", vGeo((float(point["lat"]), float(point["lng"]))))
     docs = [pick(d, "name", language) for d in (service.documents or [])]
@@ -156,7 +156,7 @@ def proof_html(appointment: Any, service: Any, language: str = "el") -> str:
             + (f" <small>({escape(t['where_get'])}: {escape(where)})</small>" if where else "")
             + "</li>"
         )
-    point = service.point or {}
+    point = point_of(service)
     phone = point.get("phone")
     rows = [
         (t["service"], pick(service, "name", lang)),

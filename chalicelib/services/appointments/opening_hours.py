@@ -2,13 +2,24 @@
 
 A slot is a local wall-clock time (``"2026-11-23T09:30"``, the key of the ``Slot`` item) that
 starts inside one of the day's open intervals and whose duration ends inside it. The day's
-intervals are the service's date exception for that day if it has one (``[]`` = closed), else
-closed on a Greek public holiday, else the weekly hours of that weekday. Times that do not exist
-(the spring-forward hour) are skipped; a repeated autumn hour is used once (its first occurrence).
+intervals are decided in this order:
+
+1. a single-date exception of the service for that day (``exceptions``; ``[]`` = closed), which
+   may open even a public holiday;
+2. a named period (``periods``: summer hours, the town's feast day, a closure) that contains the
+   day: the shortest one when several do (the feast day inside the summer hours), the later listed
+   on a tie. A closed period closes the day;
+3. a Greek public holiday closes the day;
+4. the weekly hours of that weekday: the period's when a period holds the day (a weekday it does
+   not list is closed), else the service's own.
+
+Times that do not exist (the spring-forward hour) are skipped; a repeated autumn hour is used once
+(its first occurrence).
 
 Example::
 
     day_slots(service, date(2026, 11, 23))  # [SlotTime("2026-11-23T08:00", <aware dt>, <aware dt>), ...]
+    period_for(service, date(2026, 8, 6))   # {"id": "feast", "closed": True, ...}
 
 Limitation: one time zone, the deployment's (``chalicelib.clock.TZ``); hours are wall-clock times
 there, so a service's slots move with the clocks twice a year, as its opening hours do.
@@ -22,6 +33,7 @@ from typing import Any
 
 from chalicelib.clock import TZ
 from chalicelib.services.platform.holidays import is_holiday
+from chalicelib.services.platform.hours import END_OF_DAY, parse_hhmm
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -33,9 +45,11 @@ class SlotTime:
     end: datetime  # aware (UTC)
 
 
-def parse_hhmm(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
+def wall(day: date, hhmm: str) -> datetime:
+    """The naive local date-time of ``hhmm`` on ``day`` (``"24:00"`` is the next midnight)."""
+    if hhmm == END_OF_DAY:
+        return datetime.combine(day + timedelta(days=1), time())
+    return datetime.combine(day, parse_hhmm(hhmm))
 
 
 def local(day: date, at: time) -> datetime | None:
@@ -47,16 +61,38 @@ def local(day: date, at: time) -> datetime | None:
     return aware
 
 
+def period_for(service: Any, day: date) -> dict[str, Any] | None:
+    """The named period that decides ``day``: the shortest that contains it (the later listed on a
+    tie), or ``None``."""
+    iso = day.isoformat()
+    best: tuple[tuple[int, int], dict[str, Any]] | None = None
+    for index, period in enumerate(getattr(service, "periods", None) or []):
+        if period["from"] <= iso <= period["to"]:
+            span = (date.fromisoformat(period["to"]) - date.fromisoformat(period["from"])).days
+            rank = (span, -index)
+            if best is None or rank < best[0]:
+                best = (rank, period)
+    return best[1] if best else None
+
+
+def named_period(service: Any, day: date) -> dict[str, Any] | None:
+    """The period that decides ``day`` (``None`` when a single-date exception does)."""
+    if day.isoformat() in (getattr(service, "exceptions", None) or {}):
+        return None
+    return period_for(service, day)
+
+
 def intervals_for(service: Any, day: date) -> list[tuple[str, str]]:
-    """The open intervals of ``service`` on ``day`` (exception, else holiday, else weekly hours)."""
+    """The open intervals of ``service`` on ``day`` (see the module's docstring for the order)."""
     exceptions = getattr(service, "exceptions", None) or {}
     iso = day.isoformat()
     if iso in exceptions:
         return [tuple(x) for x in exceptions[iso] or []]
-    if is_holiday(day):
+    period = period_for(service, day)
+    if (period is not None and period.get("closed")) or is_holiday(day):
         return []
-    hours = getattr(service, "hours", None) or {}
-    return [tuple(x) for x in hours.get(str(day.isoweekday()), []) or []]
+    week = (period.get("hours") if period is not None else getattr(service, "hours", None)) or {}
+    return [tuple(x) for x in week.get(str(day.isoweekday()), []) or []]
 
 
 def day_slots(service: Any, day: date) -> list[SlotTime]:
@@ -66,16 +102,15 @@ def day_slots(service: Any, day: date) -> list[SlotTime]:
     out: list[SlotTime] = []
     seen: set[str] = set()
     for opens, closes in intervals_for(service, day):
-        wall = datetime.combine(day, parse_hhmm(opens))
-        close = datetime.combine(day, parse_hhmm(closes))
-        while wall + duration <= close:
-            aware = local(day, wall.time())
-            key = wall.strftime(LOCAL_FORMAT)
+        at, close = wall(day, opens), wall(day, closes)
+        while at + duration <= close and at.date() == day:
+            aware = local(day, at.time())
+            key = at.strftime(LOCAL_FORMAT)
             if aware is not None and key not in seen:
                 seen.add(key)
                 start = aware.astimezone(UTC)
                 out.append(SlotTime(key, start, start + duration))
-            wall += step
+            at += step
     return out
 
 

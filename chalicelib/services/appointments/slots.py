@@ -89,10 +89,13 @@ def _day(service: Service, day: date, earliest: datetime, booked: dict, staffed:
                 "remaining": max(0, capacity - booked.get(slot.key, 0)),
             }
         )
+    period = opening_hours.named_period(service, day) or {}
     return {
         "date": day.isoformat(),
         "holiday_el": holiday_name(day, "el"),
         "holiday_en": holiday_name(day, "en"),
+        "period_el": period.get("name_el"),
+        "period_en": period.get("name_en") or period.get("name_el"),
         "open": bool(opening_hours.intervals_for(service, day)),
         "slots": slots,
     }

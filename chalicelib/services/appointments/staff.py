@@ -44,7 +44,7 @@ def staff_get(staff: Any, appointment_id: str) -> Appointment:
 
 def appointment_staff(appointment: Appointment) -> dict[str, Any]:
     """The appointment as staff see it: the citizen's view with the citizen, without the map point."""
-    out = appointment_public(appointment)
+    out = appointment_public(appointment, with_point=False)
     out.pop("point", None)
     out["taxid"] = appointment.taxid
     out["citizen_name"] = appointment.citizen_name or ""

@@ -6,7 +6,7 @@ module sets it as an attribute of the package, which would hide the export of th
 
 | module | what |
 | --- | --- |
-| ``lines`` | the lines (``Queue`` items) of a service point and its counters, read by key |
+| ``lines`` | the lines (``Queue`` items) of a service point and its counters, read by key; the catalogue's create, edit, deactivate |
 | ``tickets`` | walk-in and appointment tickets, numbering, the ticket views |
 | ``order`` | the order rule (appointments within their slot first, walk-ins fill the gaps) |
 | ``estimates`` | people ahead times the learned mean service time, over the open counters |
@@ -28,6 +28,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "checkin": ("check_in",),
         "counters": ("close_counter", "open_counter", "public_counter"),
         "erasure": ("erase_day_mobiles", "erase_ticket_mobiles", "tickets_of_appointments"),
+        "lines": ("admin_line", "create_line", "staff_lines", "update_line"),
         "points": ("board", "point_view", "service_points_for", "staff_point"),
         "stats": ("MAX_DAYS", "statistics"),
         "tickets": ("issue_walk_in", "public_ticket", "staff_ticket", "ticket_view"),

@@ -82,7 +82,7 @@ def check_in(
         pass
     if not appointment.booked:
         raise Conflict("This appointment is not booked.", code="appointment_not_booked")
-    lines = lines_of_point(service_point_id)
+    lines = lines_of_point(service_point_id, kind=APPOINTMENT)
     if not lines:
         raise NotFound("No queues at this service point.", code="service_point_not_found")
     line = next((x for x in lines if appointment.service_id in (x.service_ids or [])), lines[0])

@@ -26,7 +26,7 @@ from chalicelib.clock import iso_micro, local_day, utcnow
 from chalicelib.errors import NotFound, ValidationFailed
 from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueDay, QueueTicket, status_key
 from chalicelib.services.live_queue.estimates import estimated_wait
-from chalicelib.services.live_queue.lines import get_line, public_line
+from chalicelib.services.live_queue.lines import get_line, kinds_of, public_line
 from chalicelib.services.live_queue.order import appointment_order_key, people_ahead, walk_in_order_key
 from chalicelib.services.platform import audit
 from chalicelib.settings import get_settings
@@ -113,7 +113,7 @@ def issue_walk_in(
     from chalicelib.services.platform.citizens import normalise_mobile
 
     line = get_line(queue_id)
-    if line.service_point_id != service_point_id or not line.active:
+    if line.service_point_id != service_point_id or not line.active or WALK_IN not in kinds_of(line):
         raise NotFound("No such queue at this service point.", code="queue_not_found")
     if service_id and service_id not in (line.service_ids or []):
         raise ValidationFailed("This queue does not serve that service.", code="service_not_in_queue")

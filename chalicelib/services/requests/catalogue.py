@@ -1,12 +1,21 @@
-"""Request types (Open311 services): the catalogue, admin management, and the check of a
-submission's extra fields against the type's Open311 attributes.
+"""Request types (Open311 services): the catalogue, its management by admins (and by managers for
+their own department's types), and the check of a submission's extra fields against the type's
+Open311 attributes.
+
+A type has its department (where its requests are routed), names, group, extra fields
+(attributes), expected days, public (a report on the map, listed to Open311 clients) or private
+(a personal request), and response templates: texts staff pick when they answer (the staff request
+page offers them in its status change form). Types are deactivated (``active: false``), never
+deleted: requests name them.
 
 Example::
 
     kind = get_type("pothole")
     values = check_attributes(kind, {"SIZE": "large"})   # ValidationFailed on a bad value
+    save_type(manager, "graffiti", body)                 # 403 for another department's type
 
-The schema of a type as admins send it is ``chalicelib.schemas.requests.REQUEST_TYPE``.
+The schema of a type as admins send it is ``chalicelib.schemas.requests.REQUEST_TYPE``; what it
+cannot say (unique codes, list values) is answered 409 naming the field.
 
 Limitation: a type is replaced whole; requests filed under its old extra fields keep their values.
 """
@@ -17,10 +26,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.access import ensure_department
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.models.org import Department
 from chalicelib.models.requests import CATALOG, RequestType
-from chalicelib.services.platform import audit
+from chalicelib.services.platform import audit, municipality
 
 MAX_STRING = 200
 MAX_TEXT = 4000
@@ -41,27 +50,52 @@ def get_type(code: str, *, include_inactive: bool = False) -> RequestType:
     return kind
 
 
-def save_type(staff: Any, code: str, body: dict[str, Any]) -> RequestType:
-    """Create or replace the type ``code`` (admins) from ``body`` (``schemas.requests.REQUEST_TYPE``,
-    with the same code). The department must exist; attribute codes unique."""
-    if body["code"] != code:
-        raise Conflict("The code in the path and the body differ.", code="code_mismatch")
-    try:
-        Department.get(body["department_id"])
-    except Department.DoesNotExist:
-        raise NotFound("No such department.", code="unknown_department") from None
-    codes = [a["code"] for a in body.get("attributes", [])]
-    if len(codes) != len(set(codes)):
-        raise Conflict("Attribute codes must be unique.", code="duplicate_attribute")
-    for attribute in body.get("attributes", []):
+def _check_type(body: dict[str, Any]) -> None:
+    """Attribute codes unique, list attributes with values, template ids unique (409 naming the
+    field)."""
+    seen: set[str] = set()
+    for n, attribute in enumerate(body.get("attributes", [])):
+        if attribute["code"] in seen:
+            raise Conflict(
+                f"Attribute codes must be unique ({attribute['code']}).",
+                code="duplicate_attribute",
+                details={"field": f"attributes[{n}].code"},
+            )
+        seen.add(attribute["code"])
         lists = attribute["datatype"] in ("singlevaluelist", "multivaluelist")
         if lists and not attribute.get("values"):
-            raise Conflict(f"Attribute {attribute['code']} needs values.", code="attribute_values_missing")
-    before = None
+            raise Conflict(
+                f"Attribute {attribute['code']} needs values.",
+                code="attribute_values_missing",
+                details={"field": f"attributes[{n}].values"},
+            )
+    ids = [t["id"] for t in body.get("templates", [])]
+    for n, template_id in enumerate(ids):
+        if template_id in ids[:n]:
+            raise Conflict(
+                f"Template ids must be unique ({template_id}).",
+                code="duplicate_template",
+                details={"field": f"templates[{n}].id"},
+            )
+
+
+def save_type(staff: Any, code: str, body: dict[str, Any]) -> RequestType:
+    """Create or replace the type ``code`` from ``body`` (``schemas.requests.REQUEST_TYPE``, with
+    the same code): admins, or managers for a type of their own department that stays there. The
+    department must exist."""
+    if body["code"] != code:
+        raise Conflict(
+            "The code in the path and the body differ.", code="code_mismatch", details={"field": "code"}
+        )
     try:
-        before = public_type(RequestType.get(body["code"]), full=True)
+        existing = RequestType.get(code, consistent_read=True)
     except RequestType.DoesNotExist:
-        pass
+        existing = None
+    if existing is not None:
+        ensure_department(staff, existing.department_id)
+    municipality.department_for(staff, body["department_id"])
+    _check_type(body)
+    before = public_type(existing, full=True) if existing is not None else None
     kind = RequestType(
         body["code"],
         name_el=body["name_el"],
@@ -80,17 +114,18 @@ def save_type(staff: Any, code: str, body: dict[str, Any]) -> RequestType:
         public=body.get("public", False),
         templates=body.get("templates", []),
         active=body.get("active", True),
+        created_at=existing.created_at if existing is not None else clock.utcnow(),
         updated_at=clock.utcnow(),
     )
     kind.save()
-    audit.note(
-        staff,
-        "request_type",
-        kind.code,
-        action="request_type.save",
-        before=before,
-        after=public_type(kind, full=True),
-    )
+    after = public_type(kind, full=True)
+    if before is None:
+        action = "request_type.create"
+    elif before["active"] and not after["active"]:
+        action = "request_type.deactivate"
+    else:
+        action = "request_type.update"
+    audit.note(staff, "request_type", kind.code, action=action, before=before, after=after)
     return kind
 
 

@@ -8,6 +8,7 @@ import { lang, onLangChange, t } from "/shared/i18n.js";
 import {
   clearError, el, formatDate, formatDateTime, mountLayout, replaceChildren, requireStaff, showError,
 } from "/shared/layout.js";
+import { mapOptions } from "/shared/municipality.js";
 
 const $ = (id) => document.getElementById(id);
 const STATUSES = ["submitted", "received", "assigned", "in_progress", "on_hold", "resolved", "rejected", "closed"];
@@ -21,7 +22,6 @@ const NEXT = {
   rejected: ["closed"],
   closed: [],
 };
-const CENTRE = [37.9755, 23.7348];
 
 await mountLayout({ audience: "staff", active: "requests" });
 const staff = await requireStaff(["clerk", "manager"]);
@@ -82,7 +82,7 @@ async function loadInbox() {
 
 async function loadMap() {
   if (!map) {
-    map = L.map("map", { center: CENTRE, zoom: 15, attributionControl: false });
+    map = L.map("map", { ...(await mapOptions()), attributionControl: false });
     layer = L.layerGroup().addTo(map);
   }
   const data = await api(`/api/staff/requests-map?department_id=${encodeURIComponent(department())}`);

@@ -109,7 +109,7 @@ function serviceDetails(service) {
 
 function showMap(service) {
   const point = service.point || {};
-  if (point.lat === undefined || point.lng === undefined) {
+  if (point.lat === undefined || point.lat === null || point.lng === undefined || point.lng === null) {
     $("map").remove();
     return;
   }
@@ -164,7 +164,12 @@ async function showPicker({ service, appointment = null }) {
     const day = days.find((d) => d.date === chosenDay);
     const dayButtons = days.map((d) => {
       const free = d.slots.reduce((n, s) => n + (s.remaining > 0 ? 1 : 0), 0);
-      const label = !d.open || pick(d, "holiday") ? pick(d, "holiday") || t("appointments.closed") : free ? t("appointments.places", { count: free }) : t("appointments.full");
+      // A day says why it is closed (the holiday, else the municipality's named period: the feast
+      // day, a closure) or, when open, its named period (summer hours) with its free places.
+      const period = pick(d, "period");
+      const label = !d.open || pick(d, "holiday")
+        ? pick(d, "holiday") || period || t("appointments.closed")
+        : [period, free ? t("appointments.places", { count: free }) : t("appointments.full")].filter(Boolean).join(" · ");
       return el("li", {}, el("button", {
         type: "button",
         class: "govgr-btn govgr-btn-secondary ap-day",

@@ -21,7 +21,8 @@ function renderQueues() {
   $("point-name").textContent = english ? info.name_en : info.name_el;
   replaceChildren(
     $("queues"),
-    info.queues.map((queue) =>
+    // only the queues that take walk-ins (an appointments-only queue is reached by checking in)
+    info.queues.filter((queue) => !queue.kinds || queue.kinds.includes("walk_in")).map((queue) =>
       el(
         "button",
         { type: "button", class: "govgr-btn govgr-btn-primary", "data-queue": queue.queue_id,

@@ -10,14 +10,15 @@ import {
   replaceChildren, showError, showFieldError,
 } from "/shared/layout.js";
 import { mountNotifyChoice, summary } from "/js/contact.js";
+import { mapOptions } from "/shared/municipality.js";
 
 const $ = (id) => document.getElementById(id);
-const CENTRE = [37.9755, 23.7348]; // the demo municipality's centre
 const MAX_PHOTO = 5 * 1024 * 1024;
 
 const me = await mountLayout({ audience: "citizen", active: "requests" });
 let profile = me; // the profile as the contact confirmations left it
 let choice = null; // how to be told of the request being filed
+const area = await mapOptions(); // where the map opens: the municipality's settings
 let types = [];
 let map = null;
 let marker = null;
@@ -101,7 +102,7 @@ function onTypeChange() {
 function ensureMap() {
   if (!map) {
     // No tile layer is required: markers and clicks work on a plain background (tiles may not load).
-    map = L.map("map", { center: CENTRE, zoom: 16, attributionControl: false });
+    map = L.map("map", { ...area, attributionControl: false });
     map.on("click", (event) => setPin(event.latlng.lat, event.latlng.lng));
   }
   setTimeout(() => map.invalidateSize(), 0);

@@ -14,11 +14,14 @@ from chalicelib import ddb
 from chalicelib.clock import today
 from chalicelib.models import all_models
 from chalicelib.models.service_catalog import Service
+from chalicelib.models.service_points import ServicePoint
 from chalicelib.services.appointments import catalogue
+from chalicelib.services.platform import service_points
 from chalicelib.services.platform.holidays import is_holiday
 from tests.conftest import bearer
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 08:00 Athens
+POINT = "kep-dimarxeio"
 WEEKDAYS = {str(d): [["08:00", "11:00"], ["11:30", "14:00"]] for d in range(1, 6)}
 ALL_WEEK = {str(d): [["08:00", "14:00"]] for d in range(1, 8)}
 
@@ -31,22 +34,37 @@ class Session:
         self.name = name
 
 
+def make_point(service_point_id: str = POINT, department_id: str = "kep", **fields) -> ServicePoint:
+    """A service point saved to the table (and not in the points' cache), at 37.93, 23.70."""
+    values = dict(
+        department_id=department_id,
+        name_el="ΚΕΠ",
+        name_en="KEP",
+        address_el="Οδός 1",
+        address_en="Street 1",
+        lat=37.93,
+        lng=23.70,
+        phone="2100000000",
+        active=True,
+    )
+    values.update(fields)
+    point = ServicePoint(service_point_id, **values)
+    point.save()
+    service_points.forget_points()
+    return point
+
+
 def make_service(service_id="svc-test", department_id="kep", **fields) -> Service:
-    """A service saved to the table (and not in the service cache): two places a quarter hour,
-    weekdays 08:00-11:00 and 11:30-14:00, one appointment per citizen a day."""
+    """A service saved to the table (and not in the service cache), at the point ``POINT`` (made
+    too when missing): two places a quarter hour, weekdays 08:00-11:00 and 11:30-14:00, one
+    appointment per citizen a day."""
+    if fields.get("service_point_id", POINT) == POINT and ServicePoint.count(POINT) == 0:
+        make_point()
     values = dict(
         department_id=department_id,
         name_el="Βεβαίωση",
         name_en="Certificate",
-        service_point_id="kep-dimarxeio",
-        point={
-            "name_el": "ΚΕΠ",
-            "name_en": "KEP",
-            "address_el": "Οδός 1",
-            "address_en": "Street 1",
-            "lat": 37.93,
-            "lng": 23.70,
-        },
+        service_point_id=POINT,
         documents=[{"name_el": "Ταυτότητα", "name_en": "Identity card", "where_el": "", "where_en": ""}],
         duration_minutes=15,
         slot_minutes=15,

@@ -1,5 +1,6 @@
-"""The service catalogue: the citizens' list with department names, the demo services, and a
-manager's edits of hours, exceptions, capacity and limits (own department only)."""
+"""The service catalogue: the citizens' list with department names and each service's point, the
+demo services, and a manager's edits of hours, exceptions, capacity and limits (own department
+only)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from chalicelib.models.org import Department
 from chalicelib.services.appointments import catalogue, opening_hours
 from devstack.demo import appointments as demo
+from devstack.demo import catalogue as demo_catalogue
 from devstack.demo import org, queue
 from tests.conftest import bearer
 from tests.unit.appointments.helpers import ALL_WEEK, make_service, next_open_weekday
@@ -26,6 +28,7 @@ def test_api_catalogue_lists_services_by_department(client, api_service):
 
 def test_demo_services_are_bookable_with_points_and_documents(aws):
     # WHEN the demo data is seeded twice
+    demo_catalogue.seed()
     demo.seed()
     report = demo.seed()
     # THEN at least 8 services, across several departments of the demo org chart
@@ -39,7 +42,8 @@ def test_demo_services_are_bookable_with_points_and_documents(aws):
     assert queue_services <= {s.service_id for s in services}
     for service in services:
         # each has a point in the Athens area, documents in both languages, slots on a Tuesday
-        assert 37.8 < service.point["lat"] < 38.1 and 23.6 < service.point["lng"] < 23.9
+        point = catalogue.point_of(service)
+        assert 37.8 < point["lat"] < 38.1 and 23.6 < point["lng"] < 23.9 and point["address_el"]
         assert all(d["name_el"] and d["name_en"] for d in service.documents)
         assert opening_hours.day_slots(service, date(2026, 11, 24)), service.service_id
 
@@ -76,7 +80,8 @@ def test_manager_edits_hours_exceptions_capacity_and_limits(client, make_staff, 
     assert {s["capacity"] for s in other_slots} == {3}
     # AND the day after a Monday has no hours any more
     assert _day(client, "svc-api", open_monday + timedelta(days=1))["open"] is False
-    # AND a clerk may not, another department's manager gets 403, bad hours are 400
+    # AND a clerk may not, another department's manager gets 403, hours closing before they open are
+    # 409 naming the field (the document accepts them: never a 400 for what it accepts)
     for token in (clerk, other):
         denied = client.http.put(
             "/api/staff/services/svc-api",
@@ -89,7 +94,9 @@ def test_manager_edits_hours_exceptions_capacity_and_limits(client, make_staff, 
         headers=headers,
         body=json.dumps({"hours": {"1": [["12:00", "09:00"]]}}),
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 409, bad.json_body
+    assert bad.json_body["error"]["code"] == "invalid_hours"
+    assert bad.json_body["error"]["details"] == {"field": "hours.1"}
     assert (
         client.http.get("/api/staff/services", headers=bearer(clerk)).json_body["services"][0]["capacity"]
         == 3

@@ -55,8 +55,6 @@ def bookable_service(department_id: str = "kep", **fields) -> Service:
         name_el="Βεβαίωση",
         name_en="Certificate",
         service_point_id="kep-dimarxeio",
-        point={"name_el": "ΚΕΠ", "name_en": "KEP", "address_el": "Οδός 1", "address_en": "Street 1",
-               "lat": 37.93, "lng": 23.70},
         documents=[{"name_el": "Ταυτότητα", "name_en": "Identity card", "where_el": "", "where_en": ""}],
         duration_minutes=15,
         slot_minutes=15,

@@ -83,7 +83,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/staff/request-colleagues"): CLERK,
     ("POST", "/api/staff/request-photos"): CLERK,
     ("GET", "/api/staff/request-types"): CLERK,
-    ("PUT", "/api/admin/request-types/{code}"): ADMIN,
+    ("PUT", "/api/admin/request-types/{code}"): MANAGER,  # the catalogue: managers for their department
     ("GET", "/api/admin/open311/keys"): ADMIN,
     ("POST", "/api/admin/open311/keys"): ADMIN,
     ("POST", "/api/admin/open311/keys/{key_id}/revoke"): ADMIN,
@@ -108,6 +108,16 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/staff/visits/incidents/{incident_id}/reject"): HEALTH,
     ("PUT", "/api/staff/visits/buildings/{building_id}"): ADMIN,
     ("POST", "/api/staff/visits/registrations"): ANYONE,  # any staff member at an entrance desk
+    # the municipality's catalogue: admins, and managers within their department
+    ("POST", "/api/staff/services"): MANAGER,
+    ("GET", "/api/staff/catalogue/service-points"): MANAGER,
+    ("POST", "/api/staff/catalogue/service-points"): MANAGER,
+    ("GET", "/api/staff/catalogue/service-points/{service_point_id}"): MANAGER,
+    ("PUT", "/api/staff/catalogue/service-points/{service_point_id}"): MANAGER,
+    ("GET", "/api/staff/catalogue/queues"): MANAGER,
+    ("POST", "/api/staff/catalogue/queues"): MANAGER,
+    ("PUT", "/api/staff/catalogue/queues/{queue_id}"): MANAGER,
+    ("PUT", "/api/admin/municipality"): ADMIN,
 }
 
 

@@ -77,6 +77,16 @@ def _import_refused(resp) -> bool:
 
 
 ABSENCE = {"employee_number": "{kep_employee}", "kind": "leave", "start_day": "{today}", "end_day": "{today}"}
+# catalogue objects of the KEP (fixed ids: the owner's manager makes each, the admin then gets 409)
+NEW_SERVICE = {
+    "service_id": "kep-sec-matrix",
+    "department_id": "{kep}",
+    "service_point_id": "{point}",
+    "name_el": "Δοκιμή",
+    "name_en": "Test",
+}
+NEW_POINT = {"service_point_id": "kep-sec-matrix", "department_id": "{kep}", "name_el": "Δοκιμή", "name_en": "Test"}
+NEW_QUEUE = {"service_point_id": "{point}", "prefix": "S", "department_id": "{kep}", "name_el": "Δοκιμή"}
 DEPT_KEP = "department_id={kep}"
 STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
     # sign-in and the caller's own things
@@ -170,7 +180,21 @@ STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
         "/api/staff/request-colleagues?department_id={roads}", owner="roads"
     ),
     ("GET", "/api/staff/request-types"): Unscoped("the catalogue of types"),
-    ("PUT", "/api/admin/request-types/{code}"): ADMIN_ONLY,
+    ("PUT", "/api/admin/request-types/{code}"): Scoped(
+        "/api/admin/request-types/pothole",
+        {
+            "code": "pothole",
+            "name_el": "Λακκούβα",
+            "name_en": "Pothole",
+            "group": "roads",
+            "group_el": "Οδοποιία",
+            "group_en": "Roads",
+            "department_id": "{roads}",
+            "attributes": [{"code": "SIZE", "datatype": "string"}],
+            "public": True,
+        },
+        owner="roads",
+    ),
     ("GET", "/api/admin/open311/keys"): ADMIN_ONLY,
     ("POST", "/api/admin/open311/keys"): ADMIN_ONLY,
     ("POST", "/api/admin/open311/keys/{key_id}/revoke"): ADMIN_ONLY,
@@ -201,6 +225,20 @@ STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
     ("POST", "/api/staff/visits/incidents/{incident_id}/reject"): MUNICIPALITY,
     ("PUT", "/api/staff/visits/buildings/{building_id}"): ADMIN_ONLY,
     ("POST", "/api/staff/visits/registrations"): MUNICIPALITY,
+    # the municipality's catalogue: a department's services, points and queues; the town's settings
+    ("POST", "/api/staff/services"): Scoped("/api/staff/services", NEW_SERVICE),
+    ("GET", "/api/staff/catalogue/service-points"): Unscoped("every point: a manager puts a service at any"),
+    ("POST", "/api/staff/catalogue/service-points"): Scoped("/api/staff/catalogue/service-points", NEW_POINT),
+    ("GET", "/api/staff/catalogue/service-points/{service_point_id}"): MUNICIPALITY,
+    ("PUT", "/api/staff/catalogue/service-points/{service_point_id}"): Scoped(
+        "/api/staff/catalogue/service-points/{point}", {"phone": "2109999102"}
+    ),
+    ("GET", "/api/staff/catalogue/queues"): Scoped(f"/api/staff/catalogue/queues?{DEPT_KEP}"),
+    ("POST", "/api/staff/catalogue/queues"): Scoped("/api/staff/catalogue/queues", NEW_QUEUE),
+    ("PUT", "/api/staff/catalogue/queues/{queue_id}"): Scoped(
+        "/api/staff/catalogue/queues/{queue_b}", {"name_en": "Signatures"}
+    ),
+    ("PUT", "/api/admin/municipality"): ADMIN_ONLY,
 }
 
 
