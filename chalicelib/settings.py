@@ -26,6 +26,43 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+# Per-client limits (``services/platform/limits.py``): name -> (capacity, seconds to win back one
+# token), or ``None`` when switched off. A bucket holds ``capacity`` tokens; a daily allowance
+# (``*_day``) is ``capacity`` uses per local day (its seconds are unused). Each one is set with
+# ``DIMOTIS_LIMIT_<NAME>`` = ``"<capacity>/<seconds>"`` (``"20/30"``), ``"<capacity>"`` or ``"off"``.
+LIMIT_DEFAULTS: dict[str, tuple[int, float]] = {
+    "walk_in_client": (20, 30.0),  # walk-in tickets per client: 20 at once, then 120 an hour
+    "walk_in_line": (100, 10.0),  # walk-in tickets per line, whoever takes them: 360 an hour
+    "check_in_client": (30, 10.0),  # appointment check-ins (reference tries) per client
+    "registration_client": (10, 120.0),  # visitor registrations per client: then 30 an hour
+    "scan_client": (60, 2.0),  # kiosk scans per client: 1,800 an hour
+    "scan_pass": (6, 60.0),  # scans of one pass: in and out a few times, then one a minute
+    "requests_citizen_day": (20, 0.0),  # requests a citizen files per day
+    "photo_forms_citizen_day": (60, 0.0),  # photo upload forms a citizen asks for per day
+    "refusals_client_day": (100, 0.0),  # refused anonymous calls to staff routes audited per client
+}
+
+
+def _limits() -> dict[str, tuple[int, float] | None]:
+    out: dict[str, tuple[int, float] | None] = {}
+    for name, (capacity, seconds) in LIMIT_DEFAULTS.items():
+        variable = f"DIMOTIS_LIMIT_{name.upper()}"
+        raw = os.environ.get(variable, "").strip().lower()
+        if raw in ("off", "none"):
+            out[name] = None
+            continue
+        if raw:
+            given, _, per = raw.partition("/")
+            try:
+                capacity, seconds = int(given), float(per.rstrip("s")) if per else seconds
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r}: write <capacity>/<seconds>, <capacity> or off") from None
+            if capacity < 1 or seconds < 0:
+                raise ValueError(f"{variable}={raw!r}: capacity at least 1, seconds not negative")
+        out[name] = (capacity, seconds)
+    return out
+
+
 @dataclass(frozen=True, eq=False)  # immutable; never compared (eq costs a cold start ~1 ms to make)
 class Settings:
     stage: str
@@ -68,6 +105,12 @@ class Settings:
     queue_default_service_seconds: int
     # broadcast alerts: citizens notified per alert per minute (the rate limit)
     alert_batch_per_minute: int
+    # per-client limits: LIMIT_DEFAULTS with the environment's changes; the networks whose clients
+    # skip the per-client buckets (kiosks, offices); the secret CloudFront sends with the viewer's
+    # address (services/platform/clients.py)
+    limits: dict[str, tuple[int, float] | None]
+    limits_trusted_clients: tuple[str, ...]
+    origin_secret: str
 
     @property
     def is_local(self) -> bool:
@@ -125,6 +168,11 @@ def get_settings() -> Settings:
         queue_no_show_minutes=_int("DIMOTIS_QUEUE_NO_SHOW_MINUTES", 3),
         queue_default_service_seconds=_int("DIMOTIS_QUEUE_DEFAULT_SERVICE_SECONDS", 300),
         alert_batch_per_minute=_int("DIMOTIS_ALERT_BATCH_PER_MINUTE", 200),
+        limits=_limits(),
+        limits_trusted_clients=tuple(
+            x.strip() for x in _env("DIMOTIS_LIMITS_TRUSTED_CLIENTS").split(",") if x.strip()
+        ),
+        origin_secret=_env("DIMOTIS_ORIGIN_SECRET"),
     )
 
 

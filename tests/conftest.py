@@ -79,6 +79,7 @@ CONTAINER_STATE = (
     ("chalicelib.services.platform.staff_auth", "forget_jwks"),
     ("chalicelib.services.platform.stream_router", "forget_consumers"),
     ("chalicelib.services.appointments", "forget_services"),
+    ("chalicelib.services.platform.limits", "forget_refusals"),
 )
 
 

@@ -36,6 +36,7 @@ from chalicelib.models.queue import APPOINTMENT, QueueTicket
 from chalicelib.services.live_queue.appointments import BookedAppointment, find_by_reference
 from chalicelib.services.live_queue.lines import lines_of_point
 from chalicelib.services.live_queue.tickets import new_ticket, note
+from chalicelib.services.platform import limits
 
 Lookup = Callable[[str], BookedAppointment | None]
 
@@ -59,13 +60,18 @@ def check_in(
     mobile: str | None = None,
     language: str | None = None,
     staff: Any = None,
+    client: str | None = None,
     now: datetime | None = None,
     lookup: Lookup = find_by_reference,
 ) -> tuple[QueueTicket, bool]:
-    """Returns the ticket and whether it existed already (a second check-in)."""
+    """Returns the ticket and whether it existed already (a second check-in). At the kiosk each
+    try takes a token of the ``client``'s bucket (``check_in_client``) before the reference is
+    looked up, so references cannot be guessed at speed."""
     from chalicelib.services.platform.citizens import normalise_mobile
 
     now = now or utcnow()
+    if staff is None:
+        limits.check_client("check_in_client", client, now=now)
     appointment = lookup(normalise_reference(reference))
     if appointment is None:
         raise NotFound("No appointment with this reference.", code="appointment_not_found")

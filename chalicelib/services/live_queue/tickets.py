@@ -12,6 +12,10 @@ Example::
     ticket.code                      # "A001"
     ticket_view(ticket.ticket_id)    # status, position, estimated wait, counter
 
+Per-client limits: a walk-in ticket takes a token of its client's bucket (``walk_in_client``; the
+municipality's own kiosks are trusted and skip it) and one of its line's (``walk_in_line``, whoever
+takes it), so no one fills a line with thousands of tickets (``platform/limits.py``).
+
 Limitation: the number is taken before the ticket is put; a put that fails leaves a gap in the
 day's numbers (never a number given twice).
 """
@@ -28,7 +32,7 @@ from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueDay, Q
 from chalicelib.services.live_queue.estimates import estimated_wait
 from chalicelib.services.live_queue.lines import get_line, public_line
 from chalicelib.services.live_queue.order import appointment_order_key, people_ahead, walk_in_order_key
-from chalicelib.services.platform import audit
+from chalicelib.services.platform import audit, limits
 from chalicelib.settings import get_settings
 
 
@@ -106,19 +110,24 @@ def issue_walk_in(
     mobile: str | None = None,
     language: str = "el",
     service_id: str | None = None,
+    client: str | None = None,
     now: datetime | None = None,
 ) -> QueueTicket:
-    """A walk-in's ticket at the kiosk of ``service_point_id``."""
+    """A walk-in's ticket at the kiosk of ``service_point_id``, taken by ``client`` (its address:
+    a token of its bucket, then one of the line's; 429 ``rate_limited`` when either is empty)."""
     from chalicelib.services.platform.citizens import normalise_mobile
 
+    now = now or utcnow()
+    limits.check_client("walk_in_client", client, now=now)  # first: a refused client reads nothing
     line = get_line(queue_id)
     if line.service_point_id != service_point_id or not line.active:
         raise NotFound("No such queue at this service point.", code="queue_not_found")
     if service_id and service_id not in (line.service_ids or []):
         raise ValidationFailed("This queue does not serve that service.", code="service_not_in_queue")
+    limits.check("walk_in_line", line.queue_id, now=now)
     return new_ticket(
         line,
-        now=now or utcnow(),
+        now=now,
         kind=WALK_IN,
         mobile=normalise_mobile(mobile),
         language=language,
