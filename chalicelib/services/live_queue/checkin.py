@@ -26,8 +26,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib import ddb
 from chalicelib.access import ensure_department
 from chalicelib.clock import local_day, utcnow
@@ -109,8 +107,8 @@ def check_in(
                 "slot_end": appointment.slot_end,
             },
         )
-    except PutError as exc:  # a simultaneous second check-in won the conditional put
-        if ddb.condition_failed(exc):
+    except ddb.TxFailed as exc:  # a simultaneous second check-in won the conditional put
+        if "ticket" in exc.failed:
             return QueueTicket.get(ticket_id, consistent_read=True), True
         raise
     if staff is not None:  # checked in by staff at the desk (the kiosk's own check-in is no staff write)

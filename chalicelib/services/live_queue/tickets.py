@@ -4,7 +4,8 @@ the views of a ticket (its public page, the kiosk's answer, the staff's row).
 A walk-in takes a ticket at the kiosk of a service point (``issue_walk_in``); an appointment
 holder checks in with the reference of the appointment (``checkin.py``). Both get the next number
 of the line for the day (``A001``, ``A002``..., an atomic ADD on the ``QueueDay`` item) and wait;
-their place in line is the order rule's (``order.py``).
+their place in line is the order rule's (``order.py``), and the line's day counts them
+(``counts.py``, in the transaction that puts the ticket).
 
 Example::
 
@@ -26,9 +27,11 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from chalicelib import ddb
 from chalicelib.clock import iso_micro, local_day, utcnow
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueDay, QueueTicket, status_key
+from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueTicket, status_key
+from chalicelib.services.live_queue import counts
 from chalicelib.services.live_queue.estimates import estimated_wait
 from chalicelib.services.live_queue.lines import get_line, public_line
 from chalicelib.services.live_queue.order import appointment_order_key, people_ahead, walk_in_order_key
@@ -45,13 +48,6 @@ def code_for(prefix: str, number: int) -> str:
     return f"{prefix}{number:03d}"
 
 
-def next_number(queue_id: str, day: str) -> int:
-    """The next ticket number of a line on a day: one atomic ADD (1 for the first ticket)."""
-    item = QueueDay(queue_id, day)
-    item.update(actions=[QueueDay.last_number.add(1)])
-    return int(item.last_number)
-
-
 def new_ticket(
     line: Queue,
     *,
@@ -63,15 +59,16 @@ def new_ticket(
     ticket_id: str | None = None,
     appointment: dict[str, Any] | None = None,
 ) -> QueueTicket:
-    """Number and store a waiting ticket (one ADD, one conditional put: ``PutError`` when
-    ``ticket_id`` exists already)."""
+    """Number and store a waiting ticket: one ADD for the number, then one transaction that puts
+    the ticket (``ddb.TxFailed`` naming ``"ticket"`` when ``ticket_id`` exists already) and counts
+    it as waiting in its line's day (``counts.py``)."""
     day = local_day(now)
     ticket_id = ticket_id or new_ticket_id()
     if appointment:
         order_key = appointment_order_key(appointment["slot_start"], now, ticket_id)
     else:
         order_key = walk_in_order_key(now, ticket_id)
-    number = next_number(line.queue_id, day)
+    number, rank = counts.numbers(line.queue_id, day, walk_in=kind == WALK_IN)
     ticket = QueueTicket(
         ticket_id,
         queue_id=line.queue_id,
@@ -91,6 +88,7 @@ def new_ticket(
         issued_at=now,
         mobile=mobile or None,
         language=language or "el",
+        walk_in_rank=rank,
         generation=0,
         recall_count=0,
     )
@@ -99,7 +97,12 @@ def new_ticket(
         ticket.appointment_reference = appointment.get("reference")
         ticket.slot_start = appointment["slot_start"]
         ticket.slot_end = appointment.get("slot_end")
-    ticket.save(condition=QueueTicket.ticket_id.does_not_exist())
+
+    def build(tx: ddb.Tx) -> None:
+        tx.save("ticket", ticket, condition=QueueTicket.ticket_id.does_not_exist())
+        counts.joined(tx, line.queue_id, day, kind)
+
+    ddb.transact(build)
     return ticket
 
 

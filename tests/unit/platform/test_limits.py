@@ -11,7 +11,7 @@ from chalicelib.errors import TooManyRequests
 from chalicelib.models.limits import LimitCounter
 from chalicelib.services.platform import limits
 from chalicelib.settings import LIMIT_DEFAULTS, get_settings, reset_settings
-from tests.unit.appointments.helpers import count_calls
+from tests.unit.ddb_requests import dynamodb_requests
 
 WALK_IN = limits.Limit("walk_in", capacity=3, refill_seconds=60)
 SMS = limits.Limit("sms_to_number", capacity=2)
@@ -181,7 +181,7 @@ def test_a_bucket_known_empty_refuses_without_reading_until_its_next_token(aws):
     with pytest.raises(TooManyRequests):
         limits.take(WALK_IN, "flood", now=1.0)
     # WHEN it goes on asking in the same container
-    with count_calls() as calls:
+    with dynamodb_requests() as calls:
         for i in range(100):
             with pytest.raises(TooManyRequests) as refused:
                 limits.take(WALK_IN, "flood", now=2.0 + i * 0.1)
