@@ -137,6 +137,11 @@ class People:
             ("manager", "roads"): make_staff("manager", "roads", username="sec.manager.roads"),
             ("clerk", "cleaning"): make_staff("clerk", "cleaning", username="sec.clerk.cleaning"),
             ("manager", "cleaning"): make_staff("manager", "cleaning", username="sec.manager.cleaning"),
+            # a colleague of the kep clerk (same department, another person)
+            "colleague.kep": make_staff("clerk", "kep", username="sec.clerk2.kep"),
+            # staff whose department is not set (a new account, or one whose department was removed)
+            ("manager", None): make_staff("manager", None, username="sec.manager.none"),
+            ("clerk", None): make_staff("clerk", None, username="sec.clerk.none"),
         }
 
 
