@@ -27,7 +27,8 @@ from chalicelib import clock
 from chalicelib.errors import Conflict
 from chalicelib.models.audit import AuditEntry
 from chalicelib.schemas.backoffice import AUDIT_MAX_DAYS, AUDIT_MAX_ROWS, AUDIT_PAGE_ROWS
-from chalicelib.services.backoffice.reports import department_scope, period, to_csv
+from chalicelib.services.backoffice.reports import department_scope, period
+from chalicelib.services.platform.exports import to_csv
 
 DEFAULT_DAYS = 7
 CSV_COLUMNS = (
