@@ -14,6 +14,7 @@ so counting single addresses would give one person billions of buckets.
 Example::
 
     client_address(request)       # "203.0.113.7", or "2001:db8:1:2::/64"
+    viewer_address(request)       # IPv6Address('2001:db8:1:2::9'): the whole address, for the audit log
     is_trusted("203.0.113.7")     # True when in DIMOTIS_LIMITS_TRUSTED_CLIENTS (a kiosk's office)
 
 Limitation: a header without a port (never sent by CloudFront) whose IPv6 address ends in digits
@@ -39,8 +40,15 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def client_address(request: Any) -> str:
-    """The client of ``request`` (a Chalice request or the middleware's event): an IPv4 address,
-    an IPv6 /64 in CIDR form, or ``"unknown"``."""
+    """The client of ``request`` (a Chalice request or the middleware's event), as limits count
+    it: an IPv4 address, an IPv6 /64 in CIDR form, or ``"unknown"``."""
+    address = viewer_address(request)
+    return client_key(address) if address is not None else UNKNOWN
+
+
+def viewer_address(request: Any) -> Address | None:
+    """The address the request came from, whole (the audit log keeps it): the viewer's behind
+    CloudFront, else the source's; ``None`` when neither holds one."""
     headers = {k.lower(): v for k, v in (getattr(request, "headers", None) or {}).items()}
     address = None
     if _from_cloudfront(headers.get(ORIGIN_HEADER)):
@@ -48,7 +56,7 @@ def client_address(request: Any) -> str:
     if address is None:
         context = getattr(request, "context", None) or {}
         address = _parse_ip((context.get("identity") or {}).get("sourceIp") or "")
-    return client_key(address) if address is not None else UNKNOWN
+    return address
 
 
 def _from_cloudfront(value: str | None) -> bool:
