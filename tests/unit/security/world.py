@@ -62,6 +62,10 @@ def _routes(keep: Callable[[str, dict], bool]) -> set[tuple[str, str]]:
 REFUSAL_ENTRY = '"action": {"S": "refused"}'
 
 
+def _hex(value: Any) -> str:
+    return value.hex() if isinstance(value, bytes) else repr(value)  # binary attributes (sealed contacts)
+
+
 def snapshot() -> dict[str, list[str]]:
     """Every item of every table (moto), to show that a refused call wrote nothing but what a
     refusal itself writes: its audit entry (``refused``), and the limits' counters (token buckets
@@ -73,7 +77,7 @@ def snapshot() -> dict[str, list[str]]:
             continue
         items = []
         for page in ddb.get_paginator("scan").paginate(TableName=model.Meta.table_name):
-            items.extend(json.dumps(i, sort_keys=True) for i in page["Items"])
+            items.extend(json.dumps(i, sort_keys=True, default=_hex) for i in page["Items"])
         out[model.Meta.table_name] = sorted(i for i in items if REFUSAL_ENTRY not in i)
     return out
 
