@@ -3,11 +3,11 @@
 // their public timelines, and looking up / following a public report by protocol number.
 // Every piece of data is put on the page as text (el() / textContent), never as markup.
 import * as L from "/vendor/leaflet/dist/leaflet-src.esm.js";
-import { api, ApiError } from "/shared/api.js";
+import { api, ApiError, withRetry } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
 import {
   citizenLoginUrl, clearError, clearFieldErrors, el, formatDate, formatDateTime, mountLayout,
-  replaceChildren, showError, showFieldError,
+  replaceChildren, retryNotice, showError, showFieldError,
 } from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +15,10 @@ const CENTRE = [37.9755, 23.7348]; // the demo municipality's centre
 const MAX_PHOTO = 5 * 1024 * 1024;
 
 const me = await mountLayout({ audience: "citizen", active: "requests" });
+const waiting = retryNotice($("retry-status"));
+/** A write of the form: a 429 with a short Retry-After is tried again, the page saying so; a
+ * daily limit (Retry-After until midnight) is shown as the error it is. */
+const post = (path, body) => withRetry(() => api(path, { method: "POST", body }), { onWait: waiting });
 let types = [];
 let map = null;
 let marker = null;
@@ -167,7 +171,7 @@ function collectAttributes(kind) {
 async function uploadPhoto(file) {
   if (!["image/jpeg", "image/png"].includes(file.type)) throw new Error(t("requests.photo_type"));
   if (file.size > MAX_PHOTO) throw new Error(t("requests.photo_size"));
-  const form = await api("/api/requests/photos", { method: "POST", body: { content_type: file.type } });
+  const form = await post("/api/requests/photos", { content_type: file.type });
   const data = new FormData();
   for (const [key, value] of Object.entries(form.fields)) data.append(key, value);
   data.append("file", file);
@@ -209,7 +213,7 @@ async function submit(event) {
     const body = { type_code: kind.code, description: $("description").value.trim(), attributes };
     if (kind.location !== "none" && pin) Object.assign(body, pin, { address: $("address").value.trim() });
     if (kind.photo !== "none" && file) body.photos = [await uploadPhoto(file)];
-    const result = await api("/api/requests", { method: "POST", body });
+    const result = await post("/api/requests", body);
     $("done-protocol").textContent = result.request.protocol;
     $("done").hidden = false;
     form.reset();
@@ -225,6 +229,7 @@ async function submit(event) {
   } catch (err) {
     showError($("error"), err);
   } finally {
+    waiting.done();
     button.disabled = false;
     button.textContent = t("requests.submit");
   }
