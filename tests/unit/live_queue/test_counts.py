@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.services.live_queue import calls, order, points, tickets
-from chalicelib.settings import reset_settings
 from tests.unit.ddb_requests import dynamodb_requests
 from tests.unit.live_queue.helpers import (
     NOW,
@@ -24,12 +23,9 @@ SHORT, LONG = 8, 130  # LONG is well past order.POSITION_EXACT and points.STAFF_
 
 
 @pytest.fixture
-def no_line_limit(monkeypatch):
+def no_line_limit(env):
     """Tickets taken by the test itself, faster than a line's limit lets a kiosk."""
-    monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_LINE", "off")
-    reset_settings()
-    yield
-    reset_settings()
+    env(DIMOTIS_LIMIT_WALK_IN_LINE="off")
 
 
 def _line_of(n: int, queue_id: str = "kep-1-A"):
@@ -116,4 +112,9 @@ def test_counts_follow_a_call_a_transfer_and_an_appointment_holder(point, no_lin
     whole = {q: len(whole_line_in_order([q], TODAY, NOW)) for q in ("kep-1-A", "kep-1-B")}
     assert counted == whole == {"kep-1-A": 2, "kep-1-B": 2}
     # AND a1 keeps its place by its time of issue: ahead of b1 in B; in A the early holder is behind a2
-    assert [order.people_ahead(tickets.get_ticket(t.ticket_id), NOW) for t in (a1, b1, a2, early)] == [0, 1, 0, 1]
+    assert [order.people_ahead(tickets.get_ticket(t.ticket_id), NOW) for t in (a1, b1, a2, early)] == [
+        0,
+        1,
+        0,
+        1,
+    ]

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.errors import TooManyRequests
 from chalicelib.models.queue import QueueTicket
 from chalicelib.services.live_queue import tickets
-from chalicelib.settings import LIMIT_DEFAULTS, reset_settings
+from chalicelib.settings import LIMIT_DEFAULTS
 from tests.unit.live_queue.helpers import NOW, TODAY
 
 ATTACKER, CITIZEN = "198.51.100.66", "2001:db8:5:6::/64"
@@ -40,32 +40,31 @@ def test_5000_walk_ins_from_one_client_are_refused_after_the_limit_while_another
     # AND another client, at the same moment, still gets a ticket, right behind them
     theirs = _take(CITIZEN, at=NOW + timedelta(minutes=1))
     assert theirs.number == len(issued) + 1
-    assert tickets.ticket_view(theirs.ticket_id, now=NOW + timedelta(minutes=1))["position"] == len(issued) + 1
+    assert (
+        tickets.ticket_view(theirs.ticket_id, now=NOW + timedelta(minutes=1))["position"] == len(issued) + 1
+    )
 
 
-def test_the_line_has_a_limit_of_its_own_whoever_asks(point, monkeypatch):
+def test_the_line_has_a_limit_of_its_own_whoever_asks(point, env):
     # GIVEN a line limit of 3, and clients that each ask once
-    monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_LINE", "3/600")
-    reset_settings()
-    try:
-        for n in range(3):
-            _take(f"203.0.113.{n}")
-        # WHEN a fourth client asks THEN the line is full for now: 429 with the wait for one place
-        with pytest.raises(TooManyRequests) as full:
-            _take("203.0.113.9")
-        assert full.value.headers["Retry-After"] == "600"
-        # AND the other line of the point is not affected
-        tickets.issue_walk_in("kep-1", "kep-1-B", client="203.0.113.9", now=NOW)
-    finally:
-        reset_settings()
+    env(DIMOTIS_LIMIT_WALK_IN_LINE="3/600")
+    for n in range(3):
+        _take(f"203.0.113.{n}")
+    # WHEN a fourth client asks THEN the line is full for now: 429 with the wait for one place
+    with pytest.raises(TooManyRequests) as full:
+        _take("203.0.113.9")
+    assert full.value.headers["Retry-After"] == "600"
+    # AND the other line of the point is not affected
+    tickets.issue_walk_in("kep-1", "kep-1-B", client="203.0.113.9", now=NOW)
 
 
-def test_the_kiosk_in_the_office_is_trusted_and_a_refusal_is_a_429_with_retry_after(point, client, monkeypatch):
+def test_the_kiosk_in_the_office_is_trusted_and_a_refusal_is_a_429_with_retry_after(point, client, env):
     # GIVEN a tight client limit, CloudFront in front (the origin secret), and the office trusted
-    monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_CLIENT", "2/300")
-    monkeypatch.setenv("DIMOTIS_ORIGIN_SECRET", "edge-secret")
-    monkeypatch.setenv("DIMOTIS_LIMITS_TRUSTED_CLIENTS", "203.0.113.0/24")
-    reset_settings()
+    env(
+        DIMOTIS_LIMIT_WALK_IN_CLIENT="2/300",
+        DIMOTIS_ORIGIN_SECRET="edge-secret",
+        DIMOTIS_LIMITS_TRUSTED_CLIENTS="203.0.113.0/24",
+    )
 
     def take(viewer: str):
         return client.http.post(
@@ -78,14 +77,11 @@ def test_the_kiosk_in_the_office_is_trusted_and_a_refusal_is_a_429_with_retry_af
             },
         )
 
-    try:
-        # WHEN a phone takes three tickets THEN the third is refused: 429, Retry-After, error shape
-        answers = [take("198.51.100.7:5000").status_code for _ in range(3)]
-        assert answers == [200, 200, 429]
-        refused = take("198.51.100.7:5001")
-        assert refused.headers["Retry-After"].isdigit()
-        assert refused.json_body["error"]["code"] == "rate_limited"
-        # AND the kiosk in the office (same line, same moment) takes five
-        assert [take("203.0.113.20:4000").status_code for _ in range(5)] == [200] * 5
-    finally:
-        reset_settings()
+    # WHEN a phone takes three tickets THEN the third is refused: 429, Retry-After, error shape
+    answers = [take("198.51.100.7:5000").status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
+    refused = take("198.51.100.7:5001")
+    assert refused.headers["Retry-After"].isdigit()
+    assert refused.json_body["error"]["code"] == "rate_limited"
+    # AND the kiosk in the office (same line, same moment) takes five
+    assert [take("203.0.113.20:4000").status_code for _ in range(5)] == [200] * 5

@@ -8,17 +8,14 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.services.platform import clients
-from chalicelib.settings import reset_settings
 
 SECRET = "s3cret-origin-value"
 
 
 @pytest.fixture
-def origin_secret(monkeypatch):
-    monkeypatch.setenv("DIMOTIS_ORIGIN_SECRET", SECRET)
-    reset_settings()
-    yield SECRET
-    reset_settings()
+def origin_secret(env):
+    env(DIMOTIS_ORIGIN_SECRET=SECRET)
+    return SECRET
 
 
 def request(source_ip="192.0.2.10", **headers):
@@ -57,10 +54,9 @@ def test_the_viewer_header_is_ignored_without_the_origin_secret(origin_secret):
     assert clients.client_address(missing) == "192.0.2.10"
 
 
-def test_without_a_configured_secret_no_header_is_believed(monkeypatch):
+def test_without_a_configured_secret_no_header_is_believed(env):
     # GIVEN a deployment with no origin secret (the local stage); WHEN the header comes, even empty
-    monkeypatch.delenv("DIMOTIS_ORIGIN_SECRET", raising=False)
-    reset_settings()
+    env(DIMOTIS_ORIGIN_SECRET="")
     req = request(cloudfront_viewer_address="203.0.113.1:1", x_dimotis_origin="")
     # THEN the source address counts
     assert clients.client_address(req) == "192.0.2.10"
@@ -76,16 +72,12 @@ def test_garbage_falls_back_to_the_source_and_then_to_unknown(origin_secret):
     assert clients.client_address(request(source_ip="2001:db8:9:9::1")) == "2001:db8:9:9::/64"
 
 
-def test_trusted_networks_hold_the_municipalitys_kiosks(monkeypatch):
+def test_trusted_networks_hold_the_municipalitys_kiosks(env):
     # GIVEN the office's public IPv4 network and an IPv6 kiosk address as trusted
-    monkeypatch.setenv("DIMOTIS_LIMITS_TRUSTED_CLIENTS", "203.0.113.0/28, 2001:db8:aa:1::5")
-    reset_settings()
-    try:
-        # THEN clients inside them are trusted, others are not
-        assert clients.is_trusted("203.0.113.7")
-        assert not clients.is_trusted("203.0.113.17")
-        assert clients.is_trusted("2001:db8:aa:1::/64")  # the kiosk's /64 is what a client is
-        assert not clients.is_trusted("2001:db8:aa:2::/64")
-        assert not clients.is_trusted(clients.UNKNOWN)
-    finally:
-        reset_settings()
+    env(DIMOTIS_LIMITS_TRUSTED_CLIENTS="203.0.113.0/28, 2001:db8:aa:1::5")
+    # THEN clients inside them are trusted, others are not
+    assert clients.is_trusted("203.0.113.7")
+    assert not clients.is_trusted("203.0.113.17")
+    assert clients.is_trusted("2001:db8:aa:1::/64")  # the kiosk's /64 is what a client is
+    assert not clients.is_trusted("2001:db8:aa:2::/64")
+    assert not clients.is_trusted(clients.UNKNOWN)

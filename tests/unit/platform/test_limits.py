@@ -10,7 +10,7 @@ import pytest
 from chalicelib.errors import TooManyRequests
 from chalicelib.models.limits import LimitCounter
 from chalicelib.services.platform import limits
-from chalicelib.settings import LIMIT_DEFAULTS, get_settings, reset_settings
+from chalicelib.settings import LIMIT_DEFAULTS, get_settings
 from tests.unit.ddb_requests import dynamodb_requests
 
 WALK_IN = limits.Limit("walk_in", capacity=3, refill_seconds=60)
@@ -96,75 +96,59 @@ def test_a_caller_whose_clock_is_behind_wins_no_token_back(aws):
     limits.take(WALK_IN, "client", now=160.0)
 
 
-def test_limits_are_settings_changed_or_switched_off_by_environment(monkeypatch):
+def test_limits_are_settings_changed_or_switched_off_by_environment(env):
     # GIVEN the defaults, one limit changed and one switched off
-    monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_CLIENT", "5/300")
-    monkeypatch.setenv("DIMOTIS_LIMIT_SCAN_PASS", "off")
-    monkeypatch.setenv("DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY", "7")
-    reset_settings()
-    try:
-        # THEN each is what the environment says, the others their defaults
-        assert limits.configured("walk_in_client") == limits.Limit("walk_in_client", 5, 300.0)
-        assert limits.configured("scan_pass") is None
-        assert limits.configured("requests_citizen_day").capacity == 7
-        capacity, seconds = LIMIT_DEFAULTS["walk_in_line"]
-        assert limits.configured("walk_in_line") == limits.Limit("walk_in_line", capacity, seconds)
-        # AND a value that cannot be read stops the container at once, naming the variable
-        monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_LINE", "lots")
-        reset_settings()
-        with pytest.raises(ValueError, match="DIMOTIS_LIMIT_WALK_IN_LINE"):
-            get_settings()
-    finally:
-        reset_settings()
+    env(
+        DIMOTIS_LIMIT_WALK_IN_CLIENT="5/300",
+        DIMOTIS_LIMIT_SCAN_PASS="off",
+        DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY="7",
+    )
+    # THEN each is what the environment says, the others their defaults
+    assert limits.configured("walk_in_client") == limits.Limit("walk_in_client", 5, 300.0)
+    assert limits.configured("scan_pass") is None
+    assert limits.configured("requests_citizen_day").capacity == 7
+    capacity, seconds = LIMIT_DEFAULTS["walk_in_line"]
+    assert limits.configured("walk_in_line") == limits.Limit("walk_in_line", capacity, seconds)
+    # AND a value that cannot be read stops the container at once, naming the variable
+    env(DIMOTIS_LIMIT_WALK_IN_LINE="lots")
+    with pytest.raises(ValueError, match="DIMOTIS_LIMIT_WALK_IN_LINE"):
+        get_settings()
 
 
-def test_a_switched_off_limit_takes_nothing(aws, monkeypatch):
-    monkeypatch.setenv("DIMOTIS_LIMIT_SCAN_PASS", "off")
-    reset_settings()
-    try:
-        for _ in range(50):
-            limits.check("scan_pass", "PASS", now=NOW)
-        assert list(LimitCounter.scan()) == []
-    finally:
-        reset_settings()
+def test_a_switched_off_limit_takes_nothing(aws, env):
+    env(DIMOTIS_LIMIT_SCAN_PASS="off")
+    for _ in range(50):
+        limits.check("scan_pass", "PASS", now=NOW)
+    assert list(LimitCounter.scan()) == []
 
 
-def test_trusted_clients_and_calls_from_inside_skip_the_client_buckets(aws, monkeypatch):
+def test_trusted_clients_and_calls_from_inside_skip_the_client_buckets(aws, env):
     # GIVEN a one-token walk-in bucket and the office network trusted
-    monkeypatch.setenv("DIMOTIS_LIMIT_WALK_IN_CLIENT", "1/3600")
-    monkeypatch.setenv("DIMOTIS_LIMITS_TRUSTED_CLIENTS", "203.0.113.0/24")
-    reset_settings()
-    try:
-        # WHEN the kiosk in the office and a call with no client take many; THEN none is refused
-        for _ in range(5):
-            limits.check_client("walk_in_client", "203.0.113.20", now=NOW)
-            limits.check_client("walk_in_client", None, now=NOW)
-        # AND a client outside gets its one token, then 429
+    env(DIMOTIS_LIMIT_WALK_IN_CLIENT="1/3600", DIMOTIS_LIMITS_TRUSTED_CLIENTS="203.0.113.0/24")
+    # WHEN the kiosk in the office and a call with no client take many; THEN none is refused
+    for _ in range(5):
+        limits.check_client("walk_in_client", "203.0.113.20", now=NOW)
+        limits.check_client("walk_in_client", None, now=NOW)
+    # AND a client outside gets its one token, then 429
+    limits.check_client("walk_in_client", "198.51.100.1", now=NOW)
+    with pytest.raises(TooManyRequests) as refused:
         limits.check_client("walk_in_client", "198.51.100.1", now=NOW)
-        with pytest.raises(TooManyRequests) as refused:
-            limits.check_client("walk_in_client", "198.51.100.1", now=NOW)
-        assert refused.value.headers["Retry-After"] == "3600"
-    finally:
-        reset_settings()
+    assert refused.value.headers["Retry-After"] == "3600"
 
 
-def test_a_daily_limit_refuses_until_the_local_midnight(aws, monkeypatch):
+def test_a_daily_limit_refuses_until_the_local_midnight(aws, env):
     # GIVEN two requests a day, at 22:00 in Athens (20:00 UTC in winter)
-    monkeypatch.setenv("DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY", "2")
-    reset_settings()
+    env(DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY="2")
     evening = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
-    try:
+    limits.check_daily("requests_citizen_day", "123456789", now=evening)
+    limits.check_daily("requests_citizen_day", "123456789", now=evening)
+    # WHEN a third is filed; THEN 429 daily_limit, Retry-After the two hours to midnight
+    with pytest.raises(TooManyRequests) as refused:
         limits.check_daily("requests_citizen_day", "123456789", now=evening)
-        limits.check_daily("requests_citizen_day", "123456789", now=evening)
-        # WHEN a third is filed; THEN 429 daily_limit, Retry-After the two hours to midnight
-        with pytest.raises(TooManyRequests) as refused:
-            limits.check_daily("requests_citizen_day", "123456789", now=evening)
-        assert refused.value.code == "daily_limit"
-        assert refused.value.headers["Retry-After"] == str(2 * 3600)
-        # AND after the local midnight (22:00 UTC) the day starts again
-        limits.check_daily("requests_citizen_day", "123456789", now=evening + timedelta(hours=2))
-    finally:
-        reset_settings()
+    assert refused.value.code == "daily_limit"
+    assert refused.value.headers["Retry-After"] == str(2 * 3600)
+    # AND after the local midnight (22:00 UTC) the day starts again
+    limits.check_daily("requests_citizen_day", "123456789", now=evening + timedelta(hours=2))
 
 
 def test_the_wait_to_midnight_counts_real_seconds_across_a_clock_change():

@@ -21,7 +21,6 @@ import pytest
 
 from chalicelib.aws import client as aws_client
 from chalicelib.services import visits
-from chalicelib.settings import reset_settings
 from tests.unit.security.world import A, B, World, all_routes, call, changed_tables, is_json_error, snapshot
 
 SECRET = "edge-secret-for-tests"
@@ -99,8 +98,12 @@ ANONYMOUS: dict[tuple[str, str], PerClient | NoBucket] = {
         "and creates nothing",
         _deleting_an_unknown_pass_writes_nothing,
     ),
-    ("POST", "/open311/v2/requests.json"): NoBucket("an API key is required", _open311_without_a_key_is_refused),
-    ("POST", "/open311/v2/requests.xml"): NoBucket("an API key is required", _open311_without_a_key_is_refused),
+    ("POST", "/open311/v2/requests.json"): NoBucket(
+        "an API key is required", _open311_without_a_key_is_refused
+    ),
+    ("POST", "/open311/v2/requests.xml"): NoBucket(
+        "an API key is required", _open311_without_a_key_is_refused
+    ),
 }
 
 
@@ -124,17 +127,16 @@ def test_every_anonymous_write_has_an_entry():
 
 
 @pytest.fixture
-def behind_cloudfront(monkeypatch):
+def behind_cloudfront(env):
     """CloudFront in front (the origin secret), a KMS key for the visitors' contacts, and every
     limit of the matrix small."""
-    monkeypatch.setenv("DIMOTIS_ORIGIN_SECRET", SECRET)
-    monkeypatch.setenv("DIMOTIS_KMS_KEY_ID", aws_client("kms").create_key()["KeyMetadata"]["KeyId"])
-    for entry in ANONYMOUS.values():
-        if isinstance(entry, PerClient):
-            monkeypatch.setenv(f"DIMOTIS_LIMIT_{entry.limit.upper()}", f"{TIGHT}/3600")
-    reset_settings()
-    yield
-    reset_settings()
+    tight = {
+        f"DIMOTIS_LIMIT_{entry.limit.upper()}": f"{TIGHT}/3600"
+        for entry in ANONYMOUS.values()
+        if isinstance(entry, PerClient)
+    }
+    key_id = aws_client("kms").create_key()["KeyMetadata"]["KeyId"]
+    env(DIMOTIS_ORIGIN_SECRET=SECRET, DIMOTIS_KMS_KEY_ID=key_id, **tight)
 
 
 def _as(world: World, method: str, path: str, body: Any, viewer: str):
@@ -159,12 +161,18 @@ def test_one_client_is_refused_after_its_limit_and_another_is_not(world, behind_
         # THEN the calls within it went through, the one past it is a 429 with Retry-After...
         if any(a not in entry.through for a in answers):
             wrong.append(f"{method} {route}: within the limit {answers}")
-        if refused.status_code != 429 or not is_json_error(refused) or refused.json_body["error"]["code"] != "rate_limited":
+        if (
+            refused.status_code != 429
+            or not is_json_error(refused)
+            or refused.json_body["error"]["code"] != "rate_limited"
+        ):
             wrong.append(f"{method} {route}: past the limit {refused.status_code} {refused.body[:160]!r}")
         elif not refused.headers.get("Retry-After", "").isdigit():
             wrong.append(f"{method} {route}: no Retry-After")
         # ... that wrote nothing
-        wrong += [f"{method} {route}: {t} changed by a refused call" for t in changed_tables(before, snapshot())]
+        wrong += [
+            f"{method} {route}: {t} changed by a refused call" for t in changed_tables(before, snapshot())
+        ]
         # AND another client (an IPv6 home, its /64) at the same moment is let through
         other = _as(world, method, path, body, "[2001:db8:77:1::5]")
         if other.status_code not in entry.through:
@@ -190,35 +198,32 @@ DAILY = {
 
 
 @pytest.mark.parametrize("limit", sorted(DAILY))
-def test_a_citizen_has_a_daily_limit_and_another_citizen_is_not_affected(world, monkeypatch, limit):
+def test_a_citizen_has_a_daily_limit_and_another_citizen_is_not_affected(world, env, limit):
     # GIVEN a daily limit of two
-    monkeypatch.setenv(f"DIMOTIS_LIMIT_{limit.upper()}", "2")
-    reset_settings()
+    env(**{f"DIMOTIS_LIMIT_{limit.upper()}": "2"})
     path, body = DAILY[limit]
-    try:
-        # WHEN citizen B calls three times
-        answers = [call(world.client, "POST", path, world.citizen[B], body) for _ in range(3)]
-        # THEN the third is 429 daily_limit, with Retry-After until the local midnight
-        assert [a.status_code for a in answers[:2]] == [200, 200]
-        third = answers[2]
-        assert third.status_code == 429 and third.json_body["error"]["code"] == "daily_limit"
-        assert 0 < int(third.headers["Retry-After"]) <= 25 * 3600
-        # AND citizen A, the same day, is not affected
-        assert call(world.client, "POST", path, world.citizen[A], body).status_code == 200
-    finally:
-        reset_settings()
+    # WHEN citizen B calls three times
+    answers = [call(world.client, "POST", path, world.citizen[B], body) for _ in range(3)]
+    # THEN the third is 429 daily_limit, with Retry-After until the local midnight
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    third = answers[2]
+    assert third.status_code == 429 and third.json_body["error"]["code"] == "daily_limit"
+    assert 0 < int(third.headers["Retry-After"]) <= 25 * 3600
+    # AND citizen A, the same day, is not affected
+    assert call(world.client, "POST", path, world.citizen[A], body).status_code == 200
 
 
-def test_a_request_refused_for_its_content_does_not_spend_the_days_allowance(world, monkeypatch):
+def test_a_request_refused_for_its_content_does_not_spend_the_days_allowance(world, env):
     # GIVEN a daily limit of one request
-    monkeypatch.setenv("DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY", "1")
-    reset_settings()
-    try:
-        # WHEN B's first try is invalid (no description) and the second is right
-        bad = call(world.client, "POST", "/api/requests", world.citizen[B], {"type_code": "general"})
-        good = call(world.client, "POST", "/api/requests", world.citizen[B],
-                    {"type_code": "general", "description": "Αίτημα"})
-        # THEN the invalid one was refused for itself, and the valid one went through
-        assert bad.status_code == 400 and good.status_code == 200
-    finally:
-        reset_settings()
+    env(DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY="1")
+    # WHEN B's first try is invalid (no description) and the second is right
+    bad = call(world.client, "POST", "/api/requests", world.citizen[B], {"type_code": "general"})
+    good = call(
+        world.client,
+        "POST",
+        "/api/requests",
+        world.citizen[B],
+        {"type_code": "general", "description": "Αίτημα"},
+    )
+    # THEN the invalid one was refused for itself, and the valid one went through
+    assert bad.status_code == 400 and good.status_code == 200

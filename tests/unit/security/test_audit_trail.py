@@ -4,10 +4,7 @@ a staff route: who, which route; an anonymous flood of refusals is bounded per c
 
 from __future__ import annotations
 
-import pytest
-
 from chalicelib.models.audit import AuditEntry
-from chalicelib.settings import reset_settings
 from tests.unit.security.world import call, refusals
 
 
@@ -17,17 +14,37 @@ def _reads() -> list[AuditEntry]:
 
 READS = [
     # (who, path, expected action, expected entity)
-    (("manager", "kep"), "/api/staff/appointments/day-list?department_id={kep}", "read.appointments.day_list",
-     ("department", "kep")),
-    (("manager", "kep"), "/api/staff/appointments?department_id={kep}", "read.appointments.list",
-     ("department", "kep")),
-    (("manager", "kep"), "/api/staff/appointments/{a_appointment}", "read.appointment",
-     ("appointment", "{a_appointment}")),
+    (
+        ("manager", "kep"),
+        "/api/staff/appointments/day-list?department_id={kep}",
+        "read.appointments.day_list",
+        ("department", "kep"),
+    ),
+    (
+        ("manager", "kep"),
+        "/api/staff/appointments?department_id={kep}",
+        "read.appointments.list",
+        ("department", "kep"),
+    ),
+    (
+        ("manager", "kep"),
+        "/api/staff/appointments/{a_appointment}",
+        "read.appointment",
+        ("appointment", "{a_appointment}"),
+    ),
     (("manager", "roads"), "/api/staff/requests/{request}", "read.request", ("citizen_request", "{request}")),
-    (("manager", "roads"), "/api/staff/requests?department_id={roads}", "read.requests.inbox",
-     ("department", "roads")),
-    (("manager", "roads"), "/api/staff/requests-map?department_id={roads}", "read.requests.map",
-     ("department", "roads")),
+    (
+        ("manager", "roads"),
+        "/api/staff/requests?department_id={roads}",
+        "read.requests.inbox",
+        ("department", "roads"),
+    ),
+    (
+        ("manager", "roads"),
+        "/api/staff/requests-map?department_id={roads}",
+        "read.requests.map",
+        ("department", "roads"),
+    ),
     (("manager", "kep"), "/api/staff/audit/export", "read.audit.export", ("department", "kep")),
 ]
 
@@ -47,7 +64,12 @@ def test_each_read_of_personal_data_names_who_read_what(world):
             continue
         entry = new[0]
         username = f"sec.{who[0]}.{who[1]}"
-        if (entry.actor, entry.action, entry.entity_type, entry.entity_id) != (username, action, entity_type, entity_id):
+        if (entry.actor, entry.action, entry.entity_type, entry.entity_id) != (
+            username,
+            action,
+            entity_type,
+            entity_id,
+        ):
             wrong.append(f"{path}: {entry.actor} {entry.action} {entry.entity_type} {entry.entity_id}")
         if entry.status != "200" or entry.correlation_id is None:
             wrong.append(f"{path}: status {entry.status}, correlation {entry.correlation_id}")
@@ -91,16 +113,9 @@ def test_a_forged_token_is_an_anonymous_attempt_and_no_token_is_no_attempt(world
     assert len(refusals()) == 1
 
 
-@pytest.fixture
-def three_a_day(monkeypatch):
-    monkeypatch.setenv("DIMOTIS_LIMIT_REFUSALS_CLIENT_DAY", "3")
-    reset_settings()
-    yield
-    reset_settings()
-
-
-def test_an_anonymous_flood_of_refusals_writes_a_bounded_number_of_entries(world, three_a_day):
-    # GIVEN one client knocking with forged tokens forty times
+def test_an_anonymous_flood_of_refusals_writes_a_bounded_number_of_entries(world, env):
+    # GIVEN an allowance of three a day, and one client knocking with forged tokens forty times
+    env(DIMOTIS_LIMIT_REFUSALS_CLIENT_DAY="3")
     for i in range(40):
         assert call(world.client, "GET", "/api/staff/employees", f"forged-{i}").status_code == 401
     # THEN the log holds the first three of that client's day, no more
