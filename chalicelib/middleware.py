@@ -1,5 +1,5 @@
 """HTTP middleware: correlation id, the one error shape, size limits, safe headers, the audit of
-staff writes.
+staff writes, of reads of personal data and of refused calls of staff routes.
 
 Imported with ``app.py``, so it imports only what every request needs: the audit capture (and the
 PynamoDB models behind it), Open311's error format and the staff token check are imported by the
@@ -19,7 +19,7 @@ from chalice import Response
 
 from chalicelib.errors import ApiError, error_body
 from chalicelib.log import logger, set_correlation_id
-from chalicelib.openapi import audience_of
+from chalicelib.openapi import audience_of, document
 from chalicelib.validation import check_query
 
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -99,22 +99,50 @@ def _too_large(path: str, is_open311: bool) -> Response:
 
 
 def _audit(event: Any, context: dict[str, Any], response: Response, correlation_id: str) -> None:
-    """Every successful staff write goes to the audit log (see ``services/platform/audit.py``)."""
+    """Every successful staff write, every read of personal data a service noted and every refused
+    call of a staff route go to the audit log (see ``services/platform/audit.py``)."""
     from chalicelib.services.platform import audit
 
     route = context.get("resourcePath") or event.path
+    body = response.body if isinstance(response.body, dict) else {}
     try:
         audit.flush(
             method=event.method,
             route=route,
             path_params=getattr(event, "uri_params", None),
             status=response.status_code,
-            source_ip=(context.get("identity") or {}).get("sourceIp"),
+            source_ip=lambda: _viewer(event),
             correlation_id=correlation_id,
-            actor=(lambda: _staff_of(event)) if audience_of(route, event.method) == "staff" else None,
+            actor=(lambda: _staff_of(event)) if _is_staff_route(route, event.method) else None,
+            error_code=(body.get("error") or {}).get("code") if isinstance(body.get("error"), dict) else None,
+            client=lambda: _client(event),
         )
     except Exception:  # noqa: BLE001 - the change is done; the failure must be visible, not fatal
         logger().exception("audit write failed")
+
+
+STAFF_PREFIXES = ("/api/staff/", "/api/admin/")
+
+
+def _is_staff_route(route: str, method: str) -> bool:
+    """A route of the staff side: documented with staff security, or under the staff prefixes
+    (sign-in included), and known to the document (an unknown path is nobody's route)."""
+    if audience_of(route, method) == "staff":
+        return True
+    return route.startswith(STAFF_PREFIXES) and method.lower() in document()["paths"].get(route, {})
+
+
+def _viewer(event: Any) -> str | None:
+    from chalicelib.services.platform.clients import viewer_address
+
+    address = viewer_address(event)
+    return str(address) if address is not None else None
+
+
+def _client(event: Any) -> str:
+    from chalicelib.services.platform.clients import client_address
+
+    return client_address(event)
 
 
 def _staff_of(event: Any) -> Any:

@@ -26,6 +26,13 @@ ERROR = {
 }
 
 
+RETRY_AFTER = {
+    "description": "Seconds until the limit lets the call through again",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+}
+
+
 def _error_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -67,6 +74,8 @@ def op(
         )
     for code in sorted(codes):
         out.setdefault(str(code), _error_response(_REASONS.get(code, "Error")))
+    if "429" in out:
+        out["429"] = {**out["429"], "headers": {"Retry-After": RETRY_AFTER}}
     out.setdefault("default", _error_response("Unexpected error"))
     operation["responses"] = out
     return operation

@@ -26,6 +26,43 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+# Per-client limits (``services/platform/limits.py``): name -> (capacity, seconds to win back one
+# token), or ``None`` when switched off. A bucket holds ``capacity`` tokens; a daily allowance
+# (``*_day``) is ``capacity`` uses per local day (its seconds are unused). Each one is set with
+# ``DIMOTIS_LIMIT_<NAME>`` = ``"<capacity>/<seconds>"`` (``"20/30"``), ``"<capacity>"`` or ``"off"``.
+LIMIT_DEFAULTS: dict[str, tuple[int, float]] = {
+    "walk_in_client": (20, 30.0),  # walk-in tickets per client: 20 at once, then 120 an hour
+    "walk_in_line": (100, 10.0),  # walk-in tickets per line, whoever takes them: 360 an hour
+    "check_in_client": (30, 10.0),  # appointment check-ins (reference tries) per client
+    "registration_client": (10, 120.0),  # visitor registrations per client: then 30 an hour
+    "scan_client": (60, 2.0),  # kiosk scans per client: 1,800 an hour
+    "scan_pass": (6, 60.0),  # scans of one pass: in and out a few times, then one a minute
+    "requests_citizen_day": (20, 0.0),  # requests a citizen files per day
+    "photo_forms_citizen_day": (60, 0.0),  # photo upload forms a citizen asks for per day
+    "refusals_client_day": (100, 0.0),  # refused anonymous calls to staff routes audited per client
+}
+
+
+def _limits() -> dict[str, tuple[int, float] | None]:
+    out: dict[str, tuple[int, float] | None] = {}
+    for name, (capacity, seconds) in LIMIT_DEFAULTS.items():
+        variable = f"DIMOTIS_LIMIT_{name.upper()}"
+        raw = os.environ.get(variable, "").strip().lower()
+        if raw in ("off", "none"):
+            out[name] = None
+            continue
+        if raw:
+            given, _, per = raw.partition("/")
+            try:
+                capacity, seconds = int(given), float(per.rstrip("s")) if per else seconds
+            except ValueError:
+                raise ValueError(f"{variable}={raw!r}: write <capacity>/<seconds>, <capacity> or off") from None
+            if capacity < 1 or seconds < 0:
+                raise ValueError(f"{variable}={raw!r}: capacity at least 1, seconds not negative")
+        out[name] = (capacity, seconds)
+    return out
+
+
 @dataclass(frozen=True, eq=False)  # immutable; never compared (eq costs a cold start ~1 ms to make)
 class Settings:
     stage: str
@@ -74,6 +111,12 @@ class Settings:
     open311_post_burst: int
     open311_post_per_hour: int
     media_fetch_timeout_seconds: int
+    # per-client limits: LIMIT_DEFAULTS with the environment's changes; the networks whose clients
+    # skip the per-client buckets (kiosks, offices); the secret CloudFront sends with the viewer's
+    # address (services/platform/clients.py)
+    limits: dict[str, tuple[int, float] | None]
+    limits_trusted_clients: tuple[str, ...]
+    origin_secret: str
 
     @property
     def is_local(self) -> bool:
@@ -137,6 +180,11 @@ def get_settings() -> Settings:
         open311_post_burst=max(1, _int("DIMOTIS_OPEN311_POST_BURST", 30)),
         open311_post_per_hour=max(1, _int("DIMOTIS_OPEN311_POST_PER_HOUR", 600)),
         media_fetch_timeout_seconds=max(1, _int("DIMOTIS_MEDIA_FETCH_TIMEOUT_SECONDS", 5)),
+        limits=_limits(),
+        limits_trusted_clients=tuple(
+            x.strip() for x in _env("DIMOTIS_LIMITS_TRUSTED_CLIENTS").split(",") if x.strip()
+        ),
+        origin_secret=_env("DIMOTIS_ORIGIN_SECRET"),
     )
 
 

@@ -81,6 +81,7 @@ CONTAINER_STATE = (
     ("chalicelib.services.appointments", "forget_services"),
     ("chalicelib.services.platform.service_points", "forget_points"),
     ("chalicelib.services.platform.municipality", "forget_settings"),
+    ("chalicelib.services.platform.limits", "forget_refusals"),
 )
 
 
@@ -257,9 +258,22 @@ def state_file(url: str) -> Path:
     return ROOT / ".devstack" / f"state-{url.rsplit(':', 1)[-1]}.json"
 
 
+# The stack under test takes hundreds of tickets and files fifty requests as one citizen within a
+# minute, all from loopback: its clients are trusted and the per-line and per-citizen limits off
+# (the limits themselves are the unit tests' to prove: tests/unit/live_queue/test_limits.py).
+STACK_LIMITS = {
+    "DIMOTIS_LIMITS_TRUSTED_CLIENTS": "127.0.0.0/8,::1",
+    "DIMOTIS_LIMIT_WALK_IN_LINE": "off",
+    "DIMOTIS_LIMIT_REQUESTS_CITIZEN_DAY": "off",
+    "DIMOTIS_LIMIT_PHOTO_FORMS_CITIZEN_DAY": "off",
+}
+
+
 def _stack_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in TEST_ENV and not k.startswith("AWS_")}
     env["PYTHONUNBUFFERED"] = "1"
+    for name, value in STACK_LIMITS.items():
+        env.setdefault(name, value)
     return env
 
 

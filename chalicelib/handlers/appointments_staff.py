@@ -63,7 +63,7 @@ def staff_day_list():
 
 @bp.route("/api/staff/appointments/{appointment_id}", methods=["GET"])
 def staff_appointment(appointment_id):
-    return appointments.appointment_staff(appointments.staff_get(_staff(), appointment_id))
+    return appointments.appointment_staff(appointments.staff_read(_staff(), appointment_id))
 
 
 @bp.route("/api/staff/appointments/{appointment_id}/complete", methods=["POST"])

@@ -13,6 +13,7 @@ from chalicelib.schemas.live_queue import (
     WALK_IN,
 )
 from chalicelib.services import live_queue
+from chalicelib.services.platform import clients
 from chalicelib.validation import json_body, validate
 
 bp = Blueprint(__name__)
@@ -31,13 +32,15 @@ def queue_board(service_point_id):
 @bp.route("/api/queue/points/{service_point_id}/tickets", methods=["POST"])
 def queue_take_ticket(service_point_id):
     body = validate(json_body(bp.current_request), WALK_IN)
-    return live_queue.public_ticket(live_queue.issue_walk_in(service_point_id, **body))
+    client = clients.client_address(bp.current_request)
+    return live_queue.public_ticket(live_queue.issue_walk_in(service_point_id, client=client, **body))
 
 
 @bp.route("/api/queue/points/{service_point_id}/check-in", methods=["POST"])
 def queue_check_in(service_point_id):
     body = validate(json_body(bp.current_request), CHECK_IN)
-    ticket, existing = live_queue.check_in(service_point_id, **body)
+    client = clients.client_address(bp.current_request)
+    ticket, existing = live_queue.check_in(service_point_id, client=client, **body)
     return {**live_queue.public_ticket(ticket), "already_checked_in": existing}
 
 
@@ -69,22 +72,24 @@ OPENAPI = {
     },
     "/api/queue/points/{service_point_id}/tickets": {
         "post": op(
-            "Take a walk-in ticket (optional mobile for SMS)",
+            "Take a walk-in ticket (optional mobile for SMS); 429 rate_limited with Retry-After past "
+            "the client's or the line's limit",
             "queue",
             params=[_POINT],
             body=WALK_IN,
             responses={"200": json_response(TICKET)},
-            errors=(404,),
+            errors=(404, 429),
         )
     },
     "/api/queue/points/{service_point_id}/check-in": {
         "post": op(
-            "Check in with an appointment reference (typed or from the proof's QR)",
+            "Check in with an appointment reference (typed or from the proof's QR); 429 rate_limited "
+            "with Retry-After past the client's limit",
             "queue",
             params=[_POINT],
             body=CHECK_IN,
             responses={"200": json_response(TICKET)},
-            errors=(404, 409),
+            errors=(404, 409, 429),
         )
     },
     "/api/queue/tickets/{ticket_id}": {

@@ -121,7 +121,8 @@ OPENAPI = {
     },
     "/api/staff/queue/points/{service_point_id}": {
         "get": op(
-            "Queues with their waiting tickets in call order, and counters",
+            "Queues with their first 30 waiting tickets in call order and how many wait "
+            "(waiting_count), and counters",
             "queue staff",
             auth="staff",
             params=[_POINT],

@@ -140,11 +140,21 @@ OPENAPI = {
         )
     },
     "/api/requests/photos": {
-        "post": _mine("A presigned S3 POST for one photo (JPEG/PNG, size-limited)", UPLOAD_FORM, body=PRESIGN)
+        "post": _mine(
+            "A presigned S3 POST for one photo (JPEG/PNG, size-limited); 429 daily_limit with "
+            "Retry-After past the citizen's forms of the day",
+            UPLOAD_FORM,
+            body=PRESIGN,
+            errors=(429,),
+        )
     },
     "/api/requests": {
         "post": _mine(
-            "Submit a request or report; answers its protocol number", DETAIL, body=SUBMIT, errors=(404, 409)
+            "Submit a request or report; answers its protocol number; 429 daily_limit with "
+            "Retry-After past the citizen's requests of the day",
+            DETAIL,
+            body=SUBMIT,
+            errors=(404, 409, 429),
         )
     },
     "/api/requests/mine": {

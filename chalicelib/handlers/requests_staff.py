@@ -89,7 +89,7 @@ def staff_requests_photo_form():
 
 @bp.route("/api/staff/requests/{request_id}", methods=["GET"])
 def staff_request_get(request_id):
-    return requests.staff_detail(requests.get_for_staff(_staff(), request_id))
+    return requests.staff_detail(requests.read_for_staff(_staff(), request_id))
 
 
 @bp.route("/api/staff/requests/{request_id}/status", methods=["POST"])

@@ -20,6 +20,7 @@ from chalicelib.schemas.visits import (
     SCAN_RESULT,
 )
 from chalicelib.services import visits
+from chalicelib.services.platform import clients
 from chalicelib.validation import json_body, query, validate
 
 bp = Blueprint(__name__)
@@ -28,7 +29,8 @@ bp = Blueprint(__name__)
 @bp.route("/api/visits/registrations", methods=["POST"])
 def visits_register():
     body = validate(json_body(bp.current_request), REGISTRATION)
-    return Response(body=visits.register(staff=None, **body), status_code=201)
+    client = clients.client_address(bp.current_request)
+    return Response(body=visits.register(staff=None, client=client, **body), status_code=201)
 
 
 @bp.route("/api/visits/passes/{pass_id}", methods=["GET"])
@@ -68,16 +70,19 @@ def visits_building(building_id):
 @bp.route("/api/visits/buildings/{building_id}/scans", methods=["POST"])
 def visits_scan(building_id):
     body = validate(json_body(bp.current_request), SCAN)
-    return visits.scan_pass(building_id, body["code"], body.get("entrance_id"))
+    client = clients.client_address(bp.current_request)
+    return visits.scan_pass(building_id, body["code"], body.get("entrance_id"), client=client)
 
 
 OPENAPI = {
     "/api/visits/registrations": {
         "post": op(
-            "Register as a visitor (name, mobile or email, consent): returns the pass, never the contact",
+            "Register as a visitor (name, mobile or email, consent): returns the pass, never the "
+            "contact; 429 rate_limited with Retry-After past the client's limit",
             "visits",
             body=REGISTRATION,
             responses={"201": json_response(PASS, "Registered")},
+            errors=(429,),
         )
     },
     "/api/visits/passes/{pass_id}": {
@@ -131,12 +136,13 @@ OPENAPI = {
     },
     "/api/visits/buildings/{building_id}/scans": {
         "post": op(
-            "Kiosk: a pass scanned or typed at an entrance checks in, the next scan checks out",
+            "Kiosk: a pass scanned or typed at an entrance checks in, the next scan checks out; 429 "
+            "rate_limited with Retry-After past the client's or the pass's limit",
             "visits",
             params=[BUILDING_ID],
             body=SCAN,
             responses={"200": json_response(SCAN_RESULT)},
-            errors=(404, 409),
+            errors=(404, 409, 429),
         )
     },
 }

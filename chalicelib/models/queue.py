@@ -12,6 +12,7 @@ service-time aggregates. Every read the queue makes is a GetItem or a Query on t
 | tickets of a day that still hold a mobile (its erasure) | ``QueueTicket.by_mobile_day`` (``mobile_day``, ticket_id), sparse |
 | counters of a service point (board, staff page) | ``ServiceCounter.by_service_point`` |
 | next ticket number of a queue and day | ``QueueDay`` (queue_id, day): ``last_number`` ADD 1 |
+| how many wait in a queue on a day (board, staff page, ticket page) | ``QueueDay`` (queue_id, day): ``waiting``, ``walk_ins_waiting`` |
 | rolling mean service time of a service | ``ServiceTime`` (service_key, day): ``served`` and ``seconds`` ADD |
 
 The statuses of tickets and counters are named here, once; the services import them.
@@ -191,6 +192,9 @@ class QueueTicket(Model):
     service_started_at = UTCDateTimeAttribute(null=True)
     service_ended_at = UTCDateTimeAttribute(null=True)
     finished_by = UnicodeAttribute(null=True)
+    # walk-ins: the line's count of walk-ins issued, after this one (``QueueDay.walk_ins_issued``);
+    # a place in a long line is estimated from it (``order.py``). Dropped on a transfer.
+    walk_in_rank = NumberAttribute(null=True)
     # transfers: a new generation each time (its SMS are new messages)
     generation = NumberAttribute(default=0)
     transferred_from = UnicodeAttribute(null=True)
@@ -235,13 +239,19 @@ class ServiceCounter(Model):
 
 
 class QueueDay(Model):
-    """The atomic ticket counter of a queue on a day (``last_number`` ADD 1)."""
+    """A queue's day: its ticket numbers (``last_number`` ADD 1) and the counts the board, the staff
+    page and the ticket page read instead of reading the tickets. Each count changes in the same
+    transaction as the ticket's own write (issue, call, transfer: ``services/live_queue``)."""
 
     Meta = meta("queue_days")
 
     queue_id = UnicodeAttribute(hash_key=True)
     day = UnicodeAttribute(range_key=True)
-    last_number = NumberAttribute(default=0)
+    last_number = NumberAttribute(default=0)  # numbers given
+    waiting = NumberAttribute(default=0)  # tickets waiting now: +1 issued or transferred in, -1 called
+    walk_ins_waiting = NumberAttribute(default=0)  # of which walk-ins
+    walk_ins_issued = NumberAttribute(default=0)  # walk-ins numbered in this queue (ADD 1 with the number)
+    walk_ins_called = NumberAttribute(default=0)  # walk-ins called from this queue
 
 
 class ServiceTime(Model):

@@ -128,7 +128,8 @@ export function formatTime(value) {
 export function errorMessage(err) {
   if (err instanceof ApiError) {
     const key = `errors.${err.code}`;
-    const text = t(key);
+    const wait = err.retryAfter ?? (err.details && err.details.retry_after) ?? 60;
+    const text = t(key, { minutes: Math.max(1, Math.ceil(wait / 60)) });
     if (text !== key) return text;
     if (err.status === 0) return t("common.error_network");
     return err.message || t("common.error_generic");
@@ -150,6 +151,39 @@ export function showError(container, err) {
   container.hidden = false;
   box.focus();
   return box;
+}
+
+/** What a page shows while `withRetry` (api.js) waits to try again after a 429: pass the returned
+ * function as `onWait`; `element` is a live region of the page (role="status", always in the page
+ * so that what it says is announced), emptied by the returned function's `done()`. The seconds
+ * count down in the text.
+ *
+ *   const waiting = retryNotice($("retry-status"));
+ *   try { await withRetry(() => api(...), { onWait: waiting }); } finally { waiting.done(); } */
+export function retryNotice(element) {
+  let timer = null;
+  const stop = () => {
+    clearInterval(timer);
+    timer = null;
+  };
+  const onWait = ({ seconds }) => {
+    stop();
+    let left = Math.ceil(seconds);
+    const say = () => {
+      element.textContent = t("common.retrying", { seconds: left });
+    };
+    say();
+    timer = setInterval(() => {
+      left -= 1;
+      if (left <= 0) stop();
+      else say();
+    }, 1000);
+  };
+  onWait.done = () => {
+    stop();
+    element.textContent = "";
+  };
+  return onWait;
 }
 
 /** Remove what showError put in `container`. */

@@ -41,8 +41,8 @@ def test_two_counters_never_receive_the_same_ticket_and_skip_none(local_stack):
 
     def issue(count: int) -> None:
         for _ in range(count):
-            status, body = local_stack.request(
-                "POST", f"/api/queue/points/{POINT}/tickets", {"queue_id": QUEUE}
+            status, body = local_stack.request(  # a transaction, as slow on moto as a call
+                "POST", f"/api/queue/points/{POINT}/tickets", {"queue_id": QUEUE}, timeout=60
             )
             assert status == 200, body
             issued.append(body["ticket_id"])

@@ -14,3 +14,18 @@ def _inside_a_request():
     token = audit._current.set(audit._Collection())
     yield
     audit._current.reset(token)
+
+
+@pytest.fixture
+def env(monkeypatch):
+    """``env(DIMOTIS_LIMIT_SCAN_PASS="off", ...)``: environment variables set and the settings read
+    again; both undone after the test."""
+    from chalicelib.settings import reset_settings
+
+    def set_(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield set_
+    reset_settings()

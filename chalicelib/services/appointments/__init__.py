@@ -54,6 +54,7 @@ __getattr__, __dir__, __all__ = lazy_exports(
             "staff_get",
             "staff_list",
             "staff_range",
+            "staff_read",
         ),
         "documents": ("day_list_html", "ics", "language_of", "own_calendar", "own_proof", "proof_html"),
         "notices": ("send_due_reminders",),

@@ -42,6 +42,13 @@ def staff_get(staff: Any, appointment_id: str) -> Appointment:
     return appointment
 
 
+def staff_read(staff: Any, appointment_id: str) -> Appointment:
+    """``staff_get`` for the appointment's page (the citizen's tax number): noted in the audit log."""
+    appointment = staff_get(staff, appointment_id)
+    audit.note_read(staff, "appointment", appointment_id, what="appointment")
+    return appointment
+
+
 def appointment_staff(appointment: Appointment) -> dict[str, Any]:
     """The appointment as staff see it: the citizen's view with the citizen, without the map point."""
     out = appointment_public(appointment, with_point=False)
@@ -107,6 +114,14 @@ def staff_calendar(
         staff, department_id=department_id, from_day=from_day, to_day=to_day, now=now, **filters
     )
     start, end = staff_range(from_day, to_day, now)
+    audit.note_read(
+        staff,
+        "department",
+        department_id or staff.department_id or "all",
+        what="appointments.list",
+        rows=len(rows),
+        days=f"{start.isoformat()}..{end.isoformat()}",
+    )
     return {
         "appointments": [appointment_staff(a) for a in rows],
         "department_id": department_id or staff.department_id or "",
@@ -120,6 +135,8 @@ def staff_day_list(staff: Any, *, day: str | None = None, language: str | None =
     from chalicelib.services.appointments.documents import day_list_html
 
     rows = staff_list(staff, from_day=day, to_day=day, **filters)
+    department = filters.get("department_id") or staff.department_id or "all"
+    audit.note_read(staff, "department", department, what="appointments.day_list", rows=len(rows), day=day)
     return day_list_html(rows, day or "", language or "el")
 
 

@@ -27,7 +27,9 @@ from chalicelib import clock
 from chalicelib.errors import Conflict
 from chalicelib.models.audit import AuditEntry
 from chalicelib.schemas.backoffice import AUDIT_MAX_DAYS, AUDIT_MAX_ROWS, AUDIT_PAGE_ROWS
-from chalicelib.services.backoffice.reports import department_scope, period, to_csv
+from chalicelib.services.backoffice.reports import department_scope, period
+from chalicelib.services.platform import audit
+from chalicelib.services.platform.exports import to_csv
 
 DEFAULT_DAYS = 7
 CSV_COLUMNS = (
@@ -121,5 +123,10 @@ def public_entry(entry: AuditEntry) -> dict[str, Any]:
 
 
 def export_audit_csv(staff: Any, **filters: Any) -> str:
-    """The same search as CSV, up to ``AUDIT_MAX_ROWS`` entries."""
-    return to_csv(search_audit(staff, **{**filters, "limit": AUDIT_MAX_ROWS}), CSV_COLUMNS)
+    """The same search as CSV, up to ``AUDIT_MAX_ROWS`` entries; the export (names and addresses
+    of staff) is itself noted in the audit log."""
+    rows = search_audit(staff, **{**filters, "limit": AUDIT_MAX_ROWS})
+    scope = filters.get("department_id") or staff.department_id or "all"
+    asked = {k: v for k, v in sorted(filters.items()) if v not in (None, "")}
+    audit.note_read(staff, "department", scope, what="audit.export", rows=len(rows), filters=asked or None)
+    return to_csv(rows, CSV_COLUMNS)

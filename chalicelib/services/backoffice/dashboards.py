@@ -27,8 +27,9 @@ from chalicelib.errors import NotFound
 from chalicelib.schemas.backoffice import DASHBOARD_MAX_DAYS
 from chalicelib.services.backoffice import stats
 from chalicelib.services.backoffice.org_chart import departments
-from chalicelib.services.backoffice.reports import department_scope, period, to_csv
+from chalicelib.services.backoffice.reports import department_scope, period
 from chalicelib.services.backoffice.stats import ALL
+from chalicelib.services.platform.exports import to_csv
 
 DEFAULT_DAYS = 30
 BACKLOG_DAYS = 730

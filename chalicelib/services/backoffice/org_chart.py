@@ -61,9 +61,11 @@ def public_employee(e: Employee) -> dict[str, Any]:
 def employees(
     staff: Any, department_id: str | None = None, include_inactive: bool = False
 ) -> list[dict[str, Any]]:
-    """Employees of ``department_id`` (default: the caller's; admins without one: everyone)."""
+    """Employees of ``department_id`` (default: the caller's; admins without one: everyone; anyone
+    else without a department: 403, never everyone)."""
     if department_id is None and not staff.is_admin:
         department_id = staff.department_id
+        ensure_department(staff, department_id)  # a manager whose account names no department
     if department_id is None:
         rows = Employee.by_roster.query(ROSTER)
     else:

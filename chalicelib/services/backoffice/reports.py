@@ -1,27 +1,22 @@
-"""What the audit search and the statistics dashboards share: the period asked for, the department
-a caller may see, and CSV that spreadsheets open as they should.
+"""What the audit search and the statistics dashboards share: the period asked for and the
+department a caller may see (their CSV is the platform's ``exports.to_csv``).
 
 - ``period(date_from, date_to, today=..., default_days=..., max_days=...)``: the days asked for
   (409 ``invalid_period`` upside down, 409 ``period_too_long`` past ``max_days``).
 - ``department_scope(staff, department_id, admin_default=...)``: admins see any department (or
   ``admin_default`` when they name none); everyone else their own (403 ``other_department`` for
   another one, or when they have none).
-- ``to_csv(rows, columns)``: UTF-8 with a BOM (so that Excel shows Greek), no cell that a spreadsheet
-  would run as a formula.
 
 Example::
 
     days = period("2026-11-01", None, today=clock.today(), default_days=30, max_days=366)
-    to_csv([{"day": days[0], "count": 3}], ("day", "count"))    # "\\ufeffday,count\\r\\n2026-11-01,3\\r\\n"
+    department_scope(staff, None, admin_default=None)   # the caller's own department
 
-Limitation: CSV cells are text; numbers are not localised (a dot, never a comma, for decimals).
+Limitation: a period is whole days in the municipality's time zone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -56,25 +51,3 @@ def department_scope(staff: Any, department_id: str | None, *, admin_default: st
     if not staff.department_id:
         raise Forbidden("You have no department.", code="other_department")
     return staff.department_id
-
-
-def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> str:
-    """Rows as CSV text starting with a BOM (Excel then reads it as UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, (int, float)):
-        return str(value)
-    text = str(value)
-    # a cell starting with = + - @ would run as a formula in a spreadsheet
-    return "'" + text if len(text) > 1 and text[:1] in ("=", "+", "-", "@") else text

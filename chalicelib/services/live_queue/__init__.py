@@ -9,8 +9,9 @@ module sets it as an attribute of the package, which would hide the export of th
 | ``lines`` | the lines (``Queue`` items) of a service point and its counters, read by key; the catalogue's create, edit, deactivate |
 | ``tickets`` | walk-in and appointment tickets, numbering, the ticket views |
 | ``order`` | the order rule (appointments within their slot first, walk-ins fill the gaps) |
+| ``counts`` | each line's day counts (waiting, walk-ins), kept with the tickets' own writes |
 | ``estimates`` | people ahead times the learned mean service time, over the open counters |
-| ``counters`` | open and close a counter |
+| ``counters`` | open and close a counter; who may operate it (whoever opened it, a manager) |
 | ``calls`` | call next, recall, start, served, no-show, transfer |
 | ``points`` | views of a service point: the kiosk's lines, the display board, the staff page |
 | ``appointments``, ``checkin`` | an appointment holder's check-in by reference |

@@ -14,6 +14,7 @@ Recall re-announces the current ticket (the board chimes; no second SMS). Served
 finish it (start and end times kept; no-show only ``queue_no_show_minutes`` after the last call,
 and not once service has started); transfer puts it back to waiting in another line. Each is one
 transaction over the ticket and the counter, conditioned on the ticket still being at the counter.
+A call and a transfer also move the line's day counts (``counts.py``) in the same transaction.
 
 Example::
 
@@ -26,7 +27,7 @@ for the next one in line (it is being called elsewhere); at most ``MAX_CANDIDATE
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,6 +47,7 @@ from chalicelib.models.queue import (
     ServiceCounter,
     status_key,
 )
+from chalicelib.services.live_queue import counts
 from chalicelib.services.live_queue.counters import counter_for_staff
 from chalicelib.services.live_queue.lines import get_line
 from chalicelib.services.live_queue.order import first_waiting
@@ -118,6 +120,7 @@ def _try_call(
             ],
             condition=(ServiceCounter.status == OPEN) & _counter_unchanged(counter),
         )
+        counts.left(tx, candidate.queue_id, candidate.day, candidate.kind)
         if previous is not None:
             tx.update(
                 "previous",
@@ -176,10 +179,11 @@ def _change(
     *,
     message: str = LEFT_THE_COUNTER,
     code: str = "counter_changed",
+    also: Callable[[ddb.Tx], None] | None = None,
 ) -> None:
     """One transaction: ``actions`` on the ticket if ``condition`` holds and, with
-    ``counter_actions``, on ``counter`` if it still holds the ticket. A failed condition is the
-    409 ``code``."""
+    ``counter_actions``, on ``counter`` if it still holds the ticket (and what ``also`` adds). A
+    failed condition is the 409 ``code``."""
 
     def build(tx: ddb.Tx) -> None:
         tx.update("ticket", QueueTicket(ticket.ticket_id), actions=actions, condition=condition)
@@ -190,6 +194,8 @@ def _change(
                 actions=counter_actions,
                 condition=ServiceCounter.current_ticket_id == ticket.ticket_id,
             )
+        if also is not None:
+            also(tx)
 
     try:
         ddb.transact(build)
@@ -294,9 +300,11 @@ def transfer(staff: Any, counter_id: str, target_queue_id: str, now: datetime | 
             QueueTicket.counter_id.remove(),
             QueueTicket.counter_label.remove(),
             QueueTicket.service_started_at.remove(),
+            QueueTicket.walk_in_rank.remove(),
         ],
         _held_by(counter),
         _release(),
+        also=lambda tx: counts.joined(tx, target.queue_id, ticket.day, ticket.kind),
     )
     note(staff, ticket, "transfer", before={"queue_id": ticket.queue_id}, after={"queue_id": target.queue_id})
     return get_ticket(ticket.ticket_id)

@@ -26,8 +26,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib import ddb
 from chalicelib.access import ensure_department
 from chalicelib.clock import local_day, utcnow
@@ -36,6 +34,7 @@ from chalicelib.models.queue import APPOINTMENT, QueueTicket
 from chalicelib.services.live_queue.appointments import BookedAppointment, find_by_reference
 from chalicelib.services.live_queue.lines import lines_of_point
 from chalicelib.services.live_queue.tickets import new_ticket, note
+from chalicelib.services.platform import limits
 
 Lookup = Callable[[str], BookedAppointment | None]
 
@@ -59,13 +58,18 @@ def check_in(
     mobile: str | None = None,
     language: str | None = None,
     staff: Any = None,
+    client: str | None = None,
     now: datetime | None = None,
     lookup: Lookup = find_by_reference,
 ) -> tuple[QueueTicket, bool]:
-    """Returns the ticket and whether it existed already (a second check-in)."""
+    """Returns the ticket and whether it existed already (a second check-in). At the kiosk each
+    try takes a token of the ``client``'s bucket (``check_in_client``) before the reference is
+    looked up, so references cannot be guessed at speed."""
     from chalicelib.services.platform.citizens import normalise_mobile
 
     now = now or utcnow()
+    if staff is None:
+        limits.check_client("check_in_client", client, now=now)
     appointment = lookup(normalise_reference(reference))
     if appointment is None:
         raise NotFound("No appointment with this reference.", code="appointment_not_found")
@@ -103,8 +107,8 @@ def check_in(
                 "slot_end": appointment.slot_end,
             },
         )
-    except PutError as exc:  # a simultaneous second check-in won the conditional put
-        if ddb.condition_failed(exc):
+    except ddb.TxFailed as exc:  # a simultaneous second check-in won the conditional put
+        if "ticket" in exc.failed:
             return QueueTicket.get(ticket_id, consistent_read=True), True
         raise
     if staff is not None:  # checked in by staff at the desk (the kiosk's own check-in is no staff write)

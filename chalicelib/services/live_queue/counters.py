@@ -2,8 +2,10 @@
 more lines of their department, and closes it when its ticket is finished.
 
 One staff member holds an open counter: opening a counter someone else holds open is refused
-(409 ``counter_taken``); the same staff member may open it again to change its lines. What a
-counter does with tickets (call next, recall, served, no-show, transfer) is ``calls.py``.
+(409 ``counter_taken``); the same staff member may open it again to change its lines. Only they,
+a manager of the counter's department or an admin may operate it (``counter_for_staff``: call
+next, recall, start, served, no-show, transfer, close), so one clerk cannot call tickets to a
+colleague's desk. What a counter does with tickets is ``calls.py``.
 
 Example::
 
@@ -23,9 +25,9 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import ddb
-from chalicelib.access import ensure_department
+from chalicelib.access import ensure_department, is_admin
 from chalicelib.clock import utcnow
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.models.queue import CLOSED, OPEN, ServiceCounter
 from chalicelib.services.live_queue.lines import get_line
 from chalicelib.services.platform import audit
@@ -43,9 +45,18 @@ def get_counter(counter_id: str) -> ServiceCounter:
 
 
 def counter_for_staff(staff: Any, counter_id: str) -> ServiceCounter:
-    """The counter, if ``staff`` may act in its department (403 otherwise)."""
+    """The counter, if ``staff`` may operate it: whoever opened it, a manager of its department,
+    an admin (403 ``other_department`` outside its department, 403 ``counter_not_yours`` for a
+    colleague's open counter). A closed counter is nobody's: its department's staff may close it
+    again, and calling from it is 409 ``counter_closed``."""
     counter = get_counter(counter_id)
     ensure_department(staff, counter.department_id)
+    holder = counter.staff_username
+    if holder and holder != staff.username and not (is_admin(staff) or "manager" in staff.roles):
+        raise Forbidden(
+            f"Counter {counter.label} is open by a colleague; only they or a manager may operate it.",
+            code="counter_not_yours",
+        )
     return counter
 
 

@@ -15,8 +15,13 @@ The position shown on a ticket page is its index in this order for its own line.
 The rule is kept in the ``order_key`` of each ticket (the range key of ``QueueTicket.by_status``):
 ``0#<slot start>#<check-in>#<id>`` for appointment holders, ``1#<issued>#<id>`` for walk-ins. In
 key order the appointment holders come first, by slot; the rule only moves those whose slot has not
-started behind the walk-ins, so a line's head is read with small Queries and a ticket's place is
-counted with ``Select=COUNT`` on key ranges, without reading the line.
+started behind the walk-ins, so a line's head is read with small Queries.
+
+A ticket's place is counted on the key ranges of the rule, reading at most ``POSITION_EXACT``
+index items per range: exact within that many, so exact near the head where it matters. Past it,
+the line's day counts (``counts.py``, one GetItem) say the rest: the walk-ins ahead of a walk-in are
+those issued before it (its ``walk_in_rank``) less those called since, never fewer than were
+counted nor more than wait. How many wait is never counted from the tickets.
 
 Example::
 
@@ -24,7 +29,10 @@ Example::
     people_ahead(ticket, now)                                     # 0 for the next one
 
 Limitation: an appointment whose slot starts later moves ahead of walk-ins when the slot starts,
-so a walk-in's position can grow by the number of appointments that become due.
+so a walk-in's position can grow by the number of appointments that become due. Beyond
+``POSITION_EXACT`` a place is an estimate: a ticket transferred in from another line (it keeps its
+time of issue) is not among the ranks of the walk-ins behind it, so each such ticket ahead of them
+is missed until they come within ``POSITION_EXACT`` of the head.
 """
 
 from __future__ import annotations
@@ -33,10 +41,12 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.clock import iso_micro
-from chalicelib.models.queue import APPOINTMENT, WAITING, QueueTicket, status_key
+from chalicelib.models.queue import APPOINTMENT, WAITING, QueueDay, QueueTicket, status_key
+from chalicelib.services.live_queue.counts import day_counts
 
 DUE_OR_EARLY = "0#"  # appointment holders, by slot
 WALK_INS = "1#"  # walk-ins, by time of issue
+POSITION_EXACT = 50  # index items read at most per key range when a place is counted
 
 
 def walk_in_order_key(issued_at: datetime, ticket_id: str) -> str:
@@ -66,20 +76,8 @@ def effective_order(tickets: list[QueueTicket], now: datetime) -> list[QueueTick
     )
 
 
-def waiting(queue_id: str, day: str) -> list[QueueTicket]:
-    """The waiting tickets of a line on a day, by ``order_key`` (one Query)."""
-    return list(QueueTicket.by_status.query(status_key(queue_id, day, WAITING)))
-
-
-def waiting_in_order(queue_ids: list[str], day: str, now: datetime) -> list[QueueTicket]:
-    tickets: list[QueueTicket] = []
-    for queue_id in queue_ids:
-        tickets.extend(waiting(queue_id, day))
-    return effective_order(tickets, now)
-
-
 def first_waiting(queue_ids: list[str], day: str, now: datetime, n: int) -> list[QueueTicket]:
-    """The first ``n`` of ``waiting_in_order`` without reading whole lines.
+    """The first ``n`` waiting tickets of ``queue_ids`` by the rule, without reading whole lines.
 
     Per line, one Query of at most ``n`` items in key order (appointments by slot, then walk-ins
     by arrival). Only when that head is full and holds appointments whose slot has not started
@@ -98,29 +96,43 @@ def first_waiting(queue_ids: list[str], day: str, now: datetime, n: int) -> list
 
 
 def people_ahead(ticket: QueueTicket, now: datetime) -> int:
-    """How many waiting tickets of its line the rule puts before ``ticket``: counted with
-    ``Select=COUNT`` Queries on the key ranges of the rule (no items read)."""
+    """How many waiting tickets of its line the rule puts before ``ticket`` (waiting itself):
+    counted on the key ranges of the rule, at most ``POSITION_EXACT`` items read per range, the
+    rest from the line's day counts (one GetItem)."""
     key = status_key(ticket.queue_id, ticket.day, WAITING)
     due_until = f"{DUE_OR_EARLY}{iso_micro(now)}#\uffff"  # the last key of an appointment now due
+    day = day_counts([ticket.queue_id], ticket.day)[ticket.queue_id]
+    appointments_waiting = max(int(day.waiting) - int(day.walk_ins_waiting), 0)
 
-    def count(condition: Any) -> int:
-        return QueueTicket.by_status.count(key, condition)
+    def upto(condition: Any) -> tuple[int, bool]:
+        """(how many match, at most POSITION_EXACT; whether there may be more)."""
+        found = sum(1 for _ in QueueTicket.by_status.query(key, condition, limit=POSITION_EXACT))
+        return found, found >= POSITION_EXACT
+
+    def appointments_upto(last_key: str) -> int:
+        """Appointment holders up to ``last_key`` (``ticket`` itself among them if it is one)."""
+        found, more = upto(QueueTicket.order_key.between(DUE_OR_EARLY, last_key))
+        return max(found, appointments_waiting) if more else found
 
     mine = ticket.order_key
-    if mine.startswith(WALK_INS):  # due appointments and earlier walk-ins
-        return (
-            count(QueueTicket.order_key.between(DUE_OR_EARLY, due_until))
-            + count(QueueTicket.order_key.between(WALK_INS, mine))
-            - 1
-        )
+    if mine.startswith(WALK_INS):  # due appointments and earlier walk-ins (mine among them)
+        found, more = upto(QueueTicket.order_key.between(WALK_INS, mine))
+        if more:
+            found = _walk_ins_up_to(ticket, day, found)
+        return appointments_upto(due_until) + found - 1
     if mine <= due_until:  # appointment in its slot: earlier due appointments
-        return count(QueueTicket.order_key.between(DUE_OR_EARLY, mine)) - 1
-    return (  # early appointment: everyone due, every walk-in, earlier early appointments
-        count(QueueTicket.order_key.between(DUE_OR_EARLY, mine))
-        + count(QueueTicket.order_key.startswith(WALK_INS))
-        - 1
-    )
+        return appointments_upto(mine) - 1
+    # early appointment: everyone due, every walk-in, earlier early appointments
+    return appointments_upto(mine) + int(day.walk_ins_waiting) - 1
 
 
-def count_waiting(queue_id: str, day: str) -> int:
-    return QueueTicket.by_status.count(status_key(queue_id, day, WAITING))
+def _walk_ins_up_to(ticket: QueueTicket, day: QueueDay, counted: int) -> int:
+    """The waiting walk-ins up to ``ticket`` (itself included) when more than ``counted`` were
+    found: those issued up to it less those called since, within what was counted and what waits."""
+    issued_since_called = int(ticket.walk_in_rank or 0) - int(day.walk_ins_called)
+    return min(max(counted, issued_since_called), max(counted, int(day.walk_ins_waiting)))
+
+
+def count_waiting(queue_ids: list[str], day: str) -> dict[str, int]:
+    """How many wait in each queue on ``day``: the day's counts, never the tickets."""
+    return {q: max(int(c.waiting), 0) for q, c in day_counts(queue_ids, day).items()}

@@ -2,15 +2,18 @@
 page (lines with their waiting tickets in call order, and the counters).
 
 The board is polled every one or two seconds by every screen, so it is cheap: a few Queries (the
-point's lines, its counters, the latest calls, the head of each line and its count), never a read
-of whole lines. Its ``version`` changes on every call and recall, and the page chimes when it does.
+point's lines, its counters, the latest calls, the head of each line) and one BatchGetItem of the
+lines' day counts (``counts.py``), never a read of whole lines. Its ``version`` changes on every
+call and recall, and the page chimes when it does. The staff page likewise reads the first
+``STAFF_NEXT`` of each line in call order and the count of the rest: what it reads does not grow
+with the line.
 
 Example::
 
     board("kep-dimarxeio")["calls"]     # [{"counter": "3", "code": "A007", ...}]
 
-Limitation: the staff page reads every waiting ticket of the point's lines (the board reads only
-the first ``BOARD_NEXT``): fine for a day's line at one service point, not for a city-wide list.
+Limitation: the staff page lists the first ``STAFF_NEXT`` waiting tickets of each line and says
+how many more wait; a ticket further back is reached when those before it are called.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from chalicelib.services.live_queue.lines import (
     point_names,
     public_line,
 )
-from chalicelib.services.live_queue.order import count_waiting, effective_order, first_waiting, waiting
+from chalicelib.services.live_queue.order import count_waiting, first_waiting
 from chalicelib.services.live_queue.tickets import staff_ticket
 
 BOARD_NEXT = 5  # next numbers shown per line
 BOARD_RECENT = 8  # latest calls shown
+STAFF_NEXT = 30  # waiting tickets listed per line on the staff page
 
 
 def point_view(service_point_id: str) -> dict[str, Any]:
@@ -77,11 +81,12 @@ def board(service_point_id: str, now: datetime | None = None) -> dict[str, Any]:
         }
         for t in latest
     ]
+    waiting = count_waiting([line["queue_id"] for line in point["queues"]], day)
     upcoming = [
         {
             **line,
             "next": [t.code for t in first_waiting([line["queue_id"]], day, now, BOARD_NEXT)],
-            "waiting": count_waiting(line["queue_id"], day),
+            "waiting": waiting[line["queue_id"]],
         }
         for line in point["queues"]
     ]
@@ -99,13 +104,19 @@ def board(service_point_id: str, now: datetime | None = None) -> dict[str, Any]:
 
 
 def staff_point(staff: Any, service_point_id: str, now: datetime | None = None) -> dict[str, Any]:
-    """The staff page: lines with their waiting tickets in order, and the counters."""
+    """The staff page: lines with their first ``STAFF_NEXT`` waiting tickets in call order and how
+    many wait in all (``waiting_count``), and the counters."""
     now = now or utcnow()
     point = point_view(service_point_id)
     ensure_department(staff, point["department_id"])
     day = local_day(now)
+    counted = count_waiting([line["queue_id"] for line in point["queues"]], day)
     lines = [
-        {**line, "waiting": [staff_ticket(t) for t in effective_order(waiting(line["queue_id"], day), now)]}
+        {
+            **line,
+            "waiting": [staff_ticket(t) for t in first_waiting([line["queue_id"]], day, now, STAFF_NEXT)],
+            "waiting_count": counted[line["queue_id"]],
+        }
         for line in point["queues"]
     ]
     counters = [public_counter(c) for c in counters_of_point(service_point_id)]

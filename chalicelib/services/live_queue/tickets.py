@@ -4,13 +4,18 @@ the views of a ticket (its public page, the kiosk's answer, the staff's row).
 A walk-in takes a ticket at the kiosk of a service point (``issue_walk_in``); an appointment
 holder checks in with the reference of the appointment (``checkin.py``). Both get the next number
 of the line for the day (``A001``, ``A002``..., an atomic ADD on the ``QueueDay`` item) and wait;
-their place in line is the order rule's (``order.py``).
+their place in line is the order rule's (``order.py``), and the line's day counts them
+(``counts.py``, in the transaction that puts the ticket).
 
 Example::
 
     ticket = issue_walk_in("kep-dimarxeio", "kep-dimarxeio-A", mobile="6912345678")
     ticket.code                      # "A001"
     ticket_view(ticket.ticket_id)    # status, position, estimated wait, counter
+
+Per-client limits: a walk-in ticket takes a token of its client's bucket (``walk_in_client``; the
+municipality's own kiosks are trusted and skip it) and one of its line's (``walk_in_line``, whoever
+takes it), so no one fills a line with thousands of tickets (``platform/limits.py``).
 
 Limitation: the number is taken before the ticket is put; a put that fails leaves a gap in the
 day's numbers (never a number given twice).
@@ -22,13 +27,15 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from chalicelib import ddb
 from chalicelib.clock import iso_micro, local_day, utcnow
 from chalicelib.errors import NotFound, ValidationFailed
-from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueDay, QueueTicket, status_key
+from chalicelib.models.queue import ACTIVE, WAITING, WALK_IN, Queue, QueueTicket, status_key
+from chalicelib.services.live_queue import counts
 from chalicelib.services.live_queue.estimates import estimated_wait
 from chalicelib.services.live_queue.lines import get_line, kinds_of, public_line
 from chalicelib.services.live_queue.order import appointment_order_key, people_ahead, walk_in_order_key
-from chalicelib.services.platform import audit
+from chalicelib.services.platform import audit, limits
 from chalicelib.settings import get_settings
 
 
@@ -39,13 +46,6 @@ def new_ticket_id() -> str:
 
 def code_for(prefix: str, number: int) -> str:
     return f"{prefix}{number:03d}"
-
-
-def next_number(queue_id: str, day: str) -> int:
-    """The next ticket number of a line on a day: one atomic ADD (1 for the first ticket)."""
-    item = QueueDay(queue_id, day)
-    item.update(actions=[QueueDay.last_number.add(1)])
-    return int(item.last_number)
 
 
 def new_ticket(
@@ -59,15 +59,16 @@ def new_ticket(
     ticket_id: str | None = None,
     appointment: dict[str, Any] | None = None,
 ) -> QueueTicket:
-    """Number and store a waiting ticket (one ADD, one conditional put: ``PutError`` when
-    ``ticket_id`` exists already)."""
+    """Number and store a waiting ticket: one ADD for the number, then one transaction that puts
+    the ticket (``ddb.TxFailed`` naming ``"ticket"`` when ``ticket_id`` exists already) and counts
+    it as waiting in its line's day (``counts.py``)."""
     day = local_day(now)
     ticket_id = ticket_id or new_ticket_id()
     if appointment:
         order_key = appointment_order_key(appointment["slot_start"], now, ticket_id)
     else:
         order_key = walk_in_order_key(now, ticket_id)
-    number = next_number(line.queue_id, day)
+    number, rank = counts.numbers(line.queue_id, day, walk_in=kind == WALK_IN)
     ticket = QueueTicket(
         ticket_id,
         queue_id=line.queue_id,
@@ -88,6 +89,7 @@ def new_ticket(
         mobile=mobile or None,
         mobile_day=day if mobile else None,
         language=language or "el",
+        walk_in_rank=rank,
         generation=0,
         recall_count=0,
     )
@@ -96,7 +98,12 @@ def new_ticket(
         ticket.appointment_reference = appointment.get("reference")
         ticket.slot_start = appointment["slot_start"]
         ticket.slot_end = appointment.get("slot_end")
-    ticket.save(condition=QueueTicket.ticket_id.does_not_exist())
+
+    def build(tx: ddb.Tx) -> None:
+        tx.save("ticket", ticket, condition=QueueTicket.ticket_id.does_not_exist())
+        counts.joined(tx, line.queue_id, day, kind)
+
+    ddb.transact(build)
     return ticket
 
 
@@ -107,19 +114,24 @@ def issue_walk_in(
     mobile: str | None = None,
     language: str = "el",
     service_id: str | None = None,
+    client: str | None = None,
     now: datetime | None = None,
 ) -> QueueTicket:
-    """A walk-in's ticket at the kiosk of ``service_point_id``."""
+    """A walk-in's ticket at the kiosk of ``service_point_id``, taken by ``client`` (its address:
+    a token of its bucket, then one of the line's; 429 ``rate_limited`` when either is empty)."""
     from chalicelib.services.platform.citizens import normalise_mobile
 
+    now = now or utcnow()
+    limits.check_client("walk_in_client", client, now=now)  # first: a refused client reads nothing
     line = get_line(queue_id)
     if line.service_point_id != service_point_id or not line.active or WALK_IN not in kinds_of(line):
         raise NotFound("No such queue at this service point.", code="queue_not_found")
     if service_id and service_id not in (line.service_ids or []):
         raise ValidationFailed("This queue does not serve that service.", code="service_not_in_queue")
+    limits.check("walk_in_line", line.queue_id, now=now)
     return new_ticket(
         line,
-        now=now or utcnow(),
+        now=now,
         kind=WALK_IN,
         mobile=normalise_mobile(mobile),
         language=language,

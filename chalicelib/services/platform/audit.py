@@ -1,13 +1,23 @@
 """The audit log: every staff write, who, role, action, entity, before and after, when, from where;
-and what a citizen does with their own data (``CitizenActor``: export, closing the account).
+every read of personal data by staff; every refused call of a staff route; and what a citizen does
+with their own data (``CitizenActor``: export, closing the account).
 
 How it is complete without every route remembering it: the HTTP middleware opens a collection for
 each request (``begin()``); services call ``note(staff, ...)`` where they change something, naming
-the staff member who acts, with the before and after; after every successful write the middleware
-calls ``flush(...)``, which writes one entry per note, or, for a staff route (documented with staff
-security) where no service noted anything, one generic entry naming the route, its actor resolved
-from the request's own token. Writes that fail (4xx/5xx) are not audited: nothing changed (nor a
-bulk action whose every item was refused: the service calls ``unchanged()``).
+the staff member who acts, with the before and after, and ``note_read(staff, ...)`` where they hand
+out personal data (the day list with tax numbers, a request's contacts, an export); after every
+request the middleware calls ``flush(...)``, which writes one entry per note of a successful request
+(a read's notes too), or, for a staff route (documented with staff security) where a successful
+write noted nothing, one generic entry naming the route, its actor resolved from the request's own
+token. Writes that fail are not audited as changes: nothing changed (nor a bulk action whose every
+item was refused: the service calls ``unchanged()``). A call of a staff route refused with 401 or
+403 is written as ``refused`` (route, status, code), by the staff member whose token it carried or,
+with none, by ``(anonymous)``: at most ``refusals_client_day`` such entries a day per client, so no
+one fills the log by knocking.
+
+What it costs: one PutItem per entry. A read of personal data: one PutItem more than the read. A
+refusal: the token's check (CPU, the key set is cached) and one PutItem; an anonymous one also one
+conditional UpdateItem of the client's allowance (and only that once the allowance is spent).
 
 The actor is always passed, never remembered from the sign-in check: a note outside a request
 raises instead of vanishing. Operators' commands and seeding that change things outside HTTP wrap
@@ -31,10 +41,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.clock import utcnow
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 MAX_SNAPSHOT_CHARS = 20_000
+REFUSALS = (401, 403)
+# refusals that are no attempt: a signed-out browser asking who is signed in, an expired session on
+# its way to renewal. A token or a password that does not hold, and every 403, are attempts.
+ROUTINE_REFUSALS = ("not_signed_in", "session_expired")
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ def citizen_actor(taxid: str) -> CitizenActor:
     from chalicelib.services.platform.limits import subject_key
 
     return CitizenActor(f"citizen:{subject_key(taxid)}")
+ANONYMOUS = Operator("(anonymous)", roles=())  # the actor of a refused call with no valid staff token
 
 
 class NotRecording(RuntimeError):
@@ -128,6 +144,13 @@ def note(
     _collection().notes.append(_Note(actor, entity_type, str(entity_id), action, _trim(before), _trim(after)))
 
 
+def note_read(actor: Any, entity_type: str, entity_id: str, *, what: str, **details: Any) -> None:
+    """Record that ``actor`` read personal data (a day list with tax numbers, a request's contacts,
+    an export): action ``read.<what>``, ``details`` (how many rows, which days) as its ``after``;
+    written with the request's entries when it succeeds."""
+    note(actor, entity_type, entity_id, action=f"read.{what}", after=details or None)
+
+
 def unchanged() -> None:
     """Say that this successful staff write changed nothing after all (every item of a bulk action
     was refused): no generic entry is written for it."""
@@ -166,18 +189,30 @@ def flush(
     route: str,
     path_params: dict[str, str] | None,
     status: int,
-    source_ip: str | None,
+    source_ip: str | Callable[[], str | None] | None,
     correlation_id: str | None,
     actor: Callable[[], Any] | None = None,
+    error_code: str | None = None,
+    client: Callable[[], str] | None = None,
 ) -> int:
     """Write the entries for a finished request; returns how many were written.
 
-    ``actor`` resolves the caller of a staff route (``None`` for other routes); it is asked only
-    for the generic entry of a successful write that no service noted."""
+    ``actor`` resolves the caller of a staff route (``None`` for other routes); it is asked for the
+    generic entry of a successful write that no service noted, and for a refused call (401/403,
+    ``error_code`` the refusal's code). ``source_ip`` and ``client`` (the caller's address as limits
+    count it) may be functions: they are asked only when something is written."""
     state = _current.get()
-    if state is None or method not in WRITE_METHODS or status >= 400:
+    if state is None:
+        return 0
+    if status in REFUSALS and actor is not None:
+        return _refused(method, route, status, error_code, actor, client, source_ip, correlation_id)
+    if status >= 400:
         return 0
     notes = state.notes
+    if not notes and method not in WRITE_METHODS:
+        return 0
+    if callable(source_ip):
+        source_ip = source_ip()
     if not notes:
         staff = actor() if actor is not None and not state.unchanged else None
         if staff is None:
@@ -197,6 +232,43 @@ def flush(
             item, method=method, route=route, source_ip=source_ip, status=status, correlation_id=correlation_id
         )
     return len(notes)
+
+
+def _refused(
+    method: str,
+    route: str,
+    status: int,
+    code: str | None,
+    actor: Callable[[], Any],
+    client: Callable[[], str] | None,
+    source_ip: str | Callable[[], str | None] | None,
+    correlation_id: str | None,
+) -> int:
+    """One entry for a refused call of a staff route: who (the staff member, or ``ANONYMOUS``
+    within the client's daily allowance of such entries), which route, the status and the code.
+    A routine refusal (``ROUTINE_REFUSALS``) is no attempt: not written."""
+    if code in ROUTINE_REFUSALS:
+        return 0
+    staff = actor()
+    if staff is None:
+        from chalicelib.services.platform import limits
+
+        allowance = limits.configured("refusals_client_day")
+        subject = client() if client is not None else "unknown"
+        if allowance is not None and not limits.use_allowance(allowance, subject, clock.local_day(utcnow())):
+            return 0
+        staff = ANONYMOUS
+    write(
+        staff,
+        action="refused",
+        entity_type="route",
+        entity_id=f"{method} {route}",
+        after={"status": status, "code": code},
+        source_ip=source_ip() if callable(source_ip) else source_ip,
+        status=status,
+        correlation_id=correlation_id,
+    )
+    return 1
 
 
 def _write_note(

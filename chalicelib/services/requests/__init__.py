@@ -24,7 +24,14 @@ __getattr__, __dir__, __all__ = lazy_exports(
     {
         "catalogue": ("check_attributes", "get_type", "list_types", "public_type", "save_type"),
         "photos": ("check_keys", "owner_prefix", "presign", "upload_form", "view_url"),
-        "records": ("get_for_citizen", "get_for_staff", "get_request", "request_id_of", "timeline"),
+        "records": (
+            "get_for_citizen",
+            "get_for_staff",
+            "get_request",
+            "read_for_staff",
+            "request_id_of",
+            "timeline",
+        ),
         "submission": (
             "Actor",
             "Requester",

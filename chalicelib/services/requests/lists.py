@@ -17,10 +17,10 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.access import ensure_department
+from chalicelib.access import ensure_department, is_admin
 from chalicelib.errors import ValidationFailed
 from chalicelib.models.requests import OPEN, STATUSES, CitizenRequest
-from chalicelib.services.platform import geohash
+from chalicelib.services.platform import audit, geohash
 from chalicelib.services.requests import catalogue
 from chalicelib.services.requests.records import GEO_CELL
 
@@ -35,6 +35,20 @@ def inbox(
     staff: Any,
     *,
     department_id: str | None = None,
+    **filters: Any,
+) -> list[CitizenRequest]:
+    """``department_requests`` as the inbox lists them (with the requesters' contacts): the read
+    is noted in the audit log."""
+    found = department_requests(staff, department_id=department_id, **filters)
+    department = department_id or staff.department_id or "all"
+    audit.note_read(staff, "department", department, what="requests.inbox", rows=len(found))
+    return found
+
+
+def department_requests(
+    staff: Any,
+    *,
+    department_id: str | None = None,
     statuses: list[str] | None = None,
     type_code: str | None = None,
     min_age_days: int | None = None,
@@ -46,11 +60,11 @@ def inbox(
     """A department's requests, newest first: one Query per status on the department+status
     index; age is a key condition, type, assignee and overdue are filters on that Query."""
     department = department_id or staff.department_id
-    if not department:
+    if not department and is_admin(staff):
         raise ValidationFailed(
             "Choose a department.", code="department_required", details={"field": "department_id"}
         )
-    ensure_department(staff, department)
+    ensure_department(staff, department)  # staff without a department: 403, they see nothing
     wanted = statuses or list(OPEN)
     bad = [s for s in wanted if s not in STATUSES]
     if bad:
@@ -94,8 +108,13 @@ def inbox(
 
 
 def open_on_map(staff: Any, department_id: str | None = None) -> list[CitizenRequest]:
-    """Open requests of a department with a location (the staff map)."""
-    return [r for r in inbox(staff, department_id=department_id, limit=MAP_LIMIT) if r.lat is not None]
+    """Open requests of a department with a location (the staff map, with the requesters'
+    contacts: noted in the audit log)."""
+    found = department_requests(staff, department_id=department_id, limit=MAP_LIMIT)
+    located = [r for r in found if r.lat is not None]
+    department = department_id or staff.department_id or "all"
+    audit.note_read(staff, "department", department, what="requests.map", rows=len(located))
+    return located
 
 
 def filed_by(taxid: str, limit: int = CITIZEN_LIMIT) -> list[CitizenRequest]:

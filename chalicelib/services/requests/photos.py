@@ -89,8 +89,14 @@ def presign(prefix: str, content_type: str) -> dict[str, Any]:
 
 
 def upload_form(owner_kind: str, owner: str, content_type: str) -> dict[str, Any]:
-    """The upload form for a photo under its owner's prefix (``citizen`` tax id, ``staff`` name)."""
-    return presign(owner_prefix(owner_kind, owner), content_type)
+    """The upload form for a photo under its owner's prefix (``citizen`` tax id, ``staff`` name).
+    A citizen gets at most ``photo_forms_citizen_day`` forms a day (429 ``daily_limit``)."""
+    form = presign(owner_prefix(owner_kind, owner), content_type)  # checks the type; writes nothing
+    if owner_kind == "citizen":
+        from chalicelib.services.platform import limits
+
+        limits.check_daily("photo_forms_citizen_day", owner)
+    return form
 
 
 def check_keys(prefix: str, keys: list[str] | None) -> list[str]:

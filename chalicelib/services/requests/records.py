@@ -75,6 +75,15 @@ def get_for_staff(staff: Any, request_id: str) -> CitizenRequest:
     return req
 
 
+def read_for_staff(staff: Any, request_id: str) -> CitizenRequest:
+    """``get_for_staff`` for the request's page (the requester's contacts): noted in the audit log."""
+    from chalicelib.services.platform import audit
+
+    req = get_for_staff(staff, request_id)
+    audit.note_read(staff, "citizen_request", req.request_id, what="request")
+    return req
+
+
 def timeline(request_id: str, *, public_only: bool) -> list[TimelineEntry]:
     """The request's timeline in order (one Query); the citizen's part when ``public_only``."""
     entries = list(TimelineEntry.query(request_id))

@@ -18,6 +18,9 @@ Example::
                                        "lat": 37.9755, "lon": 23.7348})
     req.protocol   # "2026/000042"
 
+Per-citizen limit: a citizen files at most ``requests_citizen_day`` requests a day (setting; 429
+``daily_limit`` with ``Retry-After`` until midnight), counted once the request has passed every check.
+
 Limitation: under heavy contention on one year's counter, submissions retry (each round one wins);
 ``MAX_ATTEMPTS`` bounds it and the caller gets a 409 ``busy`` to retry.
 """
@@ -25,6 +28,7 @@ Limitation: under heavy contention on one year's counter, submissions retry (eac
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +36,7 @@ from typing import Any
 from chalicelib import clock, ddb
 from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.models.requests import CHANNELS, CitizenRequest, ProtocolCounter, RequestType, TimelineEntry
-from chalicelib.services.platform import audit
+from chalicelib.services.platform import audit, limits
 from chalicelib.services.requests import catalogue, photos
 from chalicelib.services.requests.records import protocol_of, set_index_keys
 
@@ -85,6 +89,7 @@ def submit_for_citizen(session: Any, body: dict[str, Any]) -> CitizenRequest:
         actor=Actor("citizen", "citizen"),
         channel="web",
         notify=body.get("notify"),
+        before_write=lambda: limits.check_daily("requests_citizen_day", session.taxid),
         **_fields(body, keys),
     )
 
@@ -168,11 +173,13 @@ def submit(
     api_key_id: str | None = None,
     with_token: bool = False,
     notify: list[str] | None = None,
+    before_write: Callable[[], None] | None = None,
     now: datetime | None = None,
 ) -> CitizenRequest:
     """Check and store a new request with the next protocol number of the year; routed to the
-    type's department. Everything is checked before the first write. ``notify``: the channels the
-    signed-in citizen chose for its messages (``None``: the profile's choices)."""
+    type's department. Everything is checked before the first write; ``before_write`` runs then
+    (a per-citizen allowance: only a request that would be stored counts). ``notify``: the
+    channels the signed-in citizen chose for its messages (``None``: the profile's choices)."""
     if channel not in CHANNELS:
         raise ValidationFailed("Unknown channel.", code="invalid_channel", details={"field": "channel"})
     description = (description or "").strip()
@@ -232,6 +239,8 @@ def submit(
         public=True,
         at=now,
     )
+    if before_write is not None:
+        before_write()
     _store(req, entry, photos)
     if actor.staff is not None:
         audit.note(

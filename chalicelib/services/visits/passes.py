@@ -28,7 +28,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.errors import ValidationFailed
 from chalicelib.models.visits import Visitor
-from chalicelib.services.platform import audit, crypto
+from chalicelib.services.platform import audit, crypto, limits
 from chalicelib.services.visits.retention import load_alive, ttl_from
 from chalicelib.settings import get_settings
 
@@ -74,9 +74,11 @@ def register(
     language: str = "el",
     send_pass: tuple[str, ...] | list[str] = (),
     staff: Any = None,
+    client: str | None = None,
 ) -> dict[str, Any]:
     """Register a visitor (by themselves, or by ``staff`` at the entrance); returns the public pass
-    (never the contact)."""
+    (never the contact). A registration by the visitor takes a token of the ``client``'s bucket
+    (``registration_client``; 429 ``rate_limited`` when empty)."""
     name = (name or "").strip()
     if not consent:
         raise ValidationFailed("Consent is required.", code="consent_required", details={"field": "consent"})
@@ -87,6 +89,8 @@ def register(
             "Give a mobile number or an email address.", code="contact_required", details={"field": "mobile"}
         )
     now = clock.utcnow()
+    if staff is None:
+        limits.check_client("registration_client", client, now=now)
     pass_id = new_pass_id()
     blob = json.dumps({"name": name, "mobile": mobile or None, "email": email or None}).encode()
     sealed = crypto.seal(blob, contact_context(pass_id))

@@ -29,6 +29,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import clock, ddb
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.visits import Building, Visit, Visitor, VisitPresence, alive
+from chalicelib.services.platform import limits
 from chalicelib.services.visits.buildings import building_day, closes_at_for, get_building
 from chalicelib.services.visits.passes import display_code, get_visitor, normalise_code
 from chalicelib.services.visits.retention import ttl_from
@@ -42,10 +43,18 @@ def presence_key(building_id: str, pass_id: str) -> str:
 
 
 def scan_pass(
-    building_id: str, code: str, entrance_id: str | None = None, now: datetime | None = None
+    building_id: str,
+    code: str,
+    entrance_id: str | None = None,
+    now: datetime | None = None,
+    *,
+    client: str | None = None,
 ) -> dict[str, Any]:
-    """A kiosk scan (camera or typed code): check in, or check out the open visit."""
+    """A kiosk scan (camera or typed code): check in, or check out the open visit. Each scan
+    takes a token of the ``client``'s bucket (``scan_client``) and, once the pass is known, one of
+    the pass's (``scan_pass``): 429 ``rate_limited`` when either is empty."""
     now = now or clock.utcnow()
+    limits.check_client("scan_client", client, now=now)
     building = get_building(building_id)
     if entrance_id and entrance_id not in {e.entrance_id for e in building.entrances or []}:
         raise NotFound("No such entrance in this building.", code="unknown_entrance")
@@ -53,6 +62,7 @@ def scan_pass(
     if pass_id is None:
         raise NotFound("No such pass.", code="unknown_pass")
     visitor = get_visitor(pass_id)
+    limits.check("scan_pass", pass_id, now=now)
     key = presence_key(building_id, pass_id)
     try:
         for _ in range(ATTEMPTS):

@@ -88,7 +88,7 @@ function render() {
       el(
         "div",
         { class: "dimotis-section" },
-        el("h3", { class: "govgr-heading-s" }, `${q.prefix} · ${name(q)} (${q.waiting.length})`),
+        el("h3", { class: "govgr-heading-s" }, `${q.prefix} · ${name(q)} (${q.waiting_count ?? q.waiting.length})`),
         q.waiting.length
           ? el(
               "table",
@@ -106,6 +106,10 @@ function render() {
                   el("td", { class: "govgr-table__cell" }, w.slot_start ? formatTime(w.slot_start) : "")))),
             )
           : el("p", { class: "govgr-body" }, t("queue.nobody_waiting")),
+        q.waiting_count > q.waiting.length
+          ? el("p", { class: "govgr-body", "data-testid": "more-waiting" },
+            t("queue.more_waiting", { count: q.waiting_count - q.waiting.length }))
+          : null,
       ),
     ),
   );

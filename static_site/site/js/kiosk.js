@@ -1,9 +1,10 @@
 // The entrance kiosk (/kiosk/<building>?entrance=<id>): a pass read by the camera (the browser's
 // BarcodeDetector, where there is one) or typed checks in; the next scan checks out. The same
-// code read again within a few seconds is ignored (a camera sees a QR many times).
-import { api } from "/shared/api.js";
+// code read again within a few seconds is ignored (a camera sees a QR many times). A scan refused
+// for too many at once (429) is tried again after the time the API names, and the kiosk says so.
+import { api, withRetry } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
-import { clearError, el, formatTime, mountLayout, replaceChildren, showError } from "/shared/layout.js";
+import { clearError, el, formatTime, mountLayout, replaceChildren, retryNotice, showError } from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
 const buildingId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
@@ -15,6 +16,7 @@ let lastCode = "";
 let lastAt = 0;
 let clearTimer = null;
 let busy = false;
+const waiting = retryNotice($("retry-status"));
 
 await mountLayout({ audience: "citizen", active: null });
 
@@ -61,12 +63,14 @@ async function submit(raw, camera = false) {
   try {
     const body = { code };
     if ($("entrance").value) body.entrance_id = $("entrance").value;
-    showResult(await api(`/api/visits/buildings/${encodeURIComponent(buildingId)}/scans`, { method: "POST", body }));
+    const url = `/api/visits/buildings/${encodeURIComponent(buildingId)}/scans`;
+    showResult(await withRetry(() => api(url, { method: "POST", body }), { onWait: waiting }));
     $("code").value = "";
   } catch (err) {
     $("result").hidden = true;
     showError($("error"), err);
   } finally {
+    waiting.done();
     busy = false;
     $("code").focus();
   }

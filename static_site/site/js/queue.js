@@ -1,17 +1,29 @@
 // The kiosk of a service point (/queue.html?point=<id>): take a walk-in ticket (optional mobile
 // for SMS), or check in for an appointment with its reference, typed, read by a handheld QR
 // scanner (which types it and presses Enter) or by the camera (BarcodeDetector, where the browser
-// has it). The ticket number is shown large, with a link to the ticket page.
-import { api } from "/shared/api.js";
+// has it). The ticket number is shown large, with a link to the ticket page. A call refused for
+// too many at once (429) is tried again after the time the API names, and the page says so.
+import { api, withRetry } from "/shared/api.js";
 import { onLangChange, t } from "/shared/i18n.js";
-import { clearError, clearFieldErrors, el, mountLayout, replaceChildren, showError, showFieldError }
-  from "/shared/layout.js";
+import {
+  clearError, clearFieldErrors, el, mountLayout, replaceChildren, retryNotice, showError, showFieldError,
+} from "/shared/layout.js";
 
 const $ = (id) => document.getElementById(id);
 const MOBILE = /^\+?[0-9]{10,15}$/;
 const params = new URLSearchParams(location.search);
 const point = params.get("point") || "";
 let info = null;
+const waiting = retryNotice($("retry-status"));
+
+/** A kiosk call: a 429 is tried again after its Retry-After, the page saying so meanwhile. */
+async function send(path, body) {
+  try {
+    return await withRetry(() => api(path, { method: "POST", body }), { onWait: waiting });
+  } finally {
+    waiting.done();
+  }
+}
 
 await mountLayout({ audience: "citizen", active: "queue" });
 
@@ -62,7 +74,7 @@ async function takeTicket(queueId) {
     const body = { queue_id: queueId };
     if (mobile) body.mobile = mobile;
     body.language = document.documentElement.lang === "en" ? "en" : "el";
-    showTicket(await api(`/api/queue/points/${encodeURIComponent(point)}/tickets`, { method: "POST", body }));
+    showTicket(await send(`/api/queue/points/${encodeURIComponent(point)}/tickets`, body));
   } catch (err) {
     showError($("error"), err);
   }
@@ -79,7 +91,7 @@ async function checkIn(reference) {
   const mobile = $("mobile").value.replace(/[\s\-().]/g, "");
   if (mobile && MOBILE.test(mobile)) body.mobile = mobile;
   try {
-    const ticket = await api(`/api/queue/points/${encodeURIComponent(point)}/check-in`, { method: "POST", body });
+    const ticket = await send(`/api/queue/points/${encodeURIComponent(point)}/check-in`, body);
     showTicket(ticket, ticket.already_checked_in ? t("queue.already_checked_in") : "");
   } catch (err) {
     showError($("error"), err);

@@ -3,11 +3,11 @@
 // their public timelines, and looking up / following a public report by protocol number.
 // Every piece of data is put on the page as text (el() / textContent), never as markup.
 import * as L from "/vendor/leaflet/dist/leaflet-src.esm.js";
-import { api, ApiError } from "/shared/api.js";
+import { api, ApiError, withRetry } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
 import {
   citizenLoginUrl, clearError, clearFieldErrors, el, formatDate, formatDateTime, mountLayout,
-  replaceChildren, showError, showFieldError,
+  replaceChildren, retryNotice, showError, showFieldError,
 } from "/shared/layout.js";
 import { mountNotifyChoice, summary } from "/js/contact.js";
 import { mapOptions } from "/shared/municipality.js";
@@ -19,6 +19,10 @@ const me = await mountLayout({ audience: "citizen", active: "requests" });
 let profile = me; // the profile as the contact confirmations left it
 let choice = null; // how to be told of the request being filed
 const area = await mapOptions(); // where the map opens: the municipality's settings
+const waiting = retryNotice($("retry-status"));
+/** A write of the form: a 429 with a short Retry-After is tried again, the page saying so; a
+ * daily limit (Retry-After until midnight) is shown as the error it is. */
+const post = (path, body) => withRetry(() => api(path, { method: "POST", body }), { onWait: waiting });
 let types = [];
 let map = null;
 let marker = null;
@@ -171,7 +175,7 @@ function collectAttributes(kind) {
 async function uploadPhoto(file) {
   if (!["image/jpeg", "image/png"].includes(file.type)) throw new Error(t("requests.photo_type"));
   if (file.size > MAX_PHOTO) throw new Error(t("requests.photo_size"));
-  const form = await api("/api/requests/photos", { method: "POST", body: { content_type: file.type } });
+  const form = await post("/api/requests/photos", { content_type: file.type });
   const data = new FormData();
   for (const [key, value] of Object.entries(form.fields)) data.append(key, value);
   data.append("file", file);
@@ -214,7 +218,7 @@ async function submit(event) {
     const body = { type_code: kind.code, description: $("description").value.trim(), attributes, notify: choice.channels() };
     if (kind.location !== "none" && pin) Object.assign(body, pin, { address: $("address").value.trim() });
     if (kind.photo !== "none" && file) body.photos = [await uploadPhoto(file)];
-    const result = await api("/api/requests", { method: "POST", body });
+    const result = await post("/api/requests", body);
     $("done-protocol").textContent = result.request.protocol;
     replaceChildren($("done-notify"), summary(profile, result.request.notify, "request"));
     $("done").hidden = false;
@@ -232,6 +236,7 @@ async function submit(event) {
   } catch (err) {
     showError($("error"), err);
   } finally {
+    waiting.done();
     button.disabled = false;
     button.textContent = t("requests.submit");
   }

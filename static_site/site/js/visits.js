@@ -1,8 +1,8 @@
 // Visitor registration (/visits.html): name, mobile or email, consent -> a pass (/pass/<id>).
 // The pass id is remembered on this device; the contact details are never shown back.
-import { api } from "/shared/api.js";
+import { api, withRetry } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
-import { clearError, clearFieldErrors, mountLayout, showError, showFieldError } from "/shared/layout.js";
+import { clearError, clearFieldErrors, mountLayout, retryNotice, showError, showFieldError } from "/shared/layout.js";
 
 export const STORE = "dimotis.visits.pass";
 const TTL_DAYS = 14;
@@ -57,8 +57,9 @@ $("register").addEventListener("submit", async (event) => {
   if ($("send-sms").checked && mobile) send.push("sms");
   if (send.length) body.send_pass = send;
   $("submit").disabled = true;
+  const waiting = retryNotice($("retry-status"));
   try {
-    const pass = await api("/api/visits/registrations", { method: "POST", body });
+    const pass = await withRetry(() => api("/api/visits/registrations", { method: "POST", body }), { onWait: waiting });
     try {
       localStorage.setItem(STORE, pass.pass_id);
     } catch {
@@ -69,5 +70,7 @@ $("register").addEventListener("submit", async (event) => {
   } catch (err) {
     showError($("error"), err);
     $("submit").disabled = false;
+  } finally {
+    waiting.done();
   }
 });

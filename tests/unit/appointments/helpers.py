@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib import ddb
 from chalicelib.clock import today
-from chalicelib.models import all_models
 from chalicelib.models.service_catalog import Service
 from chalicelib.models.service_points import ServicePoint
 from chalicelib.services.appointments import catalogue
 from chalicelib.services.platform import service_points
 from chalicelib.services.platform.holidays import is_holiday
 from tests.conftest import bearer
+from tests.unit.ddb_requests import count_calls
+
+__all__ = ["count_calls"]  # the tests of this area (and others that count requests) import it here
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Monday 08:00 Athens
 POINT = "kep-dimarxeio"
@@ -103,26 +104,3 @@ def next_open_slot(client, token, service_id, skip=0):
     assert resp.status_code == 200, resp.body
     slots = [s for d in resp.json_body["days"] for s in d["slots"] if s["remaining"] > 0]
     return slots[skip]["start"]
-
-
-class count_calls:  # noqa: N801 - used as a context manager
-    """Count DynamoDB requests in this block with botocore event hooks (``before-call``) on every
-    client the code uses: each model's connection and the transactions' connection."""
-
-    def __enter__(self):
-        self.calls: list[str] = []
-        clients = {id(c): c for c in [m._get_connection().connection.client for m in all_models()]}
-        tx_client = ddb.connection().client
-        clients[id(tx_client)] = tx_client
-        self.clients = list(clients.values())
-        for c in self.clients:
-            c.meta.events.register("before-call.dynamodb", self._record)
-        return self.calls
-
-    def _record(self, model, **_):
-        self.calls.append(model.name)
-
-    def __exit__(self, *exc):
-        for c in self.clients:
-            c.meta.events.unregister("before-call.dynamodb", self._record)
-        return False

@@ -12,10 +12,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chalicelib import clock, ddb
-from chalicelib.models import all_models
+from chalicelib import clock
 from chalicelib.models.service_catalog import Service
 from chalicelib.services.platform.holidays import is_holiday
+from tests.unit.ddb_requests import count_calls as dynamodb_calls
+
+__all__ = ["dynamodb_calls"]  # the tests of this area import it here
 
 JSON = {"Content-Type": "application/json"}
 WEEKDAYS = {str(d): [["08:00", "11:00"], ["11:30", "14:00"]] for d in range(1, 6)}
@@ -95,26 +97,3 @@ def serve(client, headers, service, numbers=("E1", "E2")):
 def absence(client, headers, number, day, kind="leave", end_day=None):
     body = {"employee_number": number, "kind": kind, "start_day": day, "end_day": end_day or day}
     return client.http.post("/api/staff/absences", headers=headers, body=json.dumps(body))
-
-
-class dynamodb_calls:  # noqa: N801 - used as a context manager
-    """The DynamoDB operations made in this block (``before-call`` hooks on every model's client and
-    the transaction connection's)."""
-
-    def __enter__(self) -> list[str]:
-        self.calls: list[str] = []
-        clients = {id(c): c for c in [m._get_connection().connection.client for m in all_models()]}
-        tx_client = ddb.connection().client
-        clients[id(tx_client)] = tx_client
-        self.clients = list(clients.values())
-        for c in self.clients:
-            c.meta.events.register("before-call.dynamodb", self._record)
-        return self.calls
-
-    def _record(self, model, **_):
-        self.calls.append(model.name)
-
-    def __exit__(self, *exc):
-        for c in self.clients:
-            c.meta.events.unregister("before-call.dynamodb", self._record)
-        return False

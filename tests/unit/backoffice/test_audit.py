@@ -1,4 +1,4 @@
-"""Every successful staff write is in the append-only audit log; reads and failures are not."""
+"""Every successful staff write is in the append-only audit log; unnoted reads and failed writes are not."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalicelib.services.live_queue import counters, lines, tickets
+from chalicelib.models.queue import WAITING, QueueTicket, status_key
+from chalicelib.services.live_queue import counters, lines, order, tickets
 from chalicelib.services.platform.staff_auth import StaffMember
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 11:00 in Athens
@@ -36,3 +37,10 @@ def appointment_ticket(slot_start, at=NOW, queue_id="kep-1-A", mobile=None):
 
 def open_counter(label="1", queues=("kep-1-A",), by=None):
     return counters.open_counter(by or staff(), "kep-1", label, list(queues), now=NOW)
+
+
+def whole_line_in_order(queue_ids, day, now):
+    """Every waiting ticket of ``queue_ids`` by the order rule, read in full: the tests' oracle
+    (the app never reads a whole line)."""
+    waiting = [t for q in queue_ids for t in QueueTicket.by_status.query(status_key(q, day, WAITING))]
+    return order.effective_order(waiting, now)

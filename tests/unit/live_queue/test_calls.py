@@ -10,7 +10,7 @@ import pytest
 from chalicelib.errors import Conflict, Forbidden
 from chalicelib.services.live_queue import calls, counters, order, tickets
 from chalicelib.settings import reset_settings
-from tests.unit.live_queue.helpers import NOW, TODAY, open_counter, staff, walk_in
+from tests.unit.live_queue.helpers import NOW, TODAY, open_counter, staff, walk_in, whole_line_in_order
 
 
 # -- call next: one ticket to one counter --------------------------------------------------------
@@ -19,7 +19,7 @@ def test_two_counters_with_the_same_stale_view_get_different_tickets(point, monk
     c1, c2 = open_counter("1"), open_counter("2")
     t1, t2 = walk_in(), walk_in(at=NOW + timedelta(seconds=1))
     # AND both counters read the waiting line before either calls (a stale index read)
-    stale = order.waiting_in_order(["kep-1-A"], TODAY, NOW)
+    stale = whole_line_in_order(["kep-1-A"], TODAY, NOW)
     monkeypatch.setattr(calls, "first_waiting", lambda *a, **k: list(stale))
     # WHEN both call next
     first = calls.call_next(staff(), c1.counter_id, now=NOW + timedelta(seconds=2))
@@ -137,7 +137,7 @@ def test_transfer_puts_the_ticket_back_to_waiting_in_the_other_line(point):
     moved = calls.transfer(staff(), counter.counter_id, "kep-1-B", now=NOW + timedelta(minutes=1))
     # THEN it waits in B, keeps its number, and is ahead of B's newer walk-in (issued earlier)
     assert (moved.status, moved.queue_id, moved.code, moved.generation) == ("waiting", "kep-1-B", "A001", 1)
-    in_b = order.waiting_in_order(["kep-1-B"], TODAY, NOW)
+    in_b = whole_line_in_order(["kep-1-B"], TODAY, NOW)
     assert [t.ticket_id for t in in_b] == [first.ticket_id, newer_b.ticket_id]
     assert counters.get_counter(counter.counter_id).current_ticket_id is None
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.services.live_queue import calls, order, tickets
-from tests.unit.live_queue.helpers import NOW, TODAY, appointment_ticket, open_counter, staff, walk_in
+from tests.unit.live_queue.helpers import (
+    NOW,
+    TODAY,
+    appointment_ticket,
+    open_counter,
+    staff,
+    walk_in,
+    whole_line_in_order,
+)
 
 
 def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point):
@@ -16,15 +24,15 @@ def test_order_rule_due_appointments_then_walk_ins_then_early_appointments(point
     w2 = walk_in(at=NOW - timedelta(minutes=20))
     due = appointment_ticket(NOW - timedelta(minutes=5), at=NOW - timedelta(minutes=10))
     # WHEN the waiting line is ordered now
-    now_order = order.waiting_in_order(["kep-1-A"], TODAY, NOW)
+    now_order = whole_line_in_order(["kep-1-A"], TODAY, NOW)
     # THEN the due appointment first, walk-ins by arrival, the early appointment last
     assert [t.ticket_id for t in now_order] == [due.ticket_id, w1.ticket_id, w2.ticket_id, early.ticket_id]
     # AND once its slot starts, the early appointment goes ahead of the walk-ins
-    later = order.waiting_in_order(["kep-1-A"], TODAY, NOW + timedelta(minutes=41))
+    later = whole_line_in_order(["kep-1-A"], TODAY, NOW + timedelta(minutes=41))
     assert [t.ticket_id for t in later][:2] == [due.ticket_id, early.ticket_id]
     # AND the limited Queries give the same head of the line at any time
     for at in (NOW, NOW + timedelta(minutes=40), NOW + timedelta(minutes=41)):
-        full = [t.ticket_id for t in order.waiting_in_order(["kep-1-A"], TODAY, at)]
+        full = [t.ticket_id for t in whole_line_in_order(["kep-1-A"], TODAY, at)]
         for n in (1, 2, 3, 5):
             assert [t.ticket_id for t in order.first_waiting(["kep-1-A"], TODAY, at, n)] == full[:n]
         # AND the counted position of each ticket is its index in that order

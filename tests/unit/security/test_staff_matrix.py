@@ -12,6 +12,7 @@ fixture: ``{appointment}`` ... are made afresh for each route).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -298,3 +299,86 @@ def test_staff_of_another_department_never_reach_a_departments_objects(world):
                     f"{method} {path} as {who}: {resp.status_code} (not let through) {resp.body[:200]!r}"
                 )
     assert wrong == [], "\n".join(wrong)
+
+
+def test_staff_without_a_department_see_no_one_and_nothing(world):
+    """A manager or clerk whose account names no department (``can_act_in`` refuses ``None``): every
+    scoped route, with a department named and with none (their own default), is refused."""
+    # GIVEN every scoped route, asked as its own default (no department_id) and for kep's objects
+    probes = []
+    for (method, _path), entry in sorted(STAFF.items()):
+        if not isinstance(entry, Scoped):
+            continue
+        path, body = world.resolve(entry.path, entry.body)
+        probes.append((method, path, body, entry))
+        bare = re.sub(r"[?&]department_id=[^&]*", "", path).replace("?&", "?").rstrip("?")
+        if bare != path:
+            probes.append((method, bare, body, entry))
+    wrong = []
+    before = snapshot()
+    # WHEN the manager and the clerk without a department call each
+    for method, path, body, entry in probes:
+        for role in OWNER_ROLES:
+            resp = call(world.client, method, path, world.staff[(role, None)], body)
+            if not entry.refused(resp):
+                wrong.append(f"{method} {path} as the {role} without a department: {resp.status_code} "
+                             f"{resp.body[:200]!r}")
+    # THEN each is refused and nothing was written
+    for table in changed_tables(before, snapshot()):
+        wrong.append(f"{table} changed")
+    assert wrong == [], "\n".join(wrong)
+
+
+# Routes whose rule is per person, not per department: a colleague of the same department and role
+# is refused. Everything else a clerk does is department-wide by design (appointments, requests and
+# their assignment: any clerk of the department may pick up a colleague's work; absences and
+# staffing are managers' own); DEPARTMENT_WIDE pins a few of those so a change to either is a decision.
+COUNTER_ACTIONS = ("close", "next", "no-show", "recall", "served", "start", "transfer")
+PER_PERSON: dict[tuple[str, str], tuple[str, Any]] = {
+    ("POST", f"/api/staff/queue/counters/{{counter_id}}/{action}"): (
+        f"/api/staff/queue/counters/{{counter}}/{action}",
+        {"queue_id": "{queue_b}"} if action == "transfer" else None,
+    )
+    for action in COUNTER_ACTIONS
+}
+DEPARTMENT_WIDE: dict[tuple[str, str], tuple[str, Any]] = {
+    ("POST", "/api/staff/appointments/{appointment_id}/complete"): (
+        "/api/staff/appointments/{appointment}/complete",
+        None,
+    ),
+    ("GET", "/api/staff/queue/points/{service_point_id}"): ("/api/staff/queue/points/{point}", None),
+}
+
+
+def test_a_clerk_cannot_operate_a_counter_a_colleague_opened(world):
+    # GIVEN the counter the kep clerk opened (with a ticket called to it, so every action applies)
+    ticket = call(world.client, "POST", "/api/queue/points/kep-dimarxeio/tickets", None,
+                  {"queue_id": "kep-dimarxeio-A"})
+    assert ticket.status_code == 200, ticket.body
+    owner = world.staff[("clerk", "kep")]
+    assert call(world.client, "POST", f"/api/staff/queue/counters/{world.counter}/next", owner).status_code == 200
+    wrong = []
+    before = snapshot()
+    # WHEN a colleague of the same department and role tries every action on it
+    for (method, _route), (path, body) in sorted(PER_PERSON.items()):
+        path, body = world.resolve(path, body)
+        resp = call(world.client, method, path, world.staff["colleague.kep"], body)
+        if resp.status_code != 403 or resp.json_body["error"]["code"] != "counter_not_yours":
+            wrong.append(f"{method} {path} as a colleague: {resp.status_code} {resp.body[:200]!r}")
+    # THEN each is refused and nothing but the audit of the refusals was written
+    wrong += [f"{table} changed" for table in changed_tables(before, snapshot())]
+    # AND the clerk who opened it still may (recall the ticket called to it)
+    recall = call(world.client, "POST", f"/api/staff/queue/counters/{world.counter}/recall", owner)
+    if recall.status_code != 200:
+        wrong.append(f"recall as the owner: {recall.status_code} {recall.body[:200]!r}")
+    # AND where the rule is department-wide the colleague is let through
+    for (method, _route), (path, body) in sorted(DEPARTMENT_WIDE.items()):
+        path, body = world.resolve(path, body)
+        resp = call(world.client, method, path, world.staff["colleague.kep"], body)
+        if not _not_other_department(resp):
+            wrong.append(f"{method} {path} as a colleague (department-wide): {resp.status_code}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_every_per_person_entry_names_a_staff_route():
+    assert sorted((set(PER_PERSON) | set(DEPARTMENT_WIDE)) - staff_routes()) == []

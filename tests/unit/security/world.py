@@ -16,7 +16,9 @@ from chalicelib import clock, openapi
 from chalicelib.aws import client as aws_client
 from chalicelib.models import all_models
 from chalicelib.models.appointments import Appointment
+from chalicelib.models.audit import AuditEntry
 from chalicelib.models.citizens import Citizen
+from chalicelib.models.limits import LimitCounter
 from chalicelib.models.requests import CitizenRequest, RequestFollower
 from chalicelib.models.staffing import Absence, CapacityFlag
 from chalicelib.services import appointments, requests
@@ -57,16 +59,32 @@ def _routes(keep: Callable[[str, dict], bool]) -> set[tuple[str, str]]:
     }
 
 
+REFUSAL_ENTRY = '"action": {"S": "refused"}'
+
+
+def _hex(value: Any) -> str:
+    return value.hex() if isinstance(value, bytes) else repr(value)  # binary attributes (sealed contacts)
+
+
 def snapshot() -> dict[str, list[str]]:
-    """Every item of every table (moto), to show that a refused call wrote nothing."""
+    """Every item of every table (moto), to show that a refused call wrote nothing but what a
+    refusal itself writes: its audit entry (``refused``), and the limits' counters (token buckets
+    and allowances, which are no one's data)."""
     ddb = aws_client("dynamodb")
     out = {}
     for model in all_models():
+        if model is LimitCounter:
+            continue
         items = []
         for page in ddb.get_paginator("scan").paginate(TableName=model.Meta.table_name):
-            items.extend(json.dumps(i, sort_keys=True) for i in page["Items"])
-        out[model.Meta.table_name] = sorted(items)
+            items.extend(json.dumps(i, sort_keys=True, default=_hex) for i in page["Items"])
+        out[model.Meta.table_name] = sorted(i for i in items if REFUSAL_ENTRY not in i)
     return out
+
+
+def refusals() -> list[AuditEntry]:
+    """The audit log's entries of refused calls, oldest first."""
+    return sorted((e for e in AuditEntry.scan() if e.action == "refused"), key=lambda e: e.at_key)
 
 
 def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
@@ -137,6 +155,11 @@ class People:
             ("manager", "roads"): make_staff("manager", "roads", username="sec.manager.roads"),
             ("clerk", "cleaning"): make_staff("clerk", "cleaning", username="sec.clerk.cleaning"),
             ("manager", "cleaning"): make_staff("manager", "cleaning", username="sec.manager.cleaning"),
+            # a colleague of the kep clerk (same department, another person)
+            "colleague.kep": make_staff("clerk", "kep", username="sec.clerk2.kep"),
+            # staff whose department is not set (a new account, or one whose department was removed)
+            ("manager", None): make_staff("manager", None, username="sec.manager.none"),
+            ("clerk", None): make_staff("clerk", None, username="sec.clerk.none"),
         }
 
 
