@@ -11,7 +11,9 @@ from chalicelib.handlers import (
     backoffice,
     citizen_auth,
     health,
+    messages_admin,
     open311,
+    outbox_events,
     queue_public,
     queue_staff,
     requests_citizen,
@@ -31,10 +33,12 @@ app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)
+app.register_blueprint(outbox_events.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
+app.register_blueprint(messages_admin.bp)
 app.register_blueprint(staffing.bp)
 app.register_blueprint(visits_public.bp)
 app.register_blueprint(visits_staff.bp)
