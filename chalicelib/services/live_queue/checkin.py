@@ -35,7 +35,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.queue import APPOINTMENT, QueueTicket
 from chalicelib.services.live_queue.appointments import BookedAppointment, find_by_reference
 from chalicelib.services.live_queue.lines import lines_of_point
-from chalicelib.services.live_queue.tickets import new_ticket, note
+from chalicelib.services.live_queue.tickets import new_ticket, note, sms_mobile
 
 Lookup = Callable[[str], BookedAppointment | None]
 
@@ -63,8 +63,6 @@ def check_in(
     lookup: Lookup = find_by_reference,
 ) -> tuple[QueueTicket, bool]:
     """Returns the ticket and whether it existed already (a second check-in)."""
-    from chalicelib.services.platform.citizens import normalise_mobile
-
     now = now or utcnow()
     appointment = lookup(normalise_reference(reference))
     if appointment is None:
@@ -87,12 +85,13 @@ def check_in(
         raise NotFound("No queues at this service point.", code="service_point_not_found")
     line = next((x for x in lines if appointment.service_id in (x.service_ids or [])), lines[0])
     serves = appointment.service_id in (line.service_ids or [])
+    number, not_sent = sms_mobile(mobile)
     try:
         ticket = new_ticket(
             line,
             now=now,
             kind=APPOINTMENT,
-            mobile=normalise_mobile(mobile) or appointment.mobile,
+            mobile=number or appointment.mobile,
             language=language or appointment.language or "el",
             service_id=appointment.service_id if serves else None,
             ticket_id=ticket_id,
@@ -114,4 +113,5 @@ def check_in(
             "check_in",
             after={"code": ticket.code, "appointment_id": appointment.appointment_id},
         )
+    ticket.not_sent = not_sent  # what the kiosk is told; not stored
     return ticket, False

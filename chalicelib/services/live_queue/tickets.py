@@ -108,22 +108,39 @@ def issue_walk_in(
     service_id: str | None = None,
     now: datetime | None = None,
 ) -> QueueTicket:
-    """A walk-in's ticket at the kiosk of ``service_point_id``."""
-    from chalicelib.services.platform.citizens import normalise_mobile
-
+    """A walk-in's ticket at the kiosk of ``service_point_id`` (``not_sent``: why its SMS will
+    not go, for the kiosk to say; the ticket is issued all the same)."""
     line = get_line(queue_id)
     if line.service_point_id != service_point_id or not line.active:
         raise NotFound("No such queue at this service point.", code="queue_not_found")
     if service_id and service_id not in (line.service_ids or []):
         raise ValidationFailed("This queue does not serve that service.", code="service_not_in_queue")
-    return new_ticket(
+    number, not_sent = sms_mobile(mobile)
+    ticket = new_ticket(
         line,
         now=now or utcnow(),
         kind=WALK_IN,
-        mobile=normalise_mobile(mobile),
+        mobile=number,
         language=language,
         service_id=service_id,
     )
+    ticket.not_sent = not_sent  # what the kiosk is told; not stored
+    return ticket
+
+
+def sms_mobile(mobile: str | None) -> tuple[str | None, list[dict[str, str]]]:
+    """A mobile typed at the kiosk -> the number the ticket keeps for its SMS, and, when no SMS
+    will go (a foreign number, the number's daily allowance used up, the month's SMS budget
+    spent), no number and why. The ticket is issued either way."""
+    if not mobile:
+        return None, []
+    from chalicelib.services.platform import addresses, notifications
+
+    number = addresses.e164(mobile)
+    reason = notifications.sms_refusal(number)
+    if reason:
+        return None, [{"channel": "sms", "reason": reason}]
+    return number, []
 
 
 def get_ticket(ticket_id: str) -> QueueTicket:
@@ -188,6 +205,7 @@ def public_ticket(ticket: QueueTicket) -> dict[str, Any]:
         "issued_at": ticket.issued_at.isoformat(),
         "slot_start": _isoformat(ticket.slot_start),
         "url": f"{get_settings().public_base_url}/ticket/{ticket.ticket_id}",
+        "not_sent": getattr(ticket, "not_sent", []),
     }
 
 
