@@ -20,7 +20,7 @@ visitor's pass or exposure notice: only the sender opens it); ``recipient_mask``
 deleting a registration deletes its rows, a Query on ``by_ref``).
 
 ``DeliveryCount`` keeps, per day the rows were written, how many were written (``queued``) and how
-many ended in each final status, so the delivery page reads a handful of items, never the rows.
+many ended in each final status, so the delivery page reads one item a day, never the rows.
 """
 
 from pynamodb.attributes import (
@@ -112,12 +112,20 @@ class OutboxMessage(Model):
 
 
 class DeliveryCount(Model):
-    """Rows written on ``day`` (``status`` = ``queued``) and how many of them ended in each final
-    status; one ADD after each move (``services/platform/outbox_sender.py``)."""
+    """Per day the rows were written: how many were written (``queued``), retried, and ended in
+    each final status; one ADD (of one or two counts) after each move
+    (``services/platform/notifications.py`` ``count``)."""
 
     Meta = meta("outbox_counts")
 
     day = UnicodeAttribute(hash_key=True)
-    status = UnicodeAttribute(range_key=True)
-    count = NumberAttribute(default=0)
+    queued = NumberAttribute(null=True)
+    retried = NumberAttribute(null=True)
+    sent = NumberAttribute(null=True)
+    failed = NumberAttribute(null=True)
+    unknown = NumberAttribute(null=True)
+    suppressed = NumberAttribute(null=True)
+    limited = NumberAttribute(null=True)
+    blocked = NumberAttribute(null=True)
+    over_budget = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)

@@ -96,6 +96,28 @@ def sqs_record(body: Any, *, queue: str = "queue", message_id: str | None = None
     return record
 
 
+def ses_notification(kind: str, address: str, **changes: Any) -> dict[str, Any]:
+    """An SES ``bounce`` or ``complaint`` notification about ``address`` (``changes``: fields of
+    its ``bounce``/``complaint`` part, e.g. ``bounceType="Transient"``)."""
+    message = template(f"ses_{kind}_notification")
+    part = message[kind]
+    for people in ("bouncedRecipients", "complainedRecipients"):
+        for person in part.get(people, []):
+            person["emailAddress"] = address
+    part.update(changes)
+    message["mail"]["destination"] = [address]
+    return message
+
+
+def sns_envelope(message: dict[str, Any], topic: str = "ses-feedback") -> dict[str, Any]:
+    """``message`` as an SNS topic delivers it to an SQS queue (not raw)."""
+    envelope = template("sns_notification")
+    envelope["Message"] = json.dumps(message)
+    envelope["MessageId"] = str(uuid.uuid4())
+    envelope["TopicArn"] = f"arn:aws:sns:eu-central-1:123456789012:{topic}"
+    return envelope
+
+
 def sqs_event(records: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Records": copy.deepcopy(records)}
 

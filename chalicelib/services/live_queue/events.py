@@ -42,10 +42,9 @@ CALLED_TO_COUNTER = "queue.called"
 # each one GSM-7 part (``platform/gsm7.py``): codes, numbers and the link are never shortened
 TEXTS = {
     SOON: {
-        "el": "Το εισιτήριό σας {code} είναι {position}ο στη σειρά. Αναμονή περίπου {minutes} λεπτά. "
-        "Παρακαλούμε να είστε κοντά. {url}",
-        "en": "Your ticket {code} is number {position} in line. Wait about {minutes} min. "
-        "Please stay close. {url}",
+        "el": "Εισιτήριο {code}: θέση {position} στη σειρά, αναμονή περίπου {minutes} λεπτά. "
+        "Μείνετε κοντά. {url}",
+        "en": "Ticket {code}: number {position} in line, about {minutes} min. Please stay close. {url}",
     },
     CALLED_TO_COUNTER: {
         "el": "{code}: παρακαλούμε προσέλθετε στο γκισέ {counter}.",

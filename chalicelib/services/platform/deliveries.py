@@ -2,7 +2,7 @@
 last days, the newest messages (of one status, or all), and the month's SMS budget.
 
 Reads a constant number of items whatever the traffic: the counts are ``DeliveryCount`` items
-(one ``BatchGetItem`` of days x statuses), the list one Query (``by_status``, or ``by_day`` for
+(one item a day: one ``BatchGetItem``), the list one Query (``by_status``, or ``by_day`` for
 today and then the day before), the budget one GetItem. No message body and no address: a
 message is its kind, channel, masked recipient, status, attempts and times.
 
@@ -37,8 +37,8 @@ def _days(now: Any, days: int) -> list[str]:
 def counts(days: list[str]) -> dict[str, dict[str, int]]:
     """``{day: {status: n}}`` for ``days`` (one BatchGetItem)."""
     out = {day: dict.fromkeys(COUNTED, 0) for day in days}
-    for item in DeliveryCount.batch_get([(day, status) for day in days for status in COUNTED]):
-        out[item.day][item.status] = int(item.count or 0)
+    for item in DeliveryCount.batch_get(days):
+        out[item.day].update({s: int(getattr(item, s) or 0) for s in COUNTED})
     for per in out.values():
         per["waiting"] = max(0, per["queued"] - sum(per[s] for s in FINAL))
     return out

@@ -140,9 +140,9 @@ def put_message(
         return _write_refused(row, "suppressed")
     if channel == "sms" and sms_budget.spent():
         return _write_refused(row, "over_budget")
-    _set_recipient(row, address, seal)
     if anonymous:
-        return _write_counted(row, address, local_day(now))
+        return _write_counted(row, address, local_day(now), seal)
+    _set_recipient(row, address, seal)
     try:
         row.save(condition=OutboxMessage.message_id.does_not_exist())
     except PutError as exc:
@@ -176,9 +176,15 @@ def _write_refused(row: OutboxMessage, status: str) -> str:
     return status
 
 
-def _write_counted(row: OutboxMessage, address: str, day: str) -> str:
-    """Put the row and count it in the address's allowance for ``day``, in one transaction."""
-    item, actions, condition = limits.allowance_update(anonymous_limit(), address, day)
+def _write_counted(row: OutboxMessage, address: str, day: str, seal: bool) -> str:
+    """Put the row and count it in the address's allowance for ``day``, in one transaction (an
+    allowance already used up is read first: a flood meets one read and one put, not a cancelled
+    transaction each)."""
+    limit = anonymous_limit()
+    if limits.allowance_used(limit, address, day) >= limit.capacity:
+        return _write_refused(row, "limited")
+    _set_recipient(row, address, seal)
+    item, actions, condition = limits.allowance_update(limit, address, day)
 
     def build(tx: ddb.Tx) -> None:
         tx.save("row", row, condition=OutboxMessage.message_id.does_not_exist())
@@ -189,10 +195,14 @@ def _write_counted(row: OutboxMessage, address: str, day: str) -> str:
     except ddb.TxFailed as exc:
         if "row" in exc.failed:
             return "duplicate"
-        row.recipient = row.sealed_key = row.sealed_nonce = row.sealed_ct = None
-        return _write_refused(row, "limited")
+        return _write_refused(_without_recipient(row), "limited")
     count(row.day, "queued")
     return "pending"
+
+
+def _without_recipient(row: OutboxMessage) -> OutboxMessage:
+    row.recipient = row.sealed_key = row.sealed_nonce = row.sealed_ct = None
+    return row
 
 
 def sms_refusal(number: str | None, *, anonymous: bool = True, day: str | None = None) -> str | None:
@@ -221,12 +231,11 @@ def not_sent_reason(outcome: str) -> str | None:
 
 
 def count(day: str, *statuses: str) -> None:
-    """Add one to the day's count of each of ``statuses`` (``queued`` or a final status)."""
+    """Add one to the day's count of each of ``statuses`` (``queued``, ``retried`` or a final
+    status), in one write."""
     expires = utcnow() + timedelta(days=KEEP_DAYS)
-    for status in statuses:
-        DeliveryCount(day, status).update(
-            actions=[DeliveryCount.count.add(1), DeliveryCount.expires_at.set(expires)]
-        )
+    actions = [getattr(DeliveryCount, status).add(1) for status in statuses]
+    DeliveryCount(day).update(actions=[*actions, DeliveryCount.expires_at.set(expires)])
 
 
 def _pick(value: dict[str, str] | str | None, language: str) -> str | None:

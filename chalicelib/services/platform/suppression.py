@@ -27,13 +27,15 @@ from chalicelib.log import logger
 from chalicelib.models.suppression import SuppressedAddress
 from chalicelib.services.platform import addresses, limits
 
+CHANNELS = ("email",)  # SMS opt-outs are SNS's own (a recipient who answers STOP)
+
 
 def address_key(channel: str, address: str) -> str:
     return f"{channel}#{limits.subject_key(addresses.normal(channel, address) or '')}"
 
 
 def find(channel: str, address: str | None) -> SuppressedAddress | None:
-    if not address:
+    if not address or channel not in CHANNELS:
         return None
     try:
         return SuppressedAddress.get(address_key(channel, address))

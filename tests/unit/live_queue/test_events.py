@@ -38,7 +38,7 @@ def test_called_and_soon_sms_go_out_once_each(point):
     soon = _sms("queue.soon")
     assert len(soon) == 4 and len({r["recipient"] for r in soon}) == 4
     fourth = next(r for r in soon if r["recipient"] == "+306900000003")
-    assert "A004" in fourth["body"] and "3O ΣTH ΣEIPA" in fourth["body"]  # GSM 03.38 (platform/gsm7.py)
+    assert "A004" in fourth["body"] and "ΘEΣH 3 ΣTH ΣEIPA" in fourth["body"]  # GSM 03.38 (platform/gsm7.py)
     # AND a recall sends nothing new
     before = tickets.get_ticket(waiting[0].ticket_id)
     calls.recall(staff(), counter.counter_id, now=NOW + timedelta(minutes=2))
