@@ -16,8 +16,9 @@ import requests from "./i18n/requests.js";
 import queue from "./i18n/queue.js";
 import visits from "./i18n/visits.js";
 import backoffice from "./i18n/backoffice.js";
+import messages from "./i18n/messages.js";
 
-export const FEATURES = { common, auth, appointments, requests, queue, visits, backoffice };
+export const FEATURES = { common, auth, appointments, requests, queue, visits, backoffice, messages };
 export const LANGS = ["el", "en"];
 export const DEFAULT_LANG = "el";
 const STORAGE_KEY = "dimotis.lang";

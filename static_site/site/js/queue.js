@@ -4,6 +4,7 @@
 // has it). The ticket number is shown large, with a link to the ticket page.
 import { api } from "/shared/api.js";
 import { onLangChange, t } from "/shared/i18n.js";
+import { notSentText } from "/shared/messages.js";
 import { clearError, clearFieldErrors, el, mountLayout, replaceChildren, showError, showFieldError }
   from "/shared/layout.js";
 
@@ -36,7 +37,8 @@ function showTicket(ticket, note) {
   $("forms").hidden = true;
   $("result").hidden = false;
   $("result-code").textContent = ticket.code;
-  $("result-note").textContent = note || "";
+  // the ticket is issued even when its SMS will not go: say why (foreign number, daily limit...)
+  $("result-note").textContent = [note, notSentText(ticket.not_sent)].filter(Boolean).join(" ");
   $("result-link").href = `/ticket/${encodeURIComponent(ticket.ticket_id)}`;
   $("result").focus?.();
 }
