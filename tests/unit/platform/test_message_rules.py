@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+import manage
 from app import app
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.org import Employee
@@ -81,6 +82,18 @@ def test_the_profile_says_the_address_is_suppressed_and_why(client, make_citizen
         body=json.dumps({"email": "maria.new@example.gr"}),
     )
     assert resp.status_code == 200 and resp.json_body["suppressed"] == []
+
+
+def test_an_operator_lifts_a_suppression_once_the_mailbox_works(aws, monkeypatch, tmp_path, capsys):
+    # GIVEN Maria's suppressed address, and no running local stack to point the command at
+    monkeypatch.setenv("DIMOTIS_STACK_STATE", str(tmp_path / "none.json"))
+    _feedback(ses_notification("bounce", MARIA))
+    # WHEN an operator lifts it; THEN mail goes to her again, and the command names her masked
+    assert manage.main(["unsuppress", MARIA]) == 0
+    assert not suppression.is_suppressed("email", MARIA)
+    assert capsys.readouterr().out.strip() == "lifted m***@example.gr"
+    # AND lifting it again says there was nothing to lift
+    assert manage.main(["unsuppress", MARIA]) == 1
 
 
 # -- the monthly SMS budget --------------------------------------------------------------------
