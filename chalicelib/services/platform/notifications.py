@@ -60,26 +60,12 @@ def anonymous_limit() -> limits.Limit:
     return limits.Limit(ANONYMOUS_LIMIT, capacity=get_settings().anonymous_messages_per_day)
 
 
-def enqueue(
-    *,
-    source: str,
-    kind: str,
-    channel: str,
-    recipient: str,
-    body: str,
-    subject: str | None = None,
-    html: str | None = None,
-    attachments: list[dict[str, str]] | None = None,
-    language: str = "el",
-    **options: Any,
-) -> bool:
-    """Write the outbox row once; ``True`` when it was written to be sent (``False``: a repeated
-    delivery, or a message the rules do not let go). ``options``: see ``put_message``."""
-    outcome = put_message(
-        source=source, kind=kind, channel=channel, recipient=recipient, body=body, subject=subject,
-        html=html, attachments=attachments, language=language, **options,
-    )
-    return outcome == "pending"
+def enqueue(**message: Any) -> bool:
+    """Write the outbox row once (``put_message``'s keyword arguments: ``source``, ``kind``,
+    ``channel``, ``recipient``, ``body``, ``subject``, ``html``, ``attachments``, ``language``,
+    ``anonymous``, ``seal``, ``ref``, ``keep_until``); ``True`` when it was written to be sent
+    (``False``: a repeated delivery, or a message the rules do not let go)."""
+    return put_message(**message) == "pending"
 
 
 def put_message(
@@ -135,22 +121,15 @@ def put_message(
         expires_at=keep_until or now + timedelta(days=KEEP_DAYS),
     )
     if channel == "sms" and not addresses.sms_allowed(address):
-        return _write_refused(row, "blocked")
+        return _write(row, "blocked")
     if suppression.is_suppressed(channel, address):
-        return _write_refused(row, "suppressed")
+        return _write(row, "suppressed")
     if channel == "sms" and sms_budget.spent():
-        return _write_refused(row, "over_budget")
+        return _write(row, "over_budget")
     if anonymous:
         return _write_counted(row, address, local_day(now), seal)
     _set_recipient(row, address, seal)
-    try:
-        row.save(condition=OutboxMessage.message_id.does_not_exist())
-    except PutError as exc:
-        if ddb.condition_failed(exc):
-            return "duplicate"
-        raise
-    count(row.day, "queued")
-    return "pending"
+    return _write(row, "pending")
 
 
 def _set_recipient(row: OutboxMessage, address: str, seal: bool) -> None:
@@ -163,8 +142,9 @@ def _set_recipient(row: OutboxMessage, address: str, seal: bool) -> None:
     row.sealed_key, row.sealed_nonce, row.sealed_ct = sealed.encrypted_key, sealed.nonce, sealed.ciphertext
 
 
-def _write_refused(row: OutboxMessage, status: str) -> str:
-    """The row of a message the rules keep from going: no address, the rule as its status."""
+def _write(row: OutboxMessage, status: str) -> str:
+    """Put the row once with ``status`` (``pending``, or the rule that keeps it from going: then
+    it holds no address) and count it; ``duplicate`` when it was there already."""
     row.status = status
     try:
         row.save(condition=OutboxMessage.message_id.does_not_exist())
@@ -172,7 +152,7 @@ def _write_refused(row: OutboxMessage, status: str) -> str:
         if ddb.condition_failed(exc):
             return "duplicate"
         raise
-    count(row.day, "queued", status)
+    count(row.day, "queued", *(() if status == "pending" else (status,)))
     return status
 
 
@@ -182,7 +162,7 @@ def _write_counted(row: OutboxMessage, address: str, day: str, seal: bool) -> st
     transaction each)."""
     limit = anonymous_limit()
     if limits.allowance_used(limit, address, day) >= limit.capacity:
-        return _write_refused(row, "limited")
+        return _write(row, "limited")
     _set_recipient(row, address, seal)
     item, actions, condition = limits.allowance_update(limit, address, day)
 
@@ -195,7 +175,7 @@ def _write_counted(row: OutboxMessage, address: str, day: str, seal: bool) -> st
     except ddb.TxFailed as exc:
         if "row" in exc.failed:
             return "duplicate"
-        return _write_refused(_without_recipient(row), "limited")
+        return _write(_without_recipient(row), "limited")
     count(row.day, "queued")
     return "pending"
 

@@ -114,12 +114,7 @@ def test_a_transaction_with_binary_values_and_a_token_goes_through_and_its_resen
     # GIVEN a transaction that puts an item with a binary value (a sealed recipient), with a token
     moto_patches.apply()
     ddb = boto3.client("dynamodb", region_name="eu-central-1")
-    ddb.create_table(
-        TableName="b",
-        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    _streamed_table(ddb, "b")
     items = [{"Put": {"TableName": "b", "Item": {"k": {"S": "row"}, "sealed": {"B": b"\x00\xff"}},
                       "ConditionExpression": "attribute_not_exists(k)"}}]
     # WHEN it is sent, and resent with the same token
