@@ -2,14 +2,18 @@
 
 A visitor gives a name and a mobile or an email (at least one) and consents. The contact is sealed
 with envelope encryption (``services/platform/crypto.py``) under the context of a new random pass
-id (``contact_context``); nothing else about the person is stored. The pass (a QR code holding
-only the pass id) may be sent by email or SMS through the outbox. Deleting the registration
-deletes the visitor item at once: with the encrypted data key gone, nothing can decrypt to them.
+id (``contact_context``); nothing else about the person is stored. A mobile must be one SMS may go
+to (409 ``mobile_not_allowed``). The pass (a QR code holding only the pass id) may be sent by email
+or SMS through the outbox, its recipient sealed there too and filed under the visitor
+(``visitor_ref``); a visitor who registers alone counts in the address's daily allowance of
+anonymous messages, and the answer's ``not_sent`` says which pass messages will not go and why.
+Deleting the registration deletes the visitor item at once (with the encrypted data key gone,
+nothing can decrypt to them) and the outbox rows filed under it.
 
 Example::
 
     visits.register(name="Ελένη", email="e@example.org", mobile=None, consent=True, staff=None)
-    # {"pass_id": "K3F...", "code": "K3F0-...", "channels": ["email"], "sent": [], ...}
+    # {"pass_id": "K3F...", "code": "K3F0-...", "channels": ["email"], "sent": [], "not_sent": [], ...}
 
 A pass id is 16 characters of Crockford base32 (80 random bits): the id is the secret that the
 kiosk and the pass page are reached by, so it is never derived from anything.

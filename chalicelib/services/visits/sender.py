@@ -4,7 +4,9 @@
 message: a marker keyed on (incident, pass id) is put with a condition, so a message delivered
 twice finds it finished and does nothing; the visitor's contact is decrypted here and only here,
 and the email and SMS go through the outbox, whose key (``exposure#<incident>#<pass>``, kind,
-channel, recipient) is a second guard. The marker's move to ``sent``/``failed`` is conditional and
+channel) is a second guard; there the recipient is sealed again (only the outbox sender opens it)
+and filed under the visitor, so deleting the registration deletes the notices too. The SMS is one
+GSM-7 part (the officer's text shortened: the e-mail carries it whole). The marker's move to ``sent``/``failed`` is conditional and
 only its winner counts it.
 
 A batch of ten messages shares its reads (incident, building, one ``BatchGetItem`` of the
