@@ -24,7 +24,8 @@ for each message (a row's id):
    - an error after the request went out (a read timeout, a connection closed mid-answer) ->
      ``unknown``: maybe sent, never resent, for an operator (the delivery page lists them);
    - any other refusal (``MessageRejected``, an invalid number...) -> ``failed``.
-   Every final move is counted once (``notifications.count``) and logged (``outbox message``).
+   Every final move is counted once (``notifications.count``) and logged (``outbox message``;
+   ``failed`` and ``unknown`` as ``outbox send failed``, the line the alarm counts).
 
 ``requeue_waiting`` (a schedule) puts back on the queue the rows still waiting long after they
 should have gone (their message lost), so a row is never forgotten.
@@ -230,12 +231,18 @@ def _finish(row: OutboxMessage, status: str, *, error: str | None = None, provid
     return status
 
 
+FAILED_LOG_MESSAGE = "outbox send failed"  # the "messages failed" alarm's metric filter matches it exactly
+
+
 def _log(row: OutboxMessage, status: str) -> None:
-    """One structured line per move (the ``failed``/``unknown`` alarm's metric filter reads it)."""
+    """One structured line per move. A send given up (``failed``) or of unknown outcome
+    (``unknown``) is logged as exactly ``outbox send failed`` (``FAILED_LOG_MESSAGE``): infra's
+    metric filter ``{ $.message = "outbox send failed" }`` counts it for the "messages failed"
+    alarm; ``outbox_status`` says which. Every other move is ``outbox message``."""
     extra = {"message_id": row.message_id, "kind": row.kind, "channel": row.channel,
              "outbox_status": status, "attempts": int(row.attempts or 0)}
     if status in ("failed", "unknown"):
-        logger().warning("outbox message", extra={**extra, "error": row.error})
+        logger().warning(FAILED_LOG_MESSAGE, extra={**extra, "error": row.error})
     else:
         logger().info("outbox message", extra=extra)
 

@@ -3,9 +3,13 @@ throttled provider (stream -> SQS queue -> sender)."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
+from chalicelib.log import logger
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.outbox import OutboxMessage
 from chalicelib.services.platform import notifications, outbox_sender
@@ -115,6 +119,31 @@ def test_a_refused_message_is_failed_and_not_retried(outbox_pipeline, monkeypatc
     (row,) = rows()
     assert (row.status, row.attempts) == ("failed", 1)
     assert "MessageRejected" in row.error
+
+
+def test_a_message_given_up_or_of_unknown_outcome_is_logged_as_the_line_the_alarm_counts(outbox_pipeline, monkeypatch):
+    # GIVEN an e-mail SES refuses (unverified sender) and an SMS whose answer SNS never gives
+    monkeypatch.setenv("DIMOTIS_EMAIL_SENDER", "unverified@example.gr")
+    reset_settings()
+    _email()
+    _sms(2)
+    outbox_pipeline.refuse("sns", "Publish", lambda n: ReadTimeoutError(endpoint_url="https://sns"))
+    handler = logger().registered_handler
+    captured = io.StringIO()
+    previous = handler.setStream(captured)
+    # WHEN the sender handles them
+    try:
+        outbox_pipeline.run()
+    finally:
+        handler.setStream(previous)
+    # THEN each was logged once with exactly the message infra's metric filter matches
+    # ({ $.message = "outbox send failed" }), saying which outcome it was
+    lines = [json.loads(line) for line in captured.getvalue().splitlines()]
+    failed = [line for line in lines if line["message"] == "outbox send failed"]
+    assert sorted((line["outbox_status"], line["channel"]) for line in failed) == [("failed", "email"), ("unknown", "sms")]
+    assert outbox_sender.FAILED_LOG_MESSAGE == "outbox send failed"
+    # AND neither address is in the logs
+    assert "person1@example.gr" not in captured.getvalue() and "6900000002" not in captured.getvalue()
 
 
 def test_a_row_whose_queue_message_was_lost_is_put_back_by_the_schedule(outbox_pipeline):
