@@ -21,15 +21,17 @@ import threading
 from typing import Any
 
 _clients: dict[str, Any] = {}
+_doubles: dict[str, Any] = {}  # set_client's
 _lock = threading.Lock()
 
 
 def client(service: str, *, attempts: int | None = None) -> Any:
     """Return the shared client for ``service`` (``"ses"``, ``"sns"``, ...); ``attempts`` caps
     botocore's tries per call (``1``: no retry, for calls that must not be repeated blindly),
-    a client of its own named ``"<service>@<attempts>"`` (``set_client`` takes that name)."""
+    a client of its own named ``"<service>@<attempts>"``. A double given to ``set_client``
+    serves every client of its service."""
     name = service if attempts is None else f"{service}@{attempts}"
-    found = _clients.get(name)
+    found = _doubles.get(service) or _clients.get(name)
     if found is not None:
         return found
     with _lock:
@@ -47,8 +49,10 @@ def client(service: str, *, attempts: int | None = None) -> Any:
 
 
 def set_client(service: str, value: Any) -> None:
-    _clients[service] = value
+    """A test double for ``service``: what ``client(service, ...)`` returns, whatever ``attempts``."""
+    _doubles[service] = value
 
 
 def reset_clients() -> None:
     _clients.clear()
+    _doubles.clear()

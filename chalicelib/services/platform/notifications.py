@@ -282,6 +282,14 @@ def on_outbox_record(record: dict[str, Any]) -> None:
         queue_message(images["Keys"]["message_id"]["S"])
 
 
+def deliver(message_id: str) -> str:
+    """Send one outbox row now: the sender's ``outbox_sender.deliver`` (claim, rules, one
+    provider call); returns the row's new status, ``skipped`` when there was nothing to claim."""
+    from chalicelib.services.platform import outbox_sender
+
+    return outbox_sender.deliver(message_id)
+
+
 def forget(ref: str) -> int:
     """Delete every outbox row about ``ref`` (``visitor#<pass_id>``); returns how many."""
     keys = [row.message_id for row in OutboxMessage.by_ref.query(ref)]
