@@ -14,8 +14,10 @@ from chalicelib.handlers import (
     citizen_contacts,
     citizen_data,
     health,
+    messages_admin,
     municipality_public,
     open311,
+    outbox_events,
     queue_public,
     queue_schedules,
     queue_staff,
@@ -38,11 +40,13 @@ app.register_blueprint(citizen_contacts.bp)
 app.register_blueprint(citizen_data.bp)
 app.register_blueprint(staff_auth.bp)
 app.register_blueprint(table_streams.bp)
+app.register_blueprint(outbox_events.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
 app.register_blueprint(queue_schedules.bp)
 app.register_blueprint(backoffice.bp)
 app.register_blueprint(alerts.bp)
+app.register_blueprint(messages_admin.bp)
 app.register_blueprint(staffing.bp)
 app.register_blueprint(visits_public.bp)
 app.register_blueprint(visits_staff.bp)

@@ -4,6 +4,7 @@
     python manage.py seed                         demo data into the configured endpoint
     python manage.py create-staff --username U --email E --name N --department D --role R [--password P]
     python manage.py import-org FILE [--dry-run]  the org chart from the HR export (CSV or JSON)
+    python manage.py unsuppress ADDRESS           send e-mail to an address SES feedback suppressed, again
     python manage.py fire SCHEDULE                fire a scheduled handler now on the running local stack
     python manage.py dev-token --citizen TAXID    a citizen bearer token (local stage only)
     python manage.py dev-token --staff USERNAME   a staff bearer token (local stage only)
@@ -83,6 +84,19 @@ def cmd_import_org(args) -> int:
         return 2
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
+
+
+def cmd_unsuppress(args) -> int:
+    _load_stack_state(required=False)
+    from chalicelib.services.platform import addresses, audit, suppression
+
+    with audit.recording(source="manage.py unsuppress"):
+        found = suppression.unsuppress("email", args.address)
+        masked = addresses.mask("email", addresses.normal_email(args.address))
+        if found:
+            audit.note(audit.Operator("manage.py"), "suppressed_address", masked, action="unsuppress")
+    print(("lifted" if found else "not suppressed:"), masked)
+    return 0 if found else 1
 
 
 def cmd_fire(args) -> int:
@@ -170,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     org.add_argument("file")
     org.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     org.set_defaults(func=cmd_import_org)
+    lift = sub.add_parser("unsuppress", help="send e-mail again to an address SES feedback suppressed")
+    lift.add_argument("address")
+    lift.set_defaults(func=cmd_unsuppress)
     fire = sub.add_parser("fire", help="fire a scheduled handler now")
     fire.add_argument("schedule")
     fire.set_defaults(func=cmd_fire)

@@ -244,8 +244,8 @@ def outbox_recipients() -> Counter:
     while True:  # the bench may scan; the code never does
         page = ddb.scan(**kwargs)
         for row in page["Items"]:
-            if row["kind"]["S"] == "visits.exposure":
-                found[row["recipient"]["S"]] += 1
+            if row["kind"]["S"] == "visits.exposure":  # recipients are sealed: one per visitor and channel
+                found[f'{row["ref"]["S"]}#{row["channel"]["S"]}'] += 1
         if "LastEvaluatedKey" not in page:
             return found
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -347,7 +347,7 @@ def main() -> None:
         "outbox_rows": sum(recipients.values()),
         "distinct_recipients": len(recipients),
         "anyone_twice": sum(1 for c in recipients.values() if c > 1),
-        "bystander_notified": recipients.get("visitorb@bench.example", 0),
+        "bystander_notified": recipients.get(f"visitor#{seeded['bystander']}#email", 0),
         "replay_stream_messages_queued": int(replayed_fanout),
         "replay_sqs_messages": replayed,
         "replay_seconds": round(t_replay, 1),

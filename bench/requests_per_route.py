@@ -662,6 +662,7 @@ SCENARIO: dict[tuple[str, str], Call] = {
         keep=_set(alert=lambda b: b["alert_id"]),
     ),
     (P, "/api/admin/alerts/{alert_id}/withdraw"): Call("/api/admin/alerts/{alert}/withdraw", who="admin"),
+    (G, "/api/admin/messages"): Call(who="admin"),
     # staff sign-in (Cognito) and sign-out; the citizen signs out last
     (P, "/api/staff/login"): Call(
         body=lambda v: {"username": "clerk.planning", "password": _password()},

@@ -21,26 +21,38 @@ import threading
 from typing import Any
 
 _clients: dict[str, Any] = {}
+_doubles: dict[str, Any] = {}  # set_client's
 _lock = threading.Lock()
 
 
-def client(service: str) -> Any:
-    """Return the shared client for ``service`` (``"ses"``, ``"sns"``, ...)."""
-    found = _clients.get(service)
+def client(service: str, *, attempts: int | None = None) -> Any:
+    """Return the shared client for ``service`` (``"ses"``, ``"sns"``, ...); ``attempts`` caps
+    botocore's tries per call (``1``: no retry, for calls that must not be repeated blindly),
+    a client of its own named ``"<service>@<attempts>"``. A double given to ``set_client``
+    serves every client of its service."""
+    name = service if attempts is None else f"{service}@{attempts}"
+    found = _doubles.get(service) or _clients.get(name)
     if found is not None:
         return found
     with _lock:
-        if service not in _clients:
+        if name not in _clients:
             from chalicelib.botocore_session import thread_session
             from chalicelib.settings import get_settings
 
-            _clients[service] = thread_session().create_client(service, region_name=get_settings().region)
-        return _clients[service]
+            options: dict[str, Any] = {}
+            if attempts is not None:
+                from botocore.config import Config
+
+                options["config"] = Config(retries={"total_max_attempts": attempts, "mode": "standard"})
+            _clients[name] = thread_session().create_client(service, region_name=get_settings().region, **options)
+        return _clients[name]
 
 
 def set_client(service: str, value: Any) -> None:
-    _clients[service] = value
+    """A test double for ``service``: what ``client(service, ...)`` returns, whatever ``attempts``."""
+    _doubles[service] = value
 
 
 def reset_clients() -> None:
     _clients.clear()
+    _doubles.clear()

@@ -61,6 +61,9 @@ def _limits() -> dict[str, tuple[int, float] | None]:
                 raise ValueError(f"{variable}={raw!r}: capacity at least 1, seconds not negative")
         out[name] = (capacity, seconds)
     return out
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
 
 
 @dataclass(frozen=True, eq=False)  # immutable; never compared (eq costs a cold start ~1 ms to make)
@@ -91,6 +94,18 @@ class Settings:
     # notifications
     email_sender: str
     sms_sender_id: str
+    # the outbox sender: provider send rates (per second, for the whole deployment), retries
+    outbox_queue_url: str
+    ses_max_send_rate: float
+    sms_max_send_rate: float
+    outbox_retry_seconds: int
+    outbox_max_attempts: int
+    # abuse: countries whose mobiles may get SMS, messages a day to one address from anonymous
+    # flows, the month's SMS budget in parts and when administrators are warned
+    sms_countries: tuple[str, ...]
+    anonymous_messages_per_day: int
+    sms_monthly_parts: int
+    sms_budget_warn_percent: int
     # queues and buckets
     fanout_queue_url: str
     uploads_bucket: str
@@ -167,6 +182,17 @@ def get_settings() -> Settings:
         cognito_issuer=issuer,
         email_sender=_env("DIMOTIS_EMAIL_SENDER", "no-reply@dimotis.example.gr"),
         sms_sender_id=_env("DIMOTIS_SMS_SENDER_ID", "DIMOTIS"),
+        outbox_queue_url=_env("DIMOTIS_OUTBOX_QUEUE_URL"),
+        ses_max_send_rate=max(0.1, _float("DIMOTIS_SES_MAX_SEND_RATE", 14)),
+        sms_max_send_rate=max(0.1, _float("DIMOTIS_SMS_MAX_SEND_RATE", 20)),
+        outbox_retry_seconds=max(0, _int("DIMOTIS_OUTBOX_RETRY_SECONDS", 5)),
+        outbox_max_attempts=max(1, _int("DIMOTIS_OUTBOX_MAX_ATTEMPTS", 8)),
+        sms_countries=tuple(
+            c.strip().upper() for c in _env("DIMOTIS_SMS_COUNTRIES", "GR").split(",") if c.strip()
+        ),
+        anonymous_messages_per_day=max(0, _int("DIMOTIS_ANONYMOUS_MESSAGES_PER_DAY", 3)),
+        sms_monthly_parts=max(0, _int("DIMOTIS_SMS_MONTHLY_PARTS", 10000)),
+        sms_budget_warn_percent=min(100, max(1, _int("DIMOTIS_SMS_BUDGET_WARN_PERCENT", 80))),
         fanout_queue_url=_env("DIMOTIS_FANOUT_QUEUE_URL"),
         uploads_bucket=_env("DIMOTIS_UPLOADS_BUCKET", f"dimotis-{stage}-uploads"),
         kms_key_id=_env("DIMOTIS_KMS_KEY_ID"),

@@ -176,7 +176,7 @@ class Gateway:
         if path in ("/dev/outbox", "/dev/outbox.json"):
             from chalicelib.services.platform.notifications import recent
 
-            rows = recent()
+            rows = recent(reveal=True)  # sealed recipients opened: this page is the local stack's
             if path.endswith(".json"):
                 return 200, [("Content-Type", "application/json")], json.dumps(rows).encode()
             return 200, [("Content-Type", "text/html; charset=utf-8")], _outbox_page(rows).encode()

@@ -115,7 +115,8 @@ def _patch_transaction_tokens() -> None:
         token = self.body.get("ClientRequestToken")
         if not token:
             return original(self)
-        digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
+        items = json.dumps(self.body["TransactItems"], sort_keys=True, default=repr)  # binary values are bytes
+        digest = hashlib.sha256(items.encode()).hexdigest()
         now = time.time()
         tokens = self.dynamodb_backend.__dict__.setdefault(TOKENS_ATTRIBUTE, {})
         with _tokens_lock:

@@ -59,8 +59,8 @@ def base_environment(endpoint: str, port: int, host: str = "localhost") -> dict[
 
 def provision(endpoint: str) -> dict[str, str]:
     """Create (or find) what is not a table: Cognito pool, client and groups, SES identity, SQS
-    queues with dead-letter queues, KMS key, uploads bucket (with its lifecycle rule). Returns the
-    settings they give."""
+    queues with dead-letter queues (and the SNS topics they are subscribed to), KMS key, uploads
+    bucket (with its lifecycle rule). Returns the settings they give."""
     from chalicelib.aws import client
     from chalicelib.settings import get_settings
     from chalicelib.sqs_queues import QUEUES
@@ -109,6 +109,8 @@ def provision(endpoint: str) -> dict[str, str]:
             },
         )["QueueUrl"]
         env[spec.url_env] = url
+        if spec.sns_topic:
+            _subscribe(url, f"{settings.table_prefix}{spec.sns_topic}", ses_feedback=spec.name == "ses_feedback")
 
     kms = client("kms")
     alias = "alias/dimotis-local"
@@ -130,6 +132,25 @@ def provision(endpoint: str) -> dict[str, str]:
 
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [INCOMING_RULE]})
     return env
+
+
+def _subscribe(queue_url: str, topic_name: str, *, ses_feedback: bool) -> None:
+    """The queue subscribed to the SNS topic (as ``infra/`` does); for the SES feedback topic, SES
+    publishes the sender domain's bounces and complaints to it (moto: mail to its simulator's
+    ``bounce@``/``complaint@simulator.amazonses.com`` addresses)."""
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    sns, sqs = client("sns"), client("sqs")
+    topic = sns.create_topic(Name=topic_name)["TopicArn"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    subscribed = sns.list_subscriptions_by_topic(TopicArn=topic).get("Subscriptions", [])
+    if not any(s.get("Endpoint") == arn for s in subscribed):
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    if ses_feedback:
+        domain = get_settings().email_sender.rpartition("@")[2]
+        for kind in ("Bounce", "Complaint"):
+            client("ses").set_identity_notification_topic(Identity=domain, NotificationType=kind, SnsTopic=topic)
 
 
 def apply_environment(values: dict[str, str]) -> None:

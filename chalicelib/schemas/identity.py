@@ -39,6 +39,20 @@ PROFILE = {
         "notify_email": {"type": "boolean"},
         "notify_sms": {"type": "boolean"},
         "topics": {"type": "array", "items": {"type": "string"}},
+        "suppressed": {
+            "type": "array",
+            "description": "The citizen's addresses no message is sent to any more, and why (SES feedback)",
+            "items": {
+                "type": "object",
+                "required": ["channel", "reason", "since"],
+                "properties": {
+                    "channel": {"enum": ["email", "sms"]},
+                    "reason": {"enum": ["bounce", "complaint"]},
+                    "detail": {"type": ["string", "null"]},
+                    "since": {"type": "string"},
+                },
+            },
+        },
     },
 }
 

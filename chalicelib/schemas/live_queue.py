@@ -4,6 +4,8 @@
 The API calls a line of a service point a queue (``queue_id``, ``queues``); so do these schemas.
 """
 
+from chalicelib.schemas.messages import NOT_SENT
+
 SERVICE_POINT_ID = r"^[A-Za-z0-9_-]{1,80}$"
 
 MOBILE = {"type": ["string", "null"], "pattern": r"^\+?[0-9]{10,15}$"}
@@ -68,6 +70,7 @@ TICKET = {
         "queue_id": {"type": "string"},
         "url": {"type": "string"},
         "already_checked_in": {"type": "boolean"},
+        "not_sent": NOT_SENT,
     },
 }
 TICKET_VIEW = {

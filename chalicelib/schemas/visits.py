@@ -7,6 +7,7 @@ and which channels exist; an incident is its window, its message and its counts.
 
 from chalicelib.models.visits import INCIDENT_STATUSES
 from chalicelib.openapi import path_param
+from chalicelib.schemas.messages import NOT_SENT
 from chalicelib.validation import EMAIL
 
 # -- registration and passes ---------------------------------------------------------------------
@@ -54,6 +55,7 @@ PASS = {
         "qr_svg_url": {"type": "string"},
         "qr_png_url": {"type": "string"},
         "sent": {"type": "array", "items": {"enum": ["email", "sms"]}},
+        "not_sent": NOT_SENT,
     },
 }
 ENTRANCE = {

@@ -19,9 +19,10 @@ import backoffice from "./i18n/backoffice.js";
 import mydata from "./i18n/mydata.js";
 import contact from "./i18n/contact.js";
 import catalogue from "./i18n/catalogue.js";
+import messages from "./i18n/messages.js";
 
 export const FEATURES = {
-  common, auth, appointments, requests, queue, visits, backoffice, mydata, contact, catalogue,
+  common, auth, appointments, requests, queue, visits, backoffice, mydata, contact, catalogue, messages,
 };
 export const LANGS = ["el", "en"];
 export const DEFAULT_LANG = "el";

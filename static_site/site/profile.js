@@ -15,6 +15,7 @@ import {
   showFieldError,
 } from "/shared/layout.js";
 import { mountVerifier } from "/js/contact.js";
+import { suppressedText } from "/shared/messages.js";
 
 const $ = (id) => document.getElementById(id);
 const FIELD_INPUT = { email: "profile-email", mobile: "profile-mobile", language: "profile-language",
@@ -35,6 +36,10 @@ function fill(profile) {
   $("profile-language").value = profile.language || lang();
   $("profile-notify-email").checked = Boolean(profile.notify_email);
   $("profile-notify-sms").checked = Boolean(profile.notify_sms);
+  // an address SES said not to write to again (bounce, complaint): say so, and why
+  const suppressed = suppressedText((profile.suppressed || []).filter((s) => s.channel === "email"));
+  $("profile-email-suppressed").textContent = suppressed;
+  $("profile-email-suppressed").hidden = !suppressed;
   showContactStatus(profile);
 }
 
@@ -101,7 +106,9 @@ function read() {
 function serverFieldMessage(err) {
   const field = err.details && err.details.field;
   if (field === "email") return ["email", t("auth.profile_invalid_email")];
-  if (field === "mobile") return ["mobile", t("auth.profile_invalid_mobile")];
+  if (field === "mobile") {
+    return ["mobile", t(err.code === "mobile_not_allowed" ? "errors.mobile_not_allowed" : "auth.profile_invalid_mobile")];
+  }
   if (field && FIELD_INPUT[field]) return [field, err.message];
   return null;
 }
@@ -126,7 +133,7 @@ async function save(event) {
     if (saved.language && saved.language !== lang()) setLang(saved.language);
     $("saved").hidden = false;
   } catch (err) {
-    const onField = err instanceof ApiError && err.status === 400 ? serverFieldMessage(err) : null;
+    const onField = err instanceof ApiError && [400, 409].includes(err.status) ? serverFieldMessage(err) : null;
     if (onField) {
       showFieldError(FIELD_INPUT[onField[0]], onField[1]);
       $(FIELD_INPUT[onField[0]]).focus();

@@ -81,7 +81,8 @@ PAGE_STATES: dict[str, tuple[State, ...]] = {
     "admin/queue.html": (State("", "#content:not([hidden])"),),
     "admin/visits.html": (State("", "#register-section:not([hidden])"),),
     "admin/backoffice.html": tuple(
-        State(f"#{tab}", f"#tab-{tab}:not([hidden])") for tab in ("stats", "audit", "staff", "org", "alerts")
+        State(f"#{tab}", f"#tab-{tab}:not([hidden])")
+        for tab in ("stats", "audit", "staff", "org", "alerts", "messages")
     ),
     "admin/catalogue.html": tuple(
         State(f"#{tab}", f"#tab-{tab}:not([hidden]) form [type=submit]")

@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import json
@@ -44,11 +45,11 @@ def stream_record(
     ddb = record["dynamodb"]
     ddb["Keys"] = _keys(model)
     if new is not None:
-        ddb["NewImage"] = new.serialize()
+        ddb["NewImage"] = _image(new)
     else:
         ddb.pop("NewImage")
     if old is not None:
-        ddb["OldImage"] = old.serialize()
+        ddb["OldImage"] = _image(old)
     ddb["SequenceNumber"] = sequence or str(next(_sequence)).zfill(21)
     ddb["ApproximateCreationDateTime"] = int(time.time())
     ddb["SizeBytes"] = len(json.dumps(ddb))
@@ -57,6 +58,20 @@ def stream_record(
     name = table_name or type(model).Meta.table_name
     record["eventSourceARN"] = f"arn:aws:dynamodb:eu-central-1:123456789012:table/{name}/stream/{STREAM_LABEL}"
     return record
+
+
+def _image(model: Any) -> dict[str, Any]:
+    """The model's item as a stream record carries it: binary values base64-encoded (JSON)."""
+
+    def encoded(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: base64.b64encode(v).decode() if k == "B" and isinstance(v, bytes) else encoded(v)
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [encoded(v) for v in value]
+        return value
+
+    return encoded(model.serialize())
 
 
 def _keys(model: Any) -> dict[str, Any]:
@@ -79,6 +94,28 @@ def sqs_record(body: Any, *, queue: str = "queue", message_id: str | None = None
     record["attributes"]["ApproximateReceiveCount"] = str(receive_count)
     record["eventSourceARN"] = f"arn:aws:sqs:eu-central-1:123456789012:{queue}"
     return record
+
+
+def ses_notification(kind: str, address: str, **changes: Any) -> dict[str, Any]:
+    """An SES ``bounce`` or ``complaint`` notification about ``address`` (``changes``: fields of
+    its ``bounce``/``complaint`` part, e.g. ``bounceType="Transient"``)."""
+    message = template(f"ses_{kind}_notification")
+    part = message[kind]
+    for people in ("bouncedRecipients", "complainedRecipients"):
+        for person in part.get(people, []):
+            person["emailAddress"] = address
+    part.update(changes)
+    message["mail"]["destination"] = [address]
+    return message
+
+
+def sns_envelope(message: dict[str, Any], topic: str = "ses-feedback") -> dict[str, Any]:
+    """``message`` as an SNS topic delivers it to an SQS queue (not raw)."""
+    envelope = template("sns_notification")
+    envelope["Message"] = json.dumps(message)
+    envelope["MessageId"] = str(uuid.uuid4())
+    envelope["TopicArn"] = f"arn:aws:sns:eu-central-1:123456789012:{topic}"
+    return envelope
 
 
 def sqs_event(records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,16 +1,20 @@
 """Against the local stack: 50 citizens book the same slot (capacity 3) at the same moment -> exactly
-3 bookings and 47 answers 409 ``slot_full``; availability then shows 0; one cancellation shows 1."""
+3 bookings, each answered 201 (a new Idempotency-Key is never "booked before"), and 47 answers 409
+``slot_full``; every booking that went through is confirmed (its e-mail sent, in the dev outbox,
+once) and counted in the statistics; availability then shows 0; one cancellation shows 1."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
 
-from tests.conftest import bearer
+from tests.conftest import bearer, state_file
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +51,45 @@ def last_slot(stack) -> tuple[str, int]:
     return slots[-1]["start"], slots[-1]["remaining"]
 
 
+def give_profiles(stack, taxids: list[str]) -> dict[str, str]:
+    """Citizens with an e-mail they chose to be told on (written into the stack's table, as their
+    Taxisnet sign-in and profile page would leave them); their addresses."""
+    import boto3
+
+    from chalicelib.models.citizens import Citizen
+
+    state = json.loads(state_file(stack.url).read_text())
+    ddb = boto3.client("dynamodb", endpoint_url=state["AWS_ENDPOINT_URL"], region_name="eu-central-1")
+    emails = {taxid: f"citizen.{taxid}@example.gr" for taxid in taxids}
+    for taxid, email in emails.items():
+        item = Citizen(taxid, first_name="ΔΟΚΙΜΗ", last_name=taxid, email=email, notify_email=True).serialize()
+        ddb.put_item(TableName="dimotis-local-citizens", Item=item)
+    return emails
+
+
+def confirmations(stack, emails: set[str]) -> list[dict]:
+    with urllib.request.urlopen(f"{stack.url}/dev/outbox.json", timeout=10) as resp:  # noqa: S310
+        rows = json.loads(resp.read())
+    return [r for r in rows if r["kind"] == "appointment.booked" and r["recipient"] in emails]
+
+
+def booked_on(stack, admin: str, day: str) -> int:
+    status, body = stack.request(
+        "GET", f"/api/staff/stats/appointments?department_id=kep&from={day}&to={day}", headers=bearer(admin)
+    )
+    assert status == 200, body
+    return body["totals"]["booked"]
+
+
+def wait_for(check, what: str, timeout: float = 90):
+    """Until ``check()`` is true (the stream pump and the outbox sender are asynchronous; the
+    timeout guards against a stuck pipeline, it is not a timing)."""
+    deadline = time.time() + timeout
+    while not check():
+        assert time.time() < deadline, what
+        time.sleep(0.5)
+
+
 def remaining(stack, start: str) -> int:
     day = start[:10]
     status, body = stack.request("GET", f"/api/services/{SERVICE}/availability?from={day}&to={day}")
@@ -58,7 +101,11 @@ def test_fifty_parallel_bookings_of_a_slot_of_capacity_three(local_stack):
     # GIVEN a free slot of capacity 3 and 50 citizens
     start, free = last_slot(local_stack)
     assert free == 3
-    tokens = [citizen_token(f"5{i:08d}") for i in range(PARALLEL)]
+    taxids = [f"5{i:08d}" for i in range(PARALLEL)]
+    emails = give_profiles(local_stack, taxids)
+    tokens = [citizen_token(taxid) for taxid in taxids]
+    admin = local_stack.staff_token("admin")
+    booked_before = booked_on(local_stack, admin, start[:10])
     results: list[tuple[int, dict]] = []
     lock = threading.Lock()
     barrier = threading.Barrier(PARALLEL)
@@ -86,6 +133,20 @@ def test_fifty_parallel_bookings_of_a_slot_of_capacity_three(local_stack):
     assert statuses.count(201) == 3, statuses
     assert statuses.count(409) == PARALLEL - 3, statuses
     assert {body["error"]["code"] for status, body in results if status == 409} == {"slot_full"}
+    # AND every booking that went through is confirmed: one e-mail each, sent, naming its reference
+    references = sorted(body["reference"] for status, body in results if status == 201)
+
+    def confirmed() -> bool:
+        rows = confirmations(local_stack, set(emails.values()))
+        return len(rows) >= 3 and all(r["status"] == "sent" for r in rows)
+
+    wait_for(confirmed, "the three bookings were not all confirmed")
+    rows = confirmations(local_stack, set(emails.values()))
+    assert sorted(r["subject"].rsplit(" ", 1)[-1] for r in rows) == references
+    assert len({r["recipient"] for r in rows}) == 3
+    # AND counted in the statistics of the slot's day
+    wait_for(lambda: booked_on(local_stack, admin, start[:10]) >= booked_before + 3, "the bookings were not counted")
+    assert booked_on(local_stack, admin, start[:10]) == booked_before + 3
     # AND availability shows 0
     assert remaining(local_stack, start) == 0
     # WHEN one of them cancels THEN availability shows 1

@@ -29,3 +29,25 @@ def env(monkeypatch):
 
     yield set_
     reset_settings()
+
+
+@pytest.fixture
+def outbox_pipeline(aws, monkeypatch):
+    """The outbox end to end under moto (``tests/unit/outbox_pipeline.py``): the ``outbox`` queue,
+    a verified SES sender, send rates no test waits for, retries without delay."""
+    from chalicelib.aws import client, reset_clients
+    from chalicelib.settings import get_settings, reset_settings
+    from tests.unit.outbox_pipeline import OutboxPipeline
+
+    url = client("sqs").create_queue(QueueName="outbox")["QueueUrl"]
+    monkeypatch.setenv("DIMOTIS_OUTBOX_QUEUE_URL", url)
+    monkeypatch.setenv("DIMOTIS_SES_MAX_SEND_RATE", "1000000")
+    monkeypatch.setenv("DIMOTIS_SMS_MAX_SEND_RATE", "1000000")
+    monkeypatch.setenv("DIMOTIS_OUTBOX_RETRY_SECONDS", "0")
+    reset_settings()
+    reset_clients()
+    client("ses").verify_email_identity(EmailAddress=get_settings().email_sender)
+    pipeline = OutboxPipeline(url)
+    yield pipeline
+    pipeline.close()
+    reset_settings()

@@ -32,7 +32,7 @@ from chalicelib.models.appointment_reminders import Reminder
 from chalicelib.models.appointments import ACTIVE, Appointment
 from chalicelib.services.appointments.catalogue import find_service
 from chalicelib.services.appointments.documents import address, ics, ics_filename, pick, when_text
-from chalicelib.services.platform import notifications
+from chalicelib.services.platform import gsm7, notifications
 
 LOOKBACK_HOURS = 3
 
@@ -57,6 +57,8 @@ HEADS = {
         "appointment.reminder": ("Appointment reminder", "A reminder of your appointment."),
     },
 }
+# one GSM-7 part whatever the data: the reason, then the service's name shortened to fit
+SMS_TEMPLATE = "{opening} {name}, {when}. {label} {ref}.{reason}"
 LABELS = {
     "el": {
         "service": "Υπηρεσία",
@@ -110,12 +112,15 @@ def texts(kind: str, appointment: Appointment, service: Any) -> dict[str, dict[s
             lines.append(f"{label['bring']}: {docs}")
         if cancelled and appointment.status == "cancelled_by_staff":
             lines.append(f"{label['reason']}: {appointment.cancel_reason or '-'}")
-        sms = f"{opening} {name}, {when}. {label['sms_reference']} {ref}"
-        if cancelled and appointment.cancel_reason:
-            sms += f". {label['reason']}: {appointment.cancel_reason}"
+        reason = f" {label['reason']}: {appointment.cancel_reason}" if cancelled and appointment.cancel_reason else ""
         out["subject"][lang] = f"{subject} {ref}"
         out["text"][lang] = "\n".join(lines)
-        out["sms"][lang] = sms
+        out["sms"][lang] = gsm7.fit(
+            SMS_TEMPLATE,
+            {"opening": opening, "name": name, "when": when, "label": label["sms_reference"], "ref": ref,
+             "reason": reason},
+            shrink=("reason", "name"),
+        )
     return out
 
 

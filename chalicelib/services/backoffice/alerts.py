@@ -38,10 +38,13 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.alerts import BOARD, Alert, TopicSubscription
 from chalicelib.models.citizens import Citizen
 from chalicelib.schemas.alerts import ALERT_TOPICS
-from chalicelib.services.platform import audit, notifications
+from chalicelib.services.platform import audit, gsm7, notifications
 from chalicelib.settings import get_settings
 
 KIND = "alert.broadcast"
+# the SMS: one GSM-7 part, the text then the title shortened to fit, the site's address kept whole
+SMS = "{title}: {text} {link}"
+SHRINK = ("text", "title")
 
 
 def create_alert(staff: Any, body: dict[str, Any], now: datetime | None = None) -> Alert:
@@ -162,6 +165,7 @@ def send_batch(alert_id: str, batch_size: int | None = None, *, first_only: bool
     taxids = [s.taxid for s in page]
     next_cursor = page.last_evaluated_key
     messages = 0
+    link = f"{get_settings().public_base_url}/"  # the site shows the alert whole
     citizens = {c.taxid: c for c in Citizen.batch_get(taxids)} if taxids else {}
     for taxid in taxids:
         citizen = citizens.get(taxid)
@@ -177,8 +181,8 @@ def send_batch(alert_id: str, batch_size: int | None = None, *, first_only: bool
             subject={"el": alert.title_el, "en": alert.title_en},
             text={"el": f"{alert.title_el}\n\n{alert.text_el}", "en": f"{alert.title_en}\n\n{alert.text_en}"},
             sms={
-                "el": f"{alert.title_el}: {alert.text_el}"[:320],
-                "en": f"{alert.title_en}: {alert.text_en}"[:320],
+                "el": gsm7.fit(SMS, {"title": alert.title_el, "text": alert.text_el, "link": link}, shrink=SHRINK),
+                "en": gsm7.fit(SMS, {"title": alert.title_en, "text": alert.text_en, "link": link}, shrink=SHRINK),
             },
             force_channels=channels,
         )

@@ -33,7 +33,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.queue import APPOINTMENT, QueueTicket
 from chalicelib.services.live_queue.appointments import BookedAppointment, find_by_reference
 from chalicelib.services.live_queue.lines import lines_of_point
-from chalicelib.services.live_queue.tickets import new_ticket, note
+from chalicelib.services.live_queue.tickets import new_ticket, note, sms_mobile
 from chalicelib.services.platform import limits
 
 Lookup = Callable[[str], BookedAppointment | None]
@@ -65,8 +65,6 @@ def check_in(
     """Returns the ticket and whether it existed already (a second check-in). At the kiosk each
     try takes a token of the ``client``'s bucket (``check_in_client``) before the reference is
     looked up, so references cannot be guessed at speed."""
-    from chalicelib.services.platform.citizens import normalise_mobile
-
     now = now or utcnow()
     if staff is None:
         limits.check_client("check_in_client", client, now=now)
@@ -91,12 +89,13 @@ def check_in(
         raise NotFound("No queues at this service point.", code="service_point_not_found")
     line = next((x for x in lines if appointment.service_id in (x.service_ids or [])), lines[0])
     serves = appointment.service_id in (line.service_ids or [])
+    number, not_sent = sms_mobile(mobile)
     try:
         ticket = new_ticket(
             line,
             now=now,
             kind=APPOINTMENT,
-            mobile=normalise_mobile(mobile) or appointment.mobile,
+            mobile=number or appointment.mobile,
             language=language or appointment.language or "el",
             service_id=appointment.service_id if serves else None,
             ticket_id=ticket_id,
@@ -118,4 +117,5 @@ def check_in(
             "check_in",
             after={"code": ticket.code, "appointment_id": appointment.appointment_id},
         )
+    ticket.not_sent = not_sent  # what the kiosk is told; not stored
     return ticket, False

@@ -11,8 +11,9 @@ For each ticket record:
 
 Each SMS is written through ``notifications.enqueue`` with the source ``queue_ticket#<id>#<generation>``,
 so it goes out at most once per ticket and kind (a transferred ticket is a new generation), however
-many times a record is delivered. Learning puts a per-ticket marker with a condition before the
-ADD, so it counts once too.
+many times a record is delivered. A mobile typed at a kiosk can be anyone's: queue SMS count in the
+number's daily allowance of anonymous flows (``anonymous=True``). Learning puts a per-ticket
+marker with a condition before the ADD, so it counts once too.
 
 Example (``platform/stream_router.py`` calls it for each record of the tickets' table)::
 
@@ -32,22 +33,22 @@ from chalicelib.models.queue import CALLED, SERVED, WAITING, QueueTicket
 from chalicelib.services.live_queue.estimates import estimated_wait, learn_service_time
 from chalicelib.services.live_queue.lines import counters_of_point, open_counters_for
 from chalicelib.services.live_queue.order import first_waiting
-from chalicelib.services.platform import notifications
+from chalicelib.services.platform import gsm7, notifications
 from chalicelib.settings import get_settings
 
 SOON = "queue.soon"
 CALLED_TO_COUNTER = "queue.called"
 
+# each one GSM-7 part (``platform/gsm7.py``): codes, numbers and the link are never shortened
 TEXTS = {
     SOON: {
-        "el": "Δήμος: το εισιτήριό σας {code} είναι {position}ο στη σειρά. Εκτιμώμενη αναμονή "
-        "{minutes} λεπτά. Παρακαλούμε να βρίσκεστε κοντά. {url}",
-        "en": "Municipality: your ticket {code} is number {position} in line. Estimated wait "
-        "{minutes} min. Please stay close. {url}",
+        "el": "Εισιτήριο {code}: θέση {position} στη σειρά, αναμονή περίπου {minutes} λεπτά. "
+        "Μείνετε κοντά. {url}",
+        "en": "Ticket {code}: number {position} in line, about {minutes} min. Please stay close. {url}",
     },
     CALLED_TO_COUNTER: {
-        "el": "Δήμος: {code}, παρακαλούμε προσέλθετε στο γκισέ {counter}.",
-        "en": "Municipality: {code}, please proceed to counter {counter}.",
+        "el": "{code}: παρακαλούμε προσέλθετε στο γκισέ {counter}.",
+        "en": "{code}: please proceed to counter {counter}.",
     },
 }
 
@@ -63,7 +64,7 @@ def source_of(ticket: QueueTicket) -> str:
 
 def _text(kind: str, language: str, **values: Any) -> str:
     table = TEXTS[kind]
-    return table.get(language, table["el"]).format(**values)
+    return gsm7.fit(table.get(language, table["el"]), values)
 
 
 def on_ticket_record(record: dict[str, Any], now: datetime | None = None) -> None:
@@ -95,6 +96,7 @@ def notify_called(ticket: QueueTicket) -> bool:
         recipient=ticket.mobile,
         body=_text(CALLED_TO_COUNTER, language, code=ticket.code, counter=ticket.counter_label or ""),
         language=language,
+        anonymous=True,
     )
 
 
@@ -129,5 +131,6 @@ def notify_soon(queue_id: str, day: str, now: datetime) -> int:
                 url=f"{base}/ticket/{ticket.ticket_id}",
             ),
             language=language,
+            anonymous=True,
         )
     return sent

@@ -118,9 +118,8 @@ def issue_walk_in(
     now: datetime | None = None,
 ) -> QueueTicket:
     """A walk-in's ticket at the kiosk of ``service_point_id``, taken by ``client`` (its address:
-    a token of its bucket, then one of the line's; 429 ``rate_limited`` when either is empty)."""
-    from chalicelib.services.platform.citizens import normalise_mobile
-
+    a token of its bucket, then one of the line's; 429 ``rate_limited`` when either is empty).
+    ``not_sent``: why its SMS will not go, for the kiosk to say; the ticket is issued all the same."""
     now = now or utcnow()
     limits.check_client("walk_in_client", client, now=now)  # first: a refused client reads nothing
     line = get_line(queue_id)
@@ -129,14 +128,32 @@ def issue_walk_in(
     if service_id and service_id not in (line.service_ids or []):
         raise ValidationFailed("This queue does not serve that service.", code="service_not_in_queue")
     limits.check("walk_in_line", line.queue_id, now=now)
-    return new_ticket(
+    number, not_sent = sms_mobile(mobile)
+    ticket = new_ticket(
         line,
         now=now,
         kind=WALK_IN,
-        mobile=normalise_mobile(mobile),
+        mobile=number,
         language=language,
         service_id=service_id,
     )
+    ticket.not_sent = not_sent  # what the kiosk is told; not stored
+    return ticket
+
+
+def sms_mobile(mobile: str | None) -> tuple[str | None, list[dict[str, str]]]:
+    """A mobile typed at the kiosk -> the number the ticket keeps for its SMS, and, when no SMS
+    will go (a foreign number, the number's daily allowance used up, the month's SMS budget
+    spent), no number and why. The ticket is issued either way."""
+    if not mobile:
+        return None, []
+    from chalicelib.services.platform import addresses, notifications
+
+    number = addresses.e164(mobile)
+    reason = notifications.sms_refusal(number)
+    if reason:
+        return None, [{"channel": "sms", "reason": reason}]
+    return number, []
 
 
 def get_ticket(ticket_id: str) -> QueueTicket:
@@ -201,6 +218,7 @@ def public_ticket(ticket: QueueTicket) -> dict[str, Any]:
         "issued_at": ticket.issued_at.isoformat(),
         "slot_start": _isoformat(ticket.slot_start),
         "url": f"{get_settings().public_base_url}/ticket/{ticket.ticket_id}",
+        "not_sent": getattr(ticket, "not_sent", []),
     }
 
 

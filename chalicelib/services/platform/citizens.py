@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.clock import utcnow
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.models.citizens import Citizen
+from chalicelib.services.platform import addresses
 
 if TYPE_CHECKING:
     from chalicelib.services.platform.taxisnet import TaxisnetUser
@@ -90,20 +91,25 @@ def normalise_email(value: str | None) -> str | None:
 
 
 def normalise_mobile(value: str | None) -> str | None:
-    """Greek numbers without a country code get +30; others must carry theirs."""
+    """A mobile in E.164 form (Greek numbers without a country code get +30); 409
+    ``mobile_not_allowed`` for a number SMS may not go to (``DIMOTIS_SMS_COUNTRIES``,
+    ``services/platform/addresses.py``)."""
     if not value:
         return None
-    digits = value.strip().replace(" ", "")
-    if digits.startswith("+"):
-        return digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if len(digits) == 10:
-        return "+30" + digits
-    return "+" + digits
+    number = addresses.e164(value)
+    if not addresses.sms_allowed(number):
+        raise Conflict(
+            "Only mobile numbers of the countries this service sends SMS to are accepted "
+            "(Greece: 69...).",
+            code="mobile_not_allowed",
+            details={"field": "mobile"},
+        )
+    return number
 
 
 def public(citizen: Citizen) -> dict[str, Any]:
+    from chalicelib.services.platform import suppression
+
     contacts = verified(citizen)
     return {
         "taxid": citizen.taxid,
@@ -119,6 +125,7 @@ def public(citizen: Citizen) -> dict[str, Any]:
         "notify_email": bool(citizen.notify_email),
         "notify_sms": bool(citizen.notify_sms),
         "topics": [t for t in (citizen.topics or "").split(",") if t],
+        "suppressed": suppression.for_citizen(citizen),
     }
 
 

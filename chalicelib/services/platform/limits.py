@@ -140,6 +140,19 @@ def _refuse(limit: Limit, seconds: float) -> None:
 def forget_refusals() -> None:
     """Forget which buckets this container knows to be empty (tests, between worlds)."""
     _empty_until.clear()
+def allowance_update(limit: Limit, subject: str, day: str, *, now: float | None = None) -> tuple[Any, list, Any]:
+    """The write that counts one use of ``limit`` for ``subject`` on ``day``: the item, its
+    actions and its condition, for ``use_allowance`` or for a transaction that counts the use
+    together with what it allows (``notifications.put_message``)."""
+    from chalicelib.models.limits import LimitCounter
+
+    at = time.time() if now is None else now
+    item = LimitCounter(f"{limit.name}#{subject_key(subject)}#{day}")
+    actions = [LimitCounter.count.add(1), LimitCounter.expires_at.set(_instant(at + 3 * 86400))]
+    condition = LimitCounter.count < limit.capacity  # an allowance of 0 allows nothing
+    if limit.capacity > 0:
+        condition = LimitCounter.count.does_not_exist() | condition
+    return item, actions, condition
 
 
 def use_allowance(limit: Limit, subject: str, day: str, *, now: float | None = None) -> bool:
@@ -147,15 +160,9 @@ def use_allowance(limit: Limit, subject: str, day: str, *, now: float | None = N
     nothing counted) when the day's allowance is used up."""
     from pynamodb.exceptions import UpdateError
 
-    from chalicelib.models.limits import LimitCounter
-
-    at = time.time() if now is None else now
-    item = LimitCounter(f"{limit.name}#{subject_key(subject)}#{day}")
+    item, actions, condition = allowance_update(limit, subject, day, now=now)
     try:
-        item.update(
-            actions=[LimitCounter.count.add(1), LimitCounter.expires_at.set(_instant(at + 3 * 86400))],
-            condition=LimitCounter.count.does_not_exist() | (LimitCounter.count < limit.capacity),
-        )
+        item.update(actions=actions, condition=condition)
     except UpdateError as exc:
         if ddb.condition_failed(exc):
             return False

@@ -19,7 +19,7 @@ from typing import Any
 
 from chalicelib.models.citizens import Citizen
 from chalicelib.models.requests import CitizenRequest, RequestType
-from chalicelib.services.platform import notifications
+from chalicelib.services.platform import gsm7, notifications
 from chalicelib.services.requests.following import followers
 from chalicelib.settings import get_settings
 
@@ -67,6 +67,14 @@ def _recipient(req: CitizenRequest) -> Any:
     return None
 
 
+# one GSM-7 part whatever the data: the note, then the type's name shortened; the link kept whole
+SMS = {
+    "el": "Αίτημα {protocol} «{name}»: {state}.{note} {link}",
+    "en": "Request {protocol} ({name}): {state}.{note} {link}",
+}
+REGISTERED = {"el": "καταχωρίστηκε", "en": "registered"}
+
+
 def _texts(req: CitizenRequest, kind_name: dict[str, str], image: dict[str, Any]) -> dict[str, Any]:
     action = image.get("action", {}).get("S")
     status = image.get("status", {}).get("S") or req.status
@@ -76,6 +84,7 @@ def _texts(req: CitizenRequest, kind_name: dict[str, str], image: dict[str, Any]
     for lang in ("el", "en"):
         name = kind_name[lang]
         if action == "submitted":
+            state = REGISTERED[lang]
             subject[lang] = (
                 f"Αίτημα {req.protocol}: καταχωρίστηκε"
                 if lang == "el"
@@ -87,18 +96,23 @@ def _texts(req: CitizenRequest, kind_name: dict[str, str], image: dict[str, Any]
                 else f"Your request “{name}” was registered with protocol number {req.protocol}."
             )
         else:
-            label = STATUS_NAMES[lang].get(status, status)
+            state = STATUS_NAMES[lang].get(status, status)
             subject[lang] = (
-                f"Αίτημα {req.protocol}: {label}" if lang == "el" else f"Request {req.protocol}: {label}"
+                f"Αίτημα {req.protocol}: {state}" if lang == "el" else f"Request {req.protocol}: {state}"
             )
             body = (
-                f"Το αίτημά σας {req.protocol} («{name}») είναι τώρα: {label}."
+                f"Το αίτημά σας {req.protocol} («{name}») είναι τώρα: {state}."
                 if lang == "el"
-                else f"Your request {req.protocol} (“{name}”) is now: {label}."
+                else f"Your request {req.protocol} (“{name}”) is now: {state}."
             )
         if note:
             body += ("\n\nΣημείωμα: " if lang == "el" else "\n\nNote: ") + note
-        sms[lang] = body[:300]
+        sms[lang] = gsm7.fit(
+            SMS[lang],
+            {"protocol": req.protocol, "name": name, "state": state, "note": f" {note}" if note else "",
+             "link": link},
+            shrink=("note", "name"),
+        )
         text[lang] = body + ("\n\nΔείτε την πορεία του: " if lang == "el" else "\n\nFollow it: ") + link
     return {"subject": subject, "text": text, "sms": sms}
 
@@ -140,6 +154,7 @@ def on_timeline_record(record: dict[str, Any]) -> int:
             text=texts["text"],
             sms=texts["sms"],
             force_channels=chosen,
+            anonymous=isinstance(person, _Contact) and req.channel == "open311",
         )
         for person, chosen in recipients
     )

@@ -2,14 +2,18 @@
 
 A visitor gives a name and a mobile or an email (at least one) and consents. The contact is sealed
 with envelope encryption (``services/platform/crypto.py``) under the context of a new random pass
-id (``contact_context``); nothing else about the person is stored. The pass (a QR code holding
-only the pass id) may be sent by email or SMS through the outbox. Deleting the registration
-deletes the visitor item at once: with the encrypted data key gone, nothing can decrypt to them.
+id (``contact_context``); nothing else about the person is stored. A mobile must be one SMS may go
+to (409 ``mobile_not_allowed``). The pass (a QR code holding only the pass id) may be sent by email
+or SMS through the outbox, its recipient sealed there too and filed under the visitor
+(``visitor_ref``); a visitor who registers alone counts in the address's daily allowance of
+anonymous messages, and the answer's ``not_sent`` says which pass messages will not go and why.
+Deleting the registration deletes the visitor item at once (with the encrypted data key gone,
+nothing can decrypt to them) and the outbox rows filed under it.
 
 Example::
 
     visits.register(name="Ελένη", email="e@example.org", mobile=None, consent=True, staff=None)
-    # {"pass_id": "K3F...", "code": "K3F0-...", "channels": ["email"], "sent": [], ...}
+    # {"pass_id": "K3F...", "code": "K3F0-...", "channels": ["email"], "sent": [], "not_sent": [], ...}
 
 A pass id is 16 characters of Crockford base32 (80 random bits): the id is the secret that the
 kiosk and the pass page are reached by, so it is never derived from anything.
@@ -88,6 +92,11 @@ def register(
         raise ValidationFailed(
             "Give a mobile number or an email address.", code="contact_required", details={"field": "mobile"}
         )
+    if mobile:
+        from chalicelib.services.platform.citizens import normalise_mobile
+
+        mobile = normalise_mobile(mobile)  # 409 mobile_not_allowed: SMS go only where they may
+    email = (email or "").strip() or None
     now = clock.utcnow()
     if staff is None:
         limits.check_client("registration_client", client, now=now)
@@ -107,53 +116,66 @@ def register(
         expires_at=ttl_from(now),
     )
     visitor.save(condition=Visitor.pass_id.does_not_exist())
-    sent = _send_pass(visitor, email=email, mobile=mobile, channels=send_pass)
+    sent, not_sent = _send_pass(visitor, email=email, mobile=mobile, channels=send_pass, anonymous=staff is None)
     if staff is not None:
         audit.note(staff, "visitor", pass_id, action="register_visitor", after={"channels": visitor.channels})
-    return {**public_pass(visitor), "sent": sent}
+    return {**public_pass(visitor), "sent": sent, "not_sent": not_sent}
 
 
-def _send_pass(visitor: Visitor, *, email: str | None, mobile: str | None, channels) -> list[str]:
-    from chalicelib.services.platform.notifications import enqueue
+def visitor_ref(pass_id: str) -> str:
+    """What the outbox rows of a visitor's messages are filed under (deleted with the visitor)."""
+    return f"visitor#{pass_id}"
+
+
+PASS_SMS = {"el": "Κάρτα επισκέπτη {code}: {url}", "en": "Visitor pass {code}: {url}"}
+
+
+def _send_pass(
+    visitor: Visitor, *, email: str | None, mobile: str | None, channels, anonymous: bool
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The pass by e-mail and/or SMS, the recipient sealed in the outbox (``seal``), counted in the
+    address's daily allowance when the visitor registered alone (``anonymous``). Returns the
+    channels it goes to and, for the others, why not."""
+    from chalicelib.services.platform import gsm7, notifications
 
     settings = get_settings()
     url = f"{settings.public_base_url}/pass/{visitor.pass_id}"
     code = display_code(visitor.pass_id)
-    el = visitor.language != "en"
-    sent = []
+    language = "en" if visitor.language == "en" else "el"
+    common = {
+        "source": f"visits.pass#{visitor.pass_id}",
+        "kind": "visits.pass",
+        "language": visitor.language,
+        "anonymous": anonymous,
+        "seal": True,
+        "ref": visitor_ref(visitor.pass_id),
+        "keep_until": visitor.expires_at,
+    }
+    outcomes = {}
     if "email" in channels and email:
         import segno
 
         svg = segno.make(visitor.pass_id, error="m").svg_inline(scale=6, border=4)
-        subject = "Η κάρτα επισκέπτη σας" if el else "Your visitor pass"
+        subject = "Η κάρτα επισκέπτη σας" if language == "el" else "Your visitor pass"
         body = (
             f"Η κάρτα επισκέπτη σας: {code}\nΔείξτε τον κωδικό QR στην είσοδο.\n{url}\n"
-            if el
+            if language == "el"
             else f"Your visitor pass: {code}\nShow the QR code at the entrance.\n{url}\n"
         )
-        enqueue(
-            source=f"visits.pass#{visitor.pass_id}",
-            kind="visits.pass",
-            channel="email",
-            recipient=email,
-            subject=subject,
-            body=body,
-            attachments=[{"filename": "pass.svg", "content_type": "image/svg+xml", "content": svg}],
-            language=visitor.language,
+        attachment = {"filename": "pass.svg", "content_type": "image/svg+xml", "content": svg}
+        outcomes["email"] = notifications.put_message(
+            channel="email", recipient=email, subject=subject, body=body, attachments=[attachment], **common
         )
-        sent.append("email")
     if "sms" in channels and mobile:
-        body = f"Κάρτα επισκέπτη {code}: {url}" if el else f"Visitor pass {code}: {url}"
-        enqueue(
-            source=f"visits.pass#{visitor.pass_id}",
-            kind="visits.pass",
-            channel="sms",
-            recipient=mobile,
-            body=body,
-            language=visitor.language,
-        )
-        sent.append("sms")
-    return sent
+        body = gsm7.fit(PASS_SMS[language], {"code": code, "url": url})
+        outcomes["sms"] = notifications.put_message(channel="sms", recipient=mobile, body=body, **common)
+    sent = [c for c, outcome in outcomes.items() if outcome in ("pending", "duplicate")]
+    not_sent = [
+        {"channel": c, "reason": notifications.not_sent_reason(outcome)}
+        for c, outcome in outcomes.items()
+        if notifications.not_sent_reason(outcome)
+    ]
+    return sent, not_sent
 
 
 def public_pass(visitor: Visitor) -> dict[str, Any]:
@@ -197,8 +219,12 @@ def pass_qr(pass_id: str, kind: str = "svg") -> tuple[bytes | str, str]:
 
 
 def delete_registration(pass_id: str) -> dict[str, Any]:
-    """Erase a visitor at once: the item with the encrypted data key goes; visits keep only the
-    pass id and expire with their TTL."""
+    """Erase a visitor at once: the item with the encrypted data key goes, and so do the outbox
+    rows of their messages (pass, exposure notices: a Query on their ``ref``); visits keep only
+    the pass id and expire with their TTL."""
+    from chalicelib.services.platform import notifications
+
     get_visitor(pass_id)
     Visitor(pass_id).delete()
+    notifications.forget(visitor_ref(pass_id))
     return {"pass_id": pass_id, "deleted": True}

@@ -4,7 +4,9 @@
 message: a marker keyed on (incident, pass id) is put with a condition, so a message delivered
 twice finds it finished and does nothing; the visitor's contact is decrypted here and only here,
 and the email and SMS go through the outbox, whose key (``exposure#<incident>#<pass>``, kind,
-channel, recipient) is a second guard. The marker's move to ``sent``/``failed`` is conditional and
+channel) is a second guard; there the recipient is sealed again (only the outbox sender opens it)
+and filed under the visitor, so deleting the registration deletes the notices too. The SMS is one
+GSM-7 part (the officer's text shortened: the e-mail carries it whole). The marker's move to ``sent``/``failed`` is conditional and
 only its winner counts it.
 
 A batch of ten messages shares its reads (incident, building, one ``BatchGetItem`` of the
@@ -21,7 +23,6 @@ counts short by at most that batch (never over); the marker table holds the trut
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
@@ -178,49 +179,53 @@ def send_one(incident_id: str, pass_id: str, batch: SendBatch | None = None) -> 
     return _finish(batch, marker, "sent", None, channels)
 
 
+SMS = {
+    "el": "Πιθανή έκθεση: {building}, {start}-{end}. {message}",
+    "en": "Possible exposure: {building}, {start}-{end}. {message}",
+}
+
+
 def _notify(incident: ExposureIncident, visitor: Visitor, contact: dict[str, Any], batch: SendBatch) -> int:
+    """The notice by e-mail (the whole text) and SMS (one GSM-7 part: the message shortened), the
+    recipient sealed in the outbox and filed under the visitor (deleted with the registration)."""
+    from chalicelib.services.platform import gsm7
     from chalicelib.services.platform.notifications import enqueue
+    from chalicelib.services.visits.passes import visitor_ref
 
     language = "en" if visitor.language == "en" else "el"
     name = batch.building_name(incident.building_id, language)
     start = clock.local(incident.window_start).strftime(WINDOW_FORMAT)
     end = clock.local(incident.window_end).strftime(WINDOW_FORMAT)
     message = incident.message_en if language == "en" and incident.message_en else incident.message_el
-    body = message + FOOTER[language].format(building=name, start=start, end=end)
-    source = f"exposure#{incident.incident_id}#{visitor.pass_id}"
-    keep_until = ttl_from(clock.utcnow())
+    texts = {
+        "email": message + FOOTER[language].format(building=name, start=start, end=end),
+        "sms": gsm7.fit(
+            SMS[language],
+            {"building": name, "start": start, "end": end, "message": message},
+            shrink=("message", "building"),
+        ),
+    }
+    common = {
+        "source": f"exposure#{incident.incident_id}#{visitor.pass_id}",
+        "kind": KIND,
+        "language": language,
+        "seal": True,
+        "ref": visitor_ref(visitor.pass_id),
+        "keep_until": ttl_from(clock.utcnow()),  # with the visit log, not the outbox's 90 days
+    }
     count = 0
     for channel, recipient in (("email", contact.get("email")), ("sms", contact.get("mobile"))):
         if not recipient:
             continue
         enqueue(
-            source=source,
-            kind=KIND,
             channel=channel,
             recipient=recipient,
             subject=SUBJECT[language].format(building=name) if channel == "email" else None,
-            body=body,
-            language=language,
+            body=texts[channel],
+            **common,
         )
-        _shorten_outbox_ttl(source, channel, recipient, keep_until)
         count += 1
     return count
-
-
-def _shorten_outbox_ttl(source: str, channel: str, recipient: str, until: datetime) -> None:
-    """The outbox row carries the address in clear for the sender: let it expire with the visit
-    log (``DIMOTIS_VISIT_TTL_DAYS``) rather than the outbox's own retention."""
-    from chalicelib.models.outbox import OutboxMessage
-    from chalicelib.services.platform.notifications import message_key
-
-    try:
-        OutboxMessage(message_key(source, KIND, channel, recipient)).update(
-            actions=[OutboxMessage.expires_at.set(until)],
-            condition=OutboxMessage.message_id.exists(),
-        )
-    except UpdateError as exc:
-        if not ddb.condition_failed(exc):
-            raise
 
 
 def _finish(

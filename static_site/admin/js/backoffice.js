@@ -1,9 +1,11 @@
 // The back office: statistics dashboards (Chart.js, CSV export), audit log search and export,
-// employees, absences and capacity flags, org chart import (dry run first), broadcast alerts.
-// Tabs follow the role: managers see statistics, audit, staff; admins also org import and alerts.
+// employees, absences and capacity flags, org chart import (dry run first), broadcast alerts, and
+// what became of the messages (messages.js). Tabs follow the role: managers see statistics, audit,
+// staff; admins also org import, alerts and messages.
 import { api } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
 import { checkRequired, clearError, el, mountLayout, replaceChildren, requireStaff, showError } from "/shared/layout.js";
+import { mountMessages } from "/admin/js/messages.js";
 
 const $ = (id) => document.getElementById(id);
 const TABS = [
@@ -12,6 +14,7 @@ const TABS = [
   { key: "staff", label: "backoffice.tab_staff", roles: ["manager"] },
   { key: "org", label: "backoffice.tab_org", roles: ["admin"] },
   { key: "alerts", label: "backoffice.tab_alerts", roles: ["admin"] },
+  { key: "messages", label: "messages.tab", roles: ["admin"] },
 ];
 
 await mountLayout({ audience: "staff", active: "backoffice" });
@@ -430,4 +433,5 @@ if (staff) {
   await act(loadAudit);
   await act(loadStaff);
   if (isAdmin) await act(loadAlerts);
+  if (isAdmin) await act(() => mountMessages({ table, onError: (err) => showError($("error"), err) }));
 }

@@ -3,6 +3,7 @@
 import { api } from "/shared/api.js";
 import { onLangChange, t } from "/shared/i18n.js";
 import { formatDate, mountLayout, showError } from "/shared/layout.js";
+import { notSentFromParam, notSentText } from "/shared/messages.js";
 
 const STORE = "dimotis.visits.pass";
 const $ = (id) => document.getElementById(id);
@@ -22,10 +23,15 @@ function render() {
   $("download-svg").setAttribute("download", `pass-${pass.code}.svg`);
   $("download-png").href = pass.qr_png_url;
   $("download-png").setAttribute("download", `pass-${pass.code}.png`);
-  const sent = new URLSearchParams(location.search).get("sent");
-  if (sent) {
+  const query = new URLSearchParams(location.search);
+  const sent = query.get("sent");
+  const notice = [
+    sent ? t("visits.sent_to", { channels: sent.replace(",", ", ") }) : "",
+    notSentText(notSentFromParam(query.get("unsent"))),
+  ].filter(Boolean).join(" ");
+  if (notice) {
     $("notice").hidden = false;
-    $("notice").textContent = t("visits.sent_to", { channels: sent.replace(",", ", ") });
+    $("notice").textContent = notice;
   }
 }
 

@@ -8,6 +8,7 @@ import { onLangChange, t } from "/shared/i18n.js";
 import {
   clearError, clearFieldErrors, el, mountLayout, replaceChildren, retryNotice, showError, showFieldError,
 } from "/shared/layout.js";
+import { notSentText } from "/shared/messages.js";
 
 const $ = (id) => document.getElementById(id);
 const MOBILE = /^\+?[0-9]{10,15}$/;
@@ -49,7 +50,8 @@ function showTicket(ticket, note) {
   $("forms").hidden = true;
   $("result").hidden = false;
   $("result-code").textContent = ticket.code;
-  $("result-note").textContent = note || "";
+  // the ticket is issued even when its SMS will not go: say why (foreign number, daily limit...)
+  $("result-note").textContent = [note, notSentText(ticket.not_sent)].filter(Boolean).join(" ");
   $("result-link").href = `/ticket/${encodeURIComponent(ticket.ticket_id)}`;
   $("result").focus?.();
 }

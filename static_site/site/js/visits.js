@@ -3,6 +3,7 @@
 import { api, withRetry } from "/shared/api.js";
 import { lang, onLangChange, t } from "/shared/i18n.js";
 import { clearError, clearFieldErrors, mountLayout, retryNotice, showError, showFieldError } from "/shared/layout.js";
+import { notSentParam } from "/shared/messages.js";
 
 export const STORE = "dimotis.visits.pass";
 const TTL_DAYS = 14;
@@ -65,10 +66,18 @@ $("register").addEventListener("submit", async (event) => {
     } catch {
       // storage disabled: the pass page link still works
     }
-    const sent = pass.sent && pass.sent.length ? `?sent=${pass.sent.join(",")}` : "";
-    location.assign(`/pass/${encodeURIComponent(pass.pass_id)}${sent}`);
+    const query = new URLSearchParams();
+    if (pass.sent && pass.sent.length) query.set("sent", pass.sent.join(","));
+    if (pass.not_sent && pass.not_sent.length) query.set("unsent", notSentParam(pass.not_sent));
+    const search = query.toString();
+    location.assign(`/pass/${encodeURIComponent(pass.pass_id)}${search ? `?${search}` : ""}`);
   } catch (err) {
-    showError($("error"), err);
+    if (err.code === "mobile_not_allowed") {
+      showFieldError($("mobile"), t("errors.mobile_not_allowed"));
+      $("mobile").focus();
+    } else {
+      showError($("error"), err);
+    }
     $("submit").disabled = false;
   } finally {
     waiting.done();

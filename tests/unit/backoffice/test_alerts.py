@@ -41,7 +41,7 @@ def _citizens(n_subscribed=5):
             first_name="Α",
             last_name="Β",
             email=f"c{i}@test.gr",
-            mobile=f"+3069000000{i}",
+            mobile=f"+30690000000{i}",
             notify_email=True,
             notify_sms=(i % 2 == 0),
             topics="heatwave,snowfall",

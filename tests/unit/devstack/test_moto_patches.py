@@ -110,6 +110,20 @@ def test_moto_transactions_honour_the_client_request_token_as_dynamodb_does(aws)
     assert booked() == 2
 
 
+def test_a_transaction_with_binary_values_and_a_token_goes_through_and_its_resend_too(aws):
+    # GIVEN a transaction that puts an item with a binary value (a sealed recipient), with a token
+    moto_patches.apply()
+    ddb = boto3.client("dynamodb", region_name="eu-central-1")
+    _streamed_table(ddb, "b")
+    items = [{"Put": {"TableName": "b", "Item": {"k": {"S": "row"}, "sealed": {"B": b"\x00\xff"}},
+                      "ConditionExpression": "attribute_not_exists(k)"}}]
+    # WHEN it is sent, and resent with the same token
+    ddb.transact_write_items(TransactItems=items, ClientRequestToken="token-bin")
+    ddb.transact_write_items(TransactItems=items, ClientRequestToken="token-bin")
+    # THEN the item is there once, its bytes as written
+    assert ddb.get_item(TableName="b", Key={"k": {"S": "row"}})["Item"]["sealed"]["B"] == b"\x00\xff"
+
+
 def _streamed_table(ddb, name="t"):
     ddb.create_table(
         TableName=name,

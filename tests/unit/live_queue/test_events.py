@@ -33,12 +33,12 @@ def test_called_and_soon_sms_go_out_once_each(point):
     # THEN the called ticket got "proceed to counter 1" once, and the new 3rd in line got "soon" once
     called = _sms("queue.called")
     assert [(r["recipient"], r["body"]) for r in called] == [
-        ("+306900000000", "Δήμος: A001, παρακαλούμε προσέλθετε στο γκισέ 1.")
+        ("+306900000000", "A001: ΠAPAKAΛOYME ΠPOΣEΛΘETE ΣTO ΓKIΣE 1.")
     ]
     soon = _sms("queue.soon")
     assert len(soon) == 4 and len({r["recipient"] for r in soon}) == 4
     fourth = next(r for r in soon if r["recipient"] == "+306900000003")
-    assert "A004" in fourth["body"] and "3ο στη σειρά" in fourth["body"]
+    assert "A004" in fourth["body"] and "ΘEΣH 3 ΣTH ΣEIPA" in fourth["body"]  # GSM 03.38 (platform/gsm7.py)
     # AND a recall sends nothing new
     before = tickets.get_ticket(waiting[0].ticket_id)
     calls.recall(staff(), counter.counter_id, now=NOW + timedelta(minutes=2))

@@ -48,6 +48,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/admin/alerts"): ADMIN,
     ("POST", "/api/admin/alerts"): ADMIN,
     ("POST", "/api/admin/alerts/{alert_id}/withdraw"): ADMIN,
+    ("GET", "/api/admin/messages"): ADMIN,
     # staffing: absences, staff of services, capacity flags
     ("GET", "/api/staff/absences"): MANAGER,
     ("POST", "/api/staff/absences"): MANAGER,

@@ -107,6 +107,7 @@ STAFF: dict[tuple[str, str], Scoped | Unscoped] = {
     ("GET", "/api/admin/alerts"): ADMIN_ONLY,
     ("POST", "/api/admin/alerts"): ADMIN_ONLY,
     ("POST", "/api/admin/alerts/{alert_id}/withdraw"): ADMIN_ONLY,
+    ("GET", "/api/admin/messages"): ADMIN_ONLY,
     # staffing
     ("GET", "/api/staff/absences"): Scoped(f"/api/staff/absences?{DEPT_KEP}"),
     ("POST", "/api/staff/absences"): Scoped("/api/staff/absences", ABSENCE),
