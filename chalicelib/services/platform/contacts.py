@@ -158,6 +158,13 @@ def _take_allowances(taxid: str, channel: str, address: str, now: datetime) -> N
             )
 
 
+def sms_text(language: str, code: str) -> str:
+    """The code's SMS in GSM 03.38, one part (``gsm7.fit``)."""
+    from chalicelib.services.platform import gsm7
+
+    return gsm7.fit(TEXTS[language]["sms"], {"code": code, "minutes": VALID_MINUTES["sms"]})
+
+
 def _send(citizen: Citizen, channel: str, address: str, code: str, link: str | None, now: datetime) -> None:
     from chalicelib.services.platform import notifications  # on first send: not on every cold start
 
@@ -171,7 +178,7 @@ def _send(citizen: Citizen, channel: str, address: str, code: str, link: str | N
             kind=KIND,
             channel="sms",
             recipient=address,
-            body=words["sms"].format(**values),
+            body=sms_text(language, code),
             language=language,
         )
         return

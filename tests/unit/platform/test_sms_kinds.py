@@ -5,7 +5,7 @@ address of 41 characters; links and codes are never shortened.
 The kinds and where their text is made: ``appointments/notices.py`` (booked, rescheduled,
 cancelled, reminder), ``requests/notices.py`` (registered, status change), ``live_queue/events.py``
 (soon, called), ``visits/passes.py`` (the pass), ``visits/sender.py`` (exposure),
-``backoffice/alerts.py`` (broadcast). A module that writes messages and is not in ``KINDS`` fails
+``backoffice/alerts.py`` (broadcast), ``platform/contacts.py`` (a contact's confirmation code). A module that writes messages and is not in ``KINDS`` fails
 ``test_every_module_that_sends_messages_has_its_sms_checked_here``.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from chalicelib.services.appointments import notices as appointment_notices
 from chalicelib.services.backoffice import alerts
 from chalicelib.services.live_queue import events
-from chalicelib.services.platform import gsm7
+from chalicelib.services.platform import contacts, gsm7
 from chalicelib.services.requests import notices as request_notices
 from chalicelib.services.visits import passes, sender
 from chalicelib.settings import reset_settings
@@ -53,10 +53,16 @@ def long_site_address(monkeypatch):
     reset_settings()
 
 
+@pytest.fixture(autouse=True)
+def long_point_address(monkeypatch):
+    """The service point's address as long as its schema allows (the e-mail shows it; the SMS not)."""
+    monkeypatch.setattr(appointment_notices, "address", lambda service, lang: long(400))
+
+
 def _appointment_texts() -> dict[str, str]:
     service = SimpleNamespace(
         name_el=long(SERVICE_NAME), name_en=long(SERVICE_NAME), documents=[{"name_el": long(200)}],
-        point={"name_el": long(200), "address_el": long(200)},
+        service_point_id="p-" + "x" * 60,
     )
     appointment = SimpleNamespace(
         reference="ABCDEFGH", slot_start=datetime(2026, 11, 25, 7, tzinfo=UTC),
@@ -108,7 +114,12 @@ def _alert_texts() -> dict[str, str]:
     return {"alert.broadcast": gsm7.fit(alerts.SMS, values, shrink=alerts.SHRINK)}
 
 
+def _contact_texts() -> dict[str, str]:
+    return {f"contact.verify {lang}": contacts.sms_text(lang, "9" * contacts.CODE_DIGITS) for lang in ("el", "en")}
+
+
 KINDS = {
+    "platform/contacts.py": _contact_texts,
     "appointments/notices.py": _appointment_texts,
     "requests/notices.py": _request_texts,
     "live_queue/events.py": _queue_texts,
@@ -141,6 +152,7 @@ def test_the_links_and_codes_of_each_kind_survive_whole():
     request = _request_texts()["request status_changed el"]
     assert request.endswith(f" {BASE}/requests.html#2026-123456789") and "2026/123456789" in request
     assert "ABCDEFGH" in _appointment_texts()["appointment.cancelled el"]
+    assert "999999" in _contact_texts()["contact.verify el"]
 
 
 EMAIL_ONLY = {"platform/sms_budget.py"}  # modules that send only e-mail

@@ -9,7 +9,16 @@ import json
 from chalicelib.models import all_models
 from chalicelib.services import visits
 from chalicelib.services.visits.scans import scan_pass
-from tests.unit.visits.support import ADMIN, EMAIL, MOBILE, NAME, declare, drain, raw_items, yesterday
+from tests.unit.visits.support import (
+    ADMIN,
+    EMAIL,
+    MOBILE,
+    NAME,
+    declare_approved,
+    drain,
+    raw_items,
+    yesterday,
+)
 
 REGISTRATIONS = 1000
 
@@ -85,7 +94,7 @@ def test_after_deleting_a_registration_no_row_in_any_table_holds_its_contact(
     answer = visits.register(name=NAME, email=EMAIL, mobile=MOBILE, consent=True, send_pass=["email", "sms"])
     pass_id = answer["pass_id"]
     scan_pass("dimarxeio", pass_id, now=yesterday(11))
-    incident_id = json.loads(declare(client, make_staff("health_officer", None)).body)["incident_id"]
+    incident_id = declare_approved(client, make_staff("health_officer", None), make_staff("admin", None))
     visits.fan_out(incident_id)
     for record in drain(visit_env["queue_url"]):
         visits.send_one(incident_id, json.loads(record["body"])["pass_id"])
