@@ -110,9 +110,7 @@ def staff_totp_start():
 def staff_totp_verify():
     code = validate(json_body(bp.current_request), TOTP_CODE)["code"]
     staff, access = _account()
-    staff_mfa.verify(code, access_token=access)
-    staff_mfa.prefer_totp(access)
-    return staff_mfa.status(access, staff)
+    return staff_mfa.turn_on(access, staff, code)
 
 
 @bp.route("/api/staff/account/totp", methods=["DELETE"])
@@ -124,8 +122,8 @@ def staff_totp_off():
 @bp.route("/api/staff/account/password", methods=["POST"])
 def staff_password_change():
     body = validate(json_body(bp.current_request), PASSWORD_CHANGE)
-    _, access = _account()
-    staff_password.change(access, body["current_password"], body["new_password"])
+    staff, access = _account()
+    staff_password.change(access, staff, body["current_password"], body["new_password"])
     return {"done": True}
 
 

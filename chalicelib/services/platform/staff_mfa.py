@@ -15,8 +15,7 @@ Example::
 
     secret, _ = associate(access_token=token)
     enrolment(secret, "admin")        # {"secret": "JBSW Y3DP ...", "otpauth_uri": ..., "qr": "data:..."}
-    verify("123456", access_token=token)
-    prefer_totp(token)
+    turn_on(token, staff, "123456")   # the account page; sign-in uses verify + prefer_totp
 
 Limitation: one authenticator per member (Cognito's); a lost phone is reset by an administrator
 in the Cognito console (``AdminSetUserMFAPreference``), after which the member enrols again.
@@ -136,9 +135,22 @@ def status(access_token: str, staff: Any) -> dict[str, bool]:
     return {"totp_enabled": has_totp(access_token), "mfa_required": required_for(staff.roles)}
 
 
+def turn_on(access_token: str, staff: Any, code: str) -> dict[str, bool]:
+    """The signed-in member's first code from the app turns their authenticator on (audited)."""
+    from chalicelib.services.platform import audit
+
+    verify(code, access_token=access_token)
+    prefer_totp(access_token)
+    audit.note(staff, "staff_account", staff.username, action="mfa.on")
+    return status(access_token, staff)
+
+
 def turn_off(access_token: str, staff: Any) -> dict[str, bool]:
-    """Stop asking for a code; 409 ``mfa_required`` for a member whose role needs one."""
+    """Stop asking for a code (audited); 409 ``mfa_required`` for a member whose role needs one."""
+    from chalicelib.services.platform import audit
+
     if required_for(staff.roles):
         raise Conflict("Your role needs an authenticator; it cannot be turned off.", code="mfa_required")
     prefer_totp(access_token, enabled=False)
+    audit.note(staff, "staff_account", staff.username, action="mfa.off")
     return status(access_token, staff)

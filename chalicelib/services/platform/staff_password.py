@@ -7,7 +7,7 @@
 
 A forgotten password is Cognito's: ``forgot(username)`` has the pool e-mail a code (the answer is
 the same whether the user exists or not), ``reset(username, code, new_password)`` sets the new
-password with it. ``change(access_token, current, new)`` is the signed-in member's own change.
+password with it. ``change(access_token, staff, current, new)`` is the signed-in member's own change.
 
 Example::
 
@@ -150,10 +150,12 @@ def reset(username: str, code: str, new_password: str) -> None:
         raise ApiError("The password could not be changed.", code="cognito_unavailable", status=502) from exc
 
 
-def change(access_token: str, current_password: str, new_password: str) -> None:
-    """The signed-in member changes their password: 401 ``invalid_credentials`` for a wrong current
-    password, 400 ``password_policy`` naming the rule."""
+def change(access_token: str, staff: Any, current_password: str, new_password: str) -> None:
+    """The signed-in member changes their password (audited): 401 ``invalid_credentials`` for a
+    wrong current password, 400 ``password_policy`` naming the rule."""
     from botocore.exceptions import ClientError
+
+    from chalicelib.services.platform import audit
 
     check(new_password)
     try:
@@ -169,3 +171,4 @@ def change(access_token: str, current_password: str, new_password: str) -> None:
         if name == "NotAuthorizedException":
             raise Unauthorized("The current password is wrong.", code="invalid_credentials") from None
         raise ApiError("The password could not be changed.", code="cognito_unavailable", status=502) from exc
+    audit.note(staff, "staff_account", staff.username, action="password.changed")
