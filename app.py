@@ -16,6 +16,7 @@ from chalicelib.handlers import (
     queue_staff,
     requests_citizen,
     requests_staff,
+    staff_accounts,
     staff_auth,
     staffing,
     table_streams,
@@ -30,6 +31,7 @@ app.register_middleware(middleware.http, "http")
 app.register_blueprint(health.bp)
 app.register_blueprint(citizen_auth.bp)
 app.register_blueprint(staff_auth.bp)
+app.register_blueprint(staff_accounts.bp)
 app.register_blueprint(table_streams.bp)
 app.register_blueprint(queue_public.bp)
 app.register_blueprint(queue_staff.bp)
