@@ -320,6 +320,15 @@ def local_stack(tmp_path_factory):
     stop_stack(stack)
 
 
+@pytest.fixture(scope="session")
+def empty_stack(tmp_path_factory):
+    """The local stack as ``make run DEMO=0`` starts it: no demo data, production's MFA rule (a
+    process of its own, on a free port of its own)."""
+    stack = start_stack(tmp_path_factory.mktemp("empty-stack") / "stack.log", "--no-demo")
+    yield stack
+    stop_stack(stack)
+
+
 CHROMIUM = os.environ.get("DIMOTIS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -15,13 +15,17 @@ class RevokedSession(Model):
 
 
 class StaffRevocation(Model):
-    """A staff member's tokens issued before ``revoked_at_ms`` are refused: written by sign-out,
-    by disabling the account and by a change of its role or department. Kept a day, the longest a
-    Cognito ID token can live."""
+    """Which of a staff member's tokens are refused before they expire (``staff_revocation``):
+    every one issued until ``revoked_at_ms`` (sign-out, disabling), and every one issued until
+    ``changed_at_ms`` that names other roles or another department than ``roles``/``department``
+    (a change of role or department). Kept a day, the longest a Cognito ID token can live."""
 
     Meta = meta("staff_revocations")
 
     username = UnicodeAttribute(hash_key=True)
-    revoked_at_ms = NumberAttribute()
-    reason = UnicodeAttribute()
+    revoked_at_ms = NumberAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    changed_at_ms = NumberAttribute(null=True)
+    roles = UnicodeAttribute(null=True)  # the roles since the change, comma-separated and sorted
+    department = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()

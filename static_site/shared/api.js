@@ -20,7 +20,8 @@ export class ApiError extends Error {
   }
 }
 
-const NO_REFRESH = ["/api/staff/login", "/api/staff/refresh", "/api/staff/logout"];
+// sign-in steps and a forgotten password answer 401 for a wrong code or password, not for a session
+const NO_REFRESH = ["/api/staff/login", "/api/staff/refresh", "/api/staff/logout", "/api/staff/password/"];
 let refreshing = null;
 
 function renewStaffSession() {

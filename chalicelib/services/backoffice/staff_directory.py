@@ -98,7 +98,7 @@ def ensure_user(
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
     moved = department_before is not None and department_before != (department_id or "")
     if not created and (moved or (groups & set(ROLES)) != {role}):
-        staff_revocation.revoke(username, "role_changed")
+        staff_revocation.role_changed(username, (role,), department_id)
     return created
 
 

@@ -160,10 +160,13 @@ def _claims(token: str, token_use: str) -> dict[str, Any]:
     return claims
 
 
-def _check_not_revoked(username: str, claims: dict[str, Any]) -> None:
+def _check_not_revoked(username: str, claims: dict[str, Any], staff: StaffMember | None = None) -> None:
+    """401 ``session_revoked`` for a token issued before a sign-out or disabling, or before a
+    change of role or department when it names the old ones (``staff``: what an ID token says)."""
     from chalicelib.services.platform import staff_revocation
 
-    if staff_revocation.is_revoked(username, int(claims["iat"])):
+    roles, department = (staff.roles, staff.department_id) if staff else (None, None)
+    if staff_revocation.is_revoked(username, int(claims["iat"]), roles, department):
         raise Unauthorized("The staff session has been signed out; sign in again.", code="session_revoked")
 
 
@@ -171,21 +174,20 @@ def verify(token: str) -> StaffMember:
     """The staff member an ID token speaks for, or ``Unauthorized`` (401: not valid, expired,
     revoked) or ``Forbidden`` (403 ``no_role``)."""
     claims = _claims(token, "id")
-    username = claims.get("cognito:username", claims["sub"])
-    _check_not_revoked(username, claims)
-    roles = tuple(r for r in claims.get("cognito:groups", []) if r in ROLES)
-    if not roles:
-        raise Forbidden("This account has no staff role.", code="no_role")
-    return StaffMember(
-        username=username,
+    staff = StaffMember(
+        username=claims.get("cognito:username", claims["sub"]),
         sub=claims["sub"],
-        roles=roles,
+        roles=tuple(r for r in claims.get("cognito:groups", []) if r in ROLES),
         department_id=claims.get("custom:department") or None,
         email=claims.get("email", ""),
         name=claims.get("name", ""),
         expires_at=int(claims["exp"]),
         claims=claims,
     )
+    _check_not_revoked(staff.username, claims, staff)
+    if not staff.roles:
+        raise Forbidden("This account has no staff role.", code="no_role")
+    return staff
 
 
 def verify_access(token: str, staff: StaffMember) -> str:
