@@ -5,9 +5,10 @@
 import { api, ApiError } from "/shared/api.js";
 import { onLangChange, t } from "/shared/i18n.js";
 import { checkRequired, clearError, clearFieldErrors, mountLayout, requireStaff, showError, showFieldError } from "/shared/layout.js";
-import { checkNewPassword, codeFrom, passwordError, showEnrolment } from "/shared/staff_auth.js";
+import { checkNewPassword, codeFrom, mountFields, passwordError, showEnrolment } from "/shared/staff_auth.js";
 
 const $ = (id) => document.getElementById(id);
+mountFields();
 let security = null;
 
 await mountLayout({ audience: "staff", active: null });
@@ -28,7 +29,7 @@ function render() {
 }
 
 function failed(err) {
-  if (err instanceof ApiError && err.code === "reauthenticate") {
+  if (err instanceof ApiError && (err.code === "reauthenticate" || err.code === "signin_expired")) {
     $("account").hidden = true;
     $("reauth").hidden = false;
     $("reauth-link").focus();

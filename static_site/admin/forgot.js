@@ -5,9 +5,10 @@ import { api, ApiError } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { checkRequired, clearError, clearFieldErrors, mountLayout, showError, showFieldError } from "/shared/layout.js";
 import { safeNext } from "/shared/next.js";
-import { checkNewPassword, codeFrom, passwordError } from "/shared/staff_auth.js";
+import { checkNewPassword, codeFrom, mountFields, passwordError } from "/shared/staff_auth.js";
 
 const $ = (id) => document.getElementById(id);
+mountFields();
 const params = new URLSearchParams(location.search);
 const next = safeNext(params.get("next"), "/admin/");
 let username = "";

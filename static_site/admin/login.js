@@ -6,9 +6,10 @@ import { api, ApiError } from "/shared/api.js";
 import { t } from "/shared/i18n.js";
 import { clearError, clearFieldErrors, mountLayout, showError, showFieldError } from "/shared/layout.js";
 import { safeNext } from "/shared/next.js";
-import { checkNewPassword, codeFrom, passwordError, showEnrolment } from "/shared/staff_auth.js";
+import { checkNewPassword, codeFrom, mountFields, passwordError, showEnrolment } from "/shared/staff_auth.js";
 
 const $ = (id) => document.getElementById(id);
+mountFields();
 const STEPS = { NEW_PASSWORD_REQUIRED: "new-password-form", SOFTWARE_TOKEN_MFA: "mfa-form", MFA_SETUP: "mfa-setup-form" };
 const FIRST_FIELD = { "new-password-form": "new-password", "mfa-form": "mfa-code", "mfa-setup-form": "setup-code" };
 let step = null; // the challenge being answered: {challenge, session, username, ...}
