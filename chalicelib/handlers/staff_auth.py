@@ -143,11 +143,11 @@ OPENAPI = {
     },
     "/api/staff/refresh": {
         "post": op("Renew the staff session from the refresh cookie", "staff auth",
-                   responses={"200": _SESSION}, errors=(401, 403, 502))
+                   responses={"200": _SESSION}, errors=(401, 403, 429, 502))
     },
     "/api/staff/logout": {
         "post": op("Staff sign-out: everywhere, and every token issued so far stops working within a minute",
-                   "staff auth", responses={"200": json_response(SIGNED_OUT)}, errors=(502,))
+                   "staff auth", responses={"200": json_response(SIGNED_OUT)}, errors=(429, 502))
     },
     "/api/staff/me": {
         "get": op("The signed-in staff member", "staff auth", auth="staff",
@@ -156,7 +156,7 @@ OPENAPI = {
     "/api/staff/password/forgot": {
         "post": op("Forgotten password: the pool e-mails a code (same answer for any user name)",
                    "staff auth", body=PASSWORD_FORGOT, responses={"200": json_response(PASSWORD_FORGOT_SENT)},
-                   errors=(429,))
+                   errors=(429, 502))
     },
     "/api/staff/password/reset": {
         "post": op("Set a new password with the e-mailed code", "staff auth", body=PASSWORD_RESET,
@@ -164,18 +164,18 @@ OPENAPI = {
     },
     "/api/staff/account/security": {
         "get": op("My authenticator: enabled, and whether my role requires one" + _ACCOUNT, "staff auth",
-                  auth="staff", responses={"200": json_response(SECURITY)}, errors=(502,))
+                  auth="staff", responses={"200": json_response(SECURITY)}, errors=(429, 502))
     },
     "/api/staff/account/totp": {
         "post": op("Start enrolling an authenticator app: its secret and QR code" + _ACCOUNT, "staff auth",
-                   auth="staff", responses={"200": json_response(ENROLMENT)}, errors=(502,)),
+                   auth="staff", responses={"200": json_response(ENROLMENT)}, errors=(429, 502)),
         "delete": op("Turn my authenticator off (409 mfa_required when my role needs one)" + _ACCOUNT,
-                     "staff auth", auth="staff", responses={"200": json_response(SECURITY)}, errors=(409, 502)),
+                     "staff auth", auth="staff", responses={"200": json_response(SECURITY)}, errors=(409, 429, 502)),
     },
     "/api/staff/account/totp/verify": {
         "post": op("Finish enrolling: the first code from the app turns the authenticator on" + _ACCOUNT,
                    "staff auth", auth="staff", body=TOTP_CODE, responses={"200": json_response(SECURITY)},
-                   errors=(502,))
+                   errors=(429, 502))
     },
     "/api/staff/account/password": {
         "post": op("Change my password" + _ACCOUNT, "staff auth", auth="staff", body=PASSWORD_CHANGE,

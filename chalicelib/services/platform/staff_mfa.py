@@ -26,8 +26,8 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from chalicelib.errors import ApiError, Conflict, Unauthorized
-from chalicelib.services.platform.staff_pool import client, error_code
+from chalicelib.errors import Conflict, Unauthorized
+from chalicelib.services.platform.staff_pool import call
 from chalicelib.settings import get_settings
 
 ISSUER = "Dimotis"
@@ -70,64 +70,56 @@ def enrolment(secret: str, username: str) -> dict[str, str]:
     }
 
 
-def _fail(exc: Exception) -> ApiError:
-    name = error_code(exc)
-    if name in ("CodeMismatchException", "EnableSoftwareTokenMFAException", "InvalidParameterException"):
-        return Unauthorized("The code is not the one the app shows now; try the next one.", code="invalid_code")
-    if name in ("NotAuthorizedException", "ResourceNotFoundException", "ExpiredCodeException"):
-        return Unauthorized("The sign-in step has expired; start again.", code="signin_expired")
-    return ApiError("The authenticator could not be set up.", code="cognito_unavailable", status=502)
+def wrong_code(_exc: Exception | None = None) -> Unauthorized:
+    """401 ``invalid_code``: the authenticator's code is not the current one."""
+    return Unauthorized("The code is not the one the app shows now; try the next one.", code="invalid_code")
+
+
+def step_expired(_exc: Exception | None = None) -> Unauthorized:
+    """401 ``signin_expired``: the sign-in step (or the access token) is no longer valid."""
+    return Unauthorized("The sign-in step has expired or does not match; start again.", code="signin_expired")
+
+
+REFUSALS = {
+    "CodeMismatchException": wrong_code,
+    "EnableSoftwareTokenMFAException": wrong_code,
+    "InvalidParameterException": wrong_code,
+    "NotAuthorizedException": step_expired,
+    "ResourceNotFoundException": step_expired,
+    "ExpiredCodeException": step_expired,
+}
+
+
+def _who(access_token: str | None, session: str | None) -> dict[str, str]:
+    return {"AccessToken": access_token} if access_token else {"Session": session or ""}
 
 
 def associate(*, access_token: str | None = None, session: str | None = None) -> tuple[str, str | None]:
     """A new TOTP secret for the user of ``access_token`` (signed in) or of a sign-in ``session``;
     returns (secret, the sign-in session to use next, if any)."""
-    from botocore.exceptions import ClientError
-
-    kwargs = {"AccessToken": access_token} if access_token else {"Session": session}
-    try:
-        result = client().associate_software_token(**kwargs)
-    except ClientError as exc:
-        raise _fail(exc) from None
+    result = call("associate_software_token", REFUSALS, **_who(access_token, session))
     return result["SecretCode"], result.get("Session")
 
 
 def verify(code: str, *, access_token: str | None = None, session: str | None = None) -> str | None:
     """Check the first code of the newly associated secret (401 ``invalid_code`` if wrong); returns
     the sign-in session to use next, if any."""
-    from botocore.exceptions import ClientError
-
-    kwargs: dict[str, Any] = {"AccessToken": access_token} if access_token else {"Session": session}
-    try:
-        result = client().verify_software_token(UserCode=code, FriendlyDeviceName=DEVICE_NAME, **kwargs)
-    except ClientError as exc:
-        raise _fail(exc) from None
+    result = call("verify_software_token", REFUSALS, UserCode=code, FriendlyDeviceName=DEVICE_NAME,
+                  **_who(access_token, session))
     if result.get("Status") != "SUCCESS":
-        raise Unauthorized("The code is not the one the app shows now; try the next one.", code="invalid_code")
+        raise wrong_code()
     return result.get("Session")
 
 
 def prefer_totp(access_token: str, enabled: bool = True) -> None:
     """Turn the authenticator on (every sign-in asks for a code) or off."""
-    from botocore.exceptions import ClientError
-
-    try:
-        client().set_user_mfa_preference(
-            AccessToken=access_token,
-            SoftwareTokenMfaSettings={"Enabled": enabled, "PreferredMfa": enabled},
-        )
-    except ClientError as exc:
-        raise _fail(exc) from None
+    call("set_user_mfa_preference", REFUSALS, AccessToken=access_token,
+         SoftwareTokenMfaSettings={"Enabled": enabled, "PreferredMfa": enabled})
 
 
 def has_totp(access_token: str) -> bool:
     """Whether the user of ``access_token`` signs in with an authenticator."""
-    from botocore.exceptions import ClientError
-
-    try:
-        user = client().get_user(AccessToken=access_token)
-    except ClientError as exc:
-        raise _fail(exc) from None
+    user = call("get_user", REFUSALS, AccessToken=access_token)
     return "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or [])
 
 

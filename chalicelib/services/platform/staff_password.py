@@ -25,8 +25,8 @@ import threading
 import time
 from typing import Any
 
-from chalicelib.errors import ApiError, TooManyRequests, Unauthorized, ValidationFailed
-from chalicelib.services.platform.staff_pool import client, error_code
+from chalicelib.errors import Unauthorized, ValidationFailed
+from chalicelib.services.platform.staff_pool import call
 from chalicelib.settings import get_settings
 
 POLICY_CACHE_SECONDS = 600
@@ -38,7 +38,6 @@ COGNITO_DEFAULT_POLICY = {  # what Cognito applies when a pool names no policy
     "RequireNumbers": True,
     "RequireSymbols": True,
 }
-RETRY_AFTER_SECONDS = "60"
 
 _policy: tuple[dict[str, Any], float] | None = None
 _lock = threading.Lock()
@@ -50,7 +49,7 @@ def policy() -> dict[str, Any]:
     with _lock:
         if _policy is not None and time.monotonic() - _policy[1] < POLICY_CACHE_SECONDS:
             return _policy[0]
-    pool = client().describe_user_pool(UserPoolId=get_settings().cognito_user_pool_id)["UserPool"]
+    pool = call("describe_user_pool", UserPoolId=get_settings().cognito_user_pool_id)["UserPool"]
     found = ((pool.get("Policies") or {}).get("PasswordPolicy")) or COGNITO_DEFAULT_POLICY
     with _lock:
         _policy = (found, time.monotonic())
@@ -99,76 +98,49 @@ def check(password: str, field: str = "new_password") -> None:
         raise policy_error(password, field)
 
 
-def too_many(exc: Exception) -> bool:
-    return error_code(exc) in ("LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException")
+# unknown user, no verified address, a user who must first set a password: all answered alike
+_QUIET = ("UserNotFoundException", "InvalidParameterException", "NotAuthorizedException",
+          "CodeDeliveryFailureException", "ResourceNotFoundException")
 
 
-def slow_down() -> TooManyRequests:
-    return TooManyRequests(
-        "Too many attempts; wait a minute and try again.",
-        code="rate_limited",
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-    )
+def _wrong_code(_exc: Exception) -> Unauthorized:
+    return Unauthorized("The code is wrong or has expired; ask for a new one.", code="invalid_code")
 
 
 def forgot(username: str) -> dict[str, Any]:
     """Have the pool e-mail a reset code to ``username``'s address. The answer is ``{"sent":
     True}`` whatever happened: it never says whether the user exists, where the code went, or
-    whether their address is verified."""
-    from botocore.exceptions import ClientError
-
-    try:
-        client().forgot_password(ClientId=get_settings().cognito_client_id, Username=username)
-    except ClientError as exc:
-        if too_many(exc):
-            raise slow_down() from None
-        # unknown user, no verified address, a user who must first set a password: all alike
+    whether their address is verified (429 after too many requests)."""
+    quiet = {code: (lambda _exc: None) for code in _QUIET}
+    call("forgot_password", quiet, ClientId=get_settings().cognito_client_id, Username=username)
     return {"sent": True}
 
 
 def reset(username: str, code: str, new_password: str) -> None:
     """Set ``new_password`` with the e-mailed ``code``: 401 ``invalid_code`` (wrong, expired, or no
     such user), 400 ``password_policy`` naming the rule, 429 after too many attempts."""
-    from botocore.exceptions import ClientError
-
-    try:
-        client().confirm_forgot_password(
-            ClientId=get_settings().cognito_client_id,
-            Username=username,
-            ConfirmationCode=code,
-            Password=new_password,
-        )
-    except ClientError as exc:
-        name = error_code(exc)
-        if name == "InvalidPasswordException" or (name == "InvalidParameterException" and "assword" in str(exc)):
-            raise policy_error(new_password) from None
-        if too_many(exc):
-            raise slow_down() from None
-        if name in ("CodeMismatchException", "ExpiredCodeException", "UserNotFoundException",
-                    "NotAuthorizedException", "InvalidParameterException", "ResourceNotFoundException"):
-            raise Unauthorized("The code is wrong or has expired; ask for a new one.", code="invalid_code") from None
-        raise ApiError("The password could not be changed.", code="cognito_unavailable", status=502) from exc
+    refusals = {name: _wrong_code for name in ("CodeMismatchException", "ExpiredCodeException",
+                                               "UserNotFoundException", "NotAuthorizedException",
+                                               "ResourceNotFoundException")}
+    refusals["InvalidPasswordException"] = lambda _exc: policy_error(new_password)
+    refusals["InvalidParameterException"] = (
+        lambda exc: policy_error(new_password) if "assword" in str(exc) else _wrong_code(exc)
+    )
+    call("confirm_forgot_password", refusals, ClientId=get_settings().cognito_client_id, Username=username,
+         ConfirmationCode=code, Password=new_password)
 
 
 def change(access_token: str, staff: Any, current_password: str, new_password: str) -> None:
     """The signed-in member changes their password (audited): 401 ``invalid_credentials`` for a
     wrong current password, 400 ``password_policy`` naming the rule."""
-    from botocore.exceptions import ClientError
-
     from chalicelib.services.platform import audit
 
     check(new_password)
-    try:
-        client().change_password(
-            AccessToken=access_token, PreviousPassword=current_password, ProposedPassword=new_password
-        )
-    except ClientError as exc:
-        name = error_code(exc)
-        if name == "InvalidPasswordException":
-            raise policy_error(new_password) from None
-        if too_many(exc):
-            raise slow_down() from None
-        if name == "NotAuthorizedException":
-            raise Unauthorized("The current password is wrong.", code="invalid_credentials") from None
-        raise ApiError("The password could not be changed.", code="cognito_unavailable", status=502) from exc
+    refusals = {
+        "InvalidPasswordException": lambda _exc: policy_error(new_password),
+        "NotAuthorizedException": lambda _exc: Unauthorized("The current password is wrong.",
+                                                            code="invalid_credentials"),
+    }
+    call("change_password", refusals, AccessToken=access_token, PreviousPassword=current_password,
+         ProposedPassword=new_password)
     audit.note(staff, "staff_account", staff.username, action="password.changed")

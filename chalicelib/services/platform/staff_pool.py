@@ -8,14 +8,21 @@ deployment) and by ``devstack/`` (the local stack's pool in moto), so that the t
 - The messages Cognito e-mails: the invitation with the temporary password, and the code of a
   forgotten password. Greek first, English second, as everything the municipality sends.
 
-``client()`` is the pool's client and ``error_code(exc)`` the code of a Cognito error, for the
-modules that talk to the pool (``staff_signin``, ``staff_password``, ``staff_mfa``).
+``call(operation, refusals, **params)`` asks the pool, turning its errors into the API's (the
+refusals a caller names, 429 for too many attempts, 502 for anything else): the one way
+``staff_signin``, ``staff_password`` and ``staff_mfa`` talk to it.
 
 Limitation: Cognito's own message templates are plain text with ``{username}`` and ``{####}``
 placeholders; there is one template per message, so both languages go in each.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.errors import ApiError
 
 MFA_CONFIGURATION = "OPTIONAL"
 PASSWORD_POLICY = {
@@ -47,6 +54,11 @@ RESET_BODY = (
 )
 
 
+Refusal = Callable[[Exception], "ApiError | None"]
+TOO_MANY = ("LimitExceededException", "TooManyRequestsException", "TooManyFailedAttemptsException")
+RETRY_AFTER_SECONDS = "60"
+
+
 def client():  # noqa: ANN201 - a botocore client
     """The Cognito client (``cognito-idp``), shared per container."""
     from chalicelib.aws import client as aws_client
@@ -58,3 +70,34 @@ def error_code(exc: Exception) -> str:
     """The Cognito error code of a botocore ``ClientError`` (``""`` for anything else)."""
     response = getattr(exc, "response", None) or {}
     return str((response.get("Error") or {}).get("Code", ""))
+
+
+def call(operation: str, refusals: Mapping[str, Refusal] | None = None, **params: Any) -> dict[str, Any]:
+    """The pool's answer to ``operation`` (``"initiate_auth"``, ...). A Cognito error named in
+    ``refusals`` becomes the error its function makes (or, when it makes ``None``, an empty
+    answer); too many attempts are 429 ``rate_limited`` with ``Retry-After``; anything else is 502
+    ``cognito_unavailable``.
+
+    Example::
+
+        call("confirm_forgot_password", {"CodeMismatchException": lambda exc: Unauthorized(...)}, ...)
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.errors import ApiError, TooManyRequests
+
+    try:
+        return getattr(client(), operation)(**params)
+    except ClientError as exc:
+        code = error_code(exc)
+        if refusals and code in refusals:
+            refused = refusals[code](exc)
+            if refused is None:
+                return {}
+            raise refused from None
+        if code in TOO_MANY:
+            raise TooManyRequests("Too many attempts; wait a minute and try again.", code="rate_limited",
+                                  headers={"Retry-After": RETRY_AFTER_SECONDS}) from None
+        raise ApiError("The staff sign-in service did not answer.", code="cognito_unavailable", status=502) from exc
+    except BotoCoreError as exc:
+        raise ApiError("The staff sign-in service did not answer.", code="cognito_unavailable", status=502) from exc

@@ -6,8 +6,8 @@ writes to one item per username (``StaffRevocation``), and ``staff_auth.verify``
 ``is_revoked(...)``:
 
 - sign-out and disabling (``revoke``): every token issued until then is refused. A token's
-  ``iat`` is whole seconds, so one issued in the same second just after is refused too (the
-  member signs in again);
+  ``iat`` is whole seconds, so one issued in the same second just after is refused too (a sign-in
+  made in that second renews its tokens once the second is over: ``staff_signin``);
 - a change of role or department (``role_changed``): every token issued until then that names
   other roles or another department than the new ones is refused; a token issued since (the
   session renewed at once, in the same second too) says the new ones and passes.

@@ -39,10 +39,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.errors import ApiError, Forbidden, Unauthorized
+from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.services.platform import staff_mfa, staff_password
 from chalicelib.services.platform.staff_auth import StaffMember
-from chalicelib.services.platform.staff_pool import AUTH_SESSION_MINUTES, client, error_code
+from chalicelib.services.platform.staff_pool import AUTH_SESSION_MINUTES, call
 from chalicelib.settings import get_settings
 
 CHALLENGES = ("NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "MFA_SETUP")
@@ -78,10 +78,6 @@ def _seal(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(nonce + AESGCM(_key()).encrypt(nonce, plain, _AAD)).decode().rstrip("=")
 
 
-def _expired() -> Unauthorized:
-    return Unauthorized("The sign-in step has expired or does not match; start again.", code="signin_expired")
-
-
 def _unseal(value: str) -> dict[str, Any]:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -90,9 +86,9 @@ def _unseal(value: str) -> dict[str, Any]:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
         data = json.loads(AESGCM(_key()).decrypt(raw[:_NONCE], raw[_NONCE:], _AAD))
     except (ValueError, InvalidTag, TypeError):
-        raise _expired() from None
+        raise staff_mfa.step_expired() from None
     if not isinstance(data, dict) or int(data.get("e", 0)) < time.time():
-        raise _expired()
+        raise staff_mfa.step_expired()
     return data
 
 
@@ -122,35 +118,13 @@ def _tokens(auth: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _upstream(exc: Exception) -> ApiError:
-    return ApiError("The staff sign-in service is not answering.", code="cognito_unavailable", status=502)
-
-
 def _respond(name: str, session: str | None, responses: dict[str, str], password: str = "") -> dict[str, Any]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        return client().respond_to_auth_challenge(
-            ClientId=get_settings().cognito_client_id,
-            ChallengeName=name,
-            Session=session,
-            ChallengeResponses=responses,
-        )
-    except ClientError as exc:
-        code = error_code(exc)
-        if code == "InvalidPasswordException":
-            raise staff_password.policy_error(password) from None
-        if code == "CodeMismatchException":
-            raise Unauthorized("The code is not the one the app shows now; try the next one.",
-                               code="invalid_code") from None
-        if staff_password.too_many(exc):
-            raise staff_password.slow_down() from None
-        if code in ("NotAuthorizedException", "ExpiredCodeException", "ResourceNotFoundException",
-                    "UserNotFoundException", "InvalidParameterException"):
-            raise _expired() from None
-        raise _upstream(exc) from exc
-    except BotoCoreError as exc:
-        raise _upstream(exc) from exc
+    refusals = dict.fromkeys(("NotAuthorizedException", "ExpiredCodeException", "ResourceNotFoundException",
+                              "UserNotFoundException", "InvalidParameterException"), staff_mfa.step_expired)
+    refusals["InvalidPasswordException"] = lambda _exc: staff_password.policy_error(password)
+    refusals["CodeMismatchException"] = staff_mfa.wrong_code
+    return call("respond_to_auth_challenge", refusals, ClientId=get_settings().cognito_client_id,
+                ChallengeName=name, Session=session, ChallengeResponses=responses)
 
 
 def _next(username: str, result: dict[str, Any], *, mfa_done: bool = False) -> Step:
@@ -173,12 +147,44 @@ def _next(username: str, result: dict[str, Any], *, mfa_done: bool = False) -> S
     raise Forbidden(f"Sign-in asks for a step this site does not offer ({name}).", code="challenge_unsupported")
 
 
+def _renew(refresh_token: str) -> dict[str, Any]:
+    """New tokens from a refresh token (401 ``invalid_token`` when it is revoked or unknown)."""
+
+    def cannot(_exc: Exception | None = None) -> Unauthorized:
+        return Unauthorized("The staff session cannot be renewed.", code="invalid_token")
+
+    refusals = dict.fromkeys(("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"), cannot)
+    result = call("initiate_auth", refusals, ClientId=get_settings().cognito_client_id,
+                  AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token})
+    auth = result.get("AuthenticationResult")
+    if not auth:
+        raise cannot()
+    tokens = _tokens(auth)
+    tokens["refresh_token"] = tokens.get("refresh_token") or refresh_token
+    return tokens
+
+
+def _verified(tokens: dict[str, Any]) -> tuple[dict[str, Any], StaffMember]:
+    """The tokens of a sign-in just made and the member they speak for. A token issued in the very
+    second of the member's sign-out is refused (``staff_revocation``: ``iat`` is whole seconds),
+    so a member who signs out and straight back in gets tokens renewed once that second is over
+    (a wait under a second)."""
+    from chalicelib.services.platform import staff_auth
+
+    try:
+        return tokens, staff_auth.verify(tokens["id_token"])
+    except Unauthorized as exc:
+        if exc.code != "session_revoked" or not tokens.get("refresh_token"):
+            raise
+    time.sleep(1.02 - time.time() % 1)
+    tokens = _renew(tokens["refresh_token"])
+    return tokens, staff_auth.verify(tokens["id_token"])
+
+
 def _issue(tokens: dict[str, Any], *, mfa_done: bool) -> Step:
     """Tokens, unless the member's role needs an authenticator they have not enrolled yet: then
     ``MFA_SETUP``, with the tokens held back in the sealed session."""
-    from chalicelib.services.platform import staff_auth
-
-    staff = staff_auth.verify(tokens["id_token"])
+    tokens, staff = _verified(tokens)
     access = tokens.get("access_token") or ""
     if not mfa_done and staff_mfa.required_for(staff.roles) and not staff_mfa.has_totp(access):
         secret, _ = staff_mfa.associate(access_token=access)
@@ -187,31 +193,25 @@ def _issue(tokens: dict[str, Any], *, mfa_done: bool) -> Step:
 
 
 # -- the steps ---------------------------------------------------------------------------------
+def _credentials_refused(_exc: Exception) -> Unauthorized:
+    return Unauthorized("Wrong user name or password.", code="invalid_credentials")
+
+
+LOGIN_REFUSALS = {
+    "NotAuthorizedException": _credentials_refused,
+    "UserNotFoundException": _credentials_refused,
+    "InvalidParameterException": _credentials_refused,
+    "PasswordResetRequiredException": lambda _exc: Forbidden(
+        'This account must reset its password: use "Forgot your password?".', code="password_reset_required"),
+    "UserNotConfirmedException": lambda _exc: Forbidden("This account is not confirmed yet.", code="not_confirmed"),
+}
+
+
 def login(username: str, password: str) -> Step:
     """Password sign-in. Wrong credentials (or a disabled account) are 401
     ``invalid_credentials``, never a 500."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
-        result = client().initiate_auth(
-            ClientId=get_settings().cognito_client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-    except ClientError as exc:
-        code = error_code(exc)
-        if code in ("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"):
-            raise Unauthorized("Wrong user name or password.", code="invalid_credentials") from None
-        if code == "PasswordResetRequiredException":
-            raise Forbidden("This account must reset its password: use \"Forgot your password?\".",
-                            code="password_reset_required") from None
-        if code == "UserNotConfirmedException":
-            raise Forbidden("This account is not confirmed yet.", code="not_confirmed") from None
-        if staff_password.too_many(exc):
-            raise staff_password.slow_down() from None
-        raise _upstream(exc) from exc
-    except BotoCoreError as exc:
-        raise _upstream(exc) from exc
+    result = call("initiate_auth", LOGIN_REFUSALS, ClientId=get_settings().cognito_client_id,
+                  AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password})
     return _next(username, result)
 
 
@@ -223,7 +223,7 @@ def answer(
     data = _unseal(session)
     user = str(data.get("u", ""))
     if data.get("c") != challenge or user.casefold() != username.strip().casefold():
-        raise _expired()
+        raise staff_mfa.step_expired()
     if challenge == "NEW_PASSWORD_REQUIRED":
         staff_password.check(new_password or "")
         result = _respond(challenge, data.get("s"), {"USERNAME": user, "NEW_PASSWORD": new_password or ""},
@@ -234,7 +234,7 @@ def answer(
         return _next(user, result, mfa_done=True)
     if challenge == "MFA_SETUP":
         return _enrol(user, data, code or "")
-    raise _expired()
+    raise staff_mfa.step_expired()
 
 
 def _enrol(user: str, data: dict[str, Any], code: str) -> Step:
@@ -256,27 +256,9 @@ def refresh(refresh_token: str) -> Step:
     """New tokens from the refresh token (401 ``invalid_token`` when it is revoked or unknown; 401
     ``mfa_setup_required`` when the member's role now needs an authenticator they lack: they sign
     in again and enrol)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from chalicelib.services.platform import staff_auth
 
-    try:
-        result = client().initiate_auth(
-            ClientId=get_settings().cognito_client_id,
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": refresh_token},
-        )
-    except ClientError as exc:
-        if error_code(exc) in ("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"):
-            raise Unauthorized("The staff session cannot be renewed.", code="invalid_token") from None
-        raise _upstream(exc) from exc
-    except BotoCoreError as exc:
-        raise _upstream(exc) from exc
-    auth = result.get("AuthenticationResult")
-    if not auth:
-        raise Unauthorized("The staff session cannot be renewed.", code="invalid_token")
-    tokens = _tokens(auth)
-    tokens["refresh_token"] = tokens.get("refresh_token") or refresh_token
+    tokens = _renew(refresh_token)
     staff = staff_auth.verify(tokens["id_token"])
     if staff_mfa.required_for(staff.roles) and not staff_mfa.has_totp(tokens.get("access_token") or ""):
         raise Unauthorized("Your role needs an authenticator: sign in again to set it up.",
@@ -288,19 +270,14 @@ def logout(access_token: str | None, staff: StaffMember | None) -> None:
     """Sign the member out everywhere: Cognito's global sign-out (refresh and access tokens) and
     the revocation of every ID token issued so far (``staff_revocation``). A stale token is not an
     error."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from chalicelib.services.platform import staff_revocation
 
+    stale = dict.fromkeys(("NotAuthorizedException", "UserNotFoundException", "InvalidParameterException"),
+                          lambda _exc: None)
     username = staff.username if staff else None
-    if access_token:
-        try:
-            if username is None:
-                username = client().get_user(AccessToken=access_token)["Username"]
-            client().global_sign_out(AccessToken=access_token)
-        except ClientError:
-            pass
-        except BotoCoreError as exc:
-            raise ApiError("Sign-out failed.", code="signout_failed", status=502) from exc
-    if username:
+    if access_token and username is None:
+        username = call("get_user", stale, AccessToken=access_token).get("Username")
+    if username:  # first, so our tokens stop working even when the pool does not answer
         staff_revocation.revoke(username, "sign_out")
+    if access_token:
+        call("global_sign_out", stale, AccessToken=access_token)

@@ -50,6 +50,21 @@ def test_sign_out_ends_every_token_of_the_member(client, cognito):
     assert _me(client, sign_in("r.clerk")["id_token"]).status_code == 200
 
 
+def test_signing_straight_back_in_after_a_sign_out_gives_a_working_session(client, cognito):
+    # GIVEN a clerk who signs out at the start of a second
+    tokens = _clerk()
+    next_second()
+    cookie = f"dimotis_staff={tokens['id_token']}; dimotis_staff_access={tokens['access_token']}"
+    assert client.http.post("/api/staff/logout", headers={"Cookie": cookie, **SITE}).status_code == 200
+    # WHEN they sign straight back in, in that same second
+    login = client.http.post("/api/staff/login", headers={"Content-Type": "application/json"},
+                             body=f'{{"username": "r.clerk", "password": "{STAFF_PASSWORD}"}}')
+    # THEN the session they get works (its tokens are of the next second), the old one stays refused
+    assert login.status_code == 200, login.body
+    assert _me(client, login.json_body["id_token"]).status_code == 200
+    assert _refused(_me(client, tokens["id_token"]))
+
+
 def test_sign_out_with_a_bearer_token_revokes_it_too(client, cognito):
     # GIVEN a client holding only the ID token; WHEN it signs out with it; THEN the token is refused
     token = _clerk()["id_token"]
