@@ -514,7 +514,8 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (G, "/api/staff/stats/{dashboard}"): Call("/api/staff/stats/requests", who="manager.roads"),
     (G, "/api/staff/stats/{dashboard}/export"): Call("/api/staff/stats/requests/export", who="manager.roads"),
     (P, "/api/admin/org/import"): Call(
-        who="admin", body=_hr_export, note="the demo HR export again: no changes"
+        who="admin", body=_hr_export,
+        note="the demo HR export again: deactivates only the member POST /api/admin/staff invited (not in it)"
     ),
     (G, "/api/admin/alerts"): Call(who="admin"),
     (P, "/api/admin/alerts"): Call(
