@@ -1,5 +1,5 @@
 # Two commands for a newcomer (both install what they need):
-#   make run    the whole local stack with demo data on http://localhost:8000
+#   make run    the whole local stack with demo data on http://localhost:8000 (DEMO=0: empty)
 #   make test   the test suite (unit, local-stack integration, browser)
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -7,11 +7,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 PYTEST_ARGS ?=
+DEMO ?= 1
 
 .PHONY: run test setup browser lint clean
 
 run: setup
-	$(PY) -m devstack
+	$(PY) -m devstack $(if $(filter 0 no false,$(DEMO)),--no-demo)
 
 test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -23,6 +23,7 @@ from chalicelib.handlers import (
     queue_staff,
     requests_citizen,
     requests_staff,
+    staff_accounts,
     staff_auth,
     staffing,
     table_streams,
@@ -39,6 +40,7 @@ app.register_blueprint(citizen_auth.bp)
 app.register_blueprint(citizen_contacts.bp)
 app.register_blueprint(citizen_data.bp)
 app.register_blueprint(staff_auth.bp)
+app.register_blueprint(staff_accounts.bp)
 app.register_blueprint(table_streams.bp)
 app.register_blueprint(outbox_events.bp)
 app.register_blueprint(queue_public.bp)

@@ -2,6 +2,8 @@
 """Operators' commands.
 
     python manage.py seed                         demo data into the configured endpoint
+    python manage.py create-admin --username U --email E [--name N] [--department D]
+                                                  the first administrator (temporary password)
     python manage.py create-staff --username U --email E --name N --department D --role R [--password P]
     python manage.py import-org FILE [--dry-run]  the org chart from the HR export (CSV or JSON)
     python manage.py unsuppress ADDRESS           send e-mail to an address SES feedback suppressed, again
@@ -66,6 +68,45 @@ def cmd_create_staff(args) -> int:
     Employee(args.number or args.username, username=args.username, full_name=args.name, email=args.email,
              department_id=args.department, role=args.role, active=True).save()
     print("created" if created else "updated", args.username)
+    return 0
+
+
+def create_admin(username: str, email: str, *, name: str | None = None, department: str | None = None,
+                 number: str | None = None) -> list[str]:
+    """Invite an administrator (``backoffice.invite_staff``); the lines to print. Locally the
+    temporary password is the last word of the last line; elsewhere the user pool e-mails it."""
+    from chalicelib.services import backoffice
+    from chalicelib.services.backoffice.staff_directory import make_temporary_password
+    from chalicelib.services.platform import audit
+    from chalicelib.settings import get_settings
+
+    local = get_settings().is_local
+    temporary = make_temporary_password() if local else None
+    with audit.recording(source="manage.py create-admin"):
+        done = backoffice.invite_staff(
+            audit.Operator("manage.py"), username=username, email=email, name=name or username, role="admin",
+            department_id=department, employee_number=number, temporary_password=temporary,
+        )
+    lines = [f"created administrator {username} (employee {done['employee_number']}); "
+             "the first sign-in asks for a new password and an authenticator app"]
+    if temporary:
+        lines.append(f"temporary password: {temporary}")
+    else:
+        lines.append(f"the user pool e-mailed the temporary password to {email}")
+    return lines
+
+
+def cmd_create_admin(args) -> int:
+    _load_stack_state(required=False)
+    from chalicelib.errors import ApiError
+
+    try:
+        lines = create_admin(args.username, args.email, name=args.name, department=args.department,
+                             number=args.number)
+    except ApiError as exc:
+        print(json.dumps(exc.body(), ensure_ascii=False, indent=2), file=sys.stderr)
+        return 2
+    print("\n".join(lines))
     return 0
 
 
@@ -174,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("seed", help="load the demo data").set_defaults(func=cmd_seed)
+    admin = sub.add_parser("create-admin", help="create the first administrator (temporary password)")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", help="full name (default: the username)")
+    admin.add_argument("--department", help="department id (an administrator may have none)")
+    admin.add_argument("--number", help="employee number (default: the username)")
+    admin.set_defaults(func=cmd_create_admin)
     staff = sub.add_parser("create-staff", help="create or update a staff account")
     for name in ("username", "email", "name", "department", "role"):
         staff.add_argument(f"--{name}", required=True)

@@ -222,6 +222,35 @@ def _email_link(v: Values) -> None:
     v["link"] = _sent(address, r"/verify\.html#(\S+)")
 
 
+def _first_sign_in(v: Values) -> None:
+    """The invited colleague's first sign-in with the temporary password the pool e-mailed."""
+    from chalicelib.services.platform import staff_signin
+    from devstack.cognito import mails
+
+    username = f"bench.new{v['round']}"
+    temporary = mails(username, "invitation")[0]["body"].split("Temporary password: ", 1)[1].split()[0]
+    step = staff_signin.login(username, temporary).challenge
+    v["challenge"] = {k: step[k] for k in ("username", "session", "challenge")}
+
+
+def _staff_account(v: Values) -> str:
+    """The cookies of this round's staff sign-in: the account's routes need its access token."""
+    cookies = v["staff_cookies"]
+    return f"dimotis_staff={cookies['dimotis_staff']}; dimotis_staff_access={cookies['dimotis_staff_access']}"
+
+
+def _totp(v: Values) -> str:
+    from tests.totp import fresh_code
+
+    return fresh_code(v["totp_secret"])
+
+
+def _reset_code() -> str:
+    from devstack.cognito import mails
+
+    return mails("clerk.planning", "password_reset")[0]["body"].split("είναι ", 1)[1][:6]
+
+
 POTHOLE = {"type_code": "pothole", "attributes": {"SIZE": "small"}, "lat": 37.92812, "lon": 23.70139}
 OPEN311_FORM = {
     "service_code": "pothole",
@@ -648,7 +677,8 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (G, "/api/staff/stats/{dashboard}"): Call("/api/staff/stats/requests", who="manager.roads"),
     (G, "/api/staff/stats/{dashboard}/export"): Call("/api/staff/stats/requests/export", who="manager.roads"),
     (P, "/api/admin/org/import"): Call(
-        who="admin", body=_hr_export, note="the demo HR export again: no changes"
+        who="admin", body=_hr_export,
+        note="the demo HR export again: deactivates only the member POST /api/admin/staff invited (not in it)"
     ),
     (G, "/api/admin/alerts"): Call(who="admin"),
     (P, "/api/admin/alerts"): Call(
@@ -663,7 +693,18 @@ SCENARIO: dict[tuple[str, str], Call] = {
     ),
     (P, "/api/admin/alerts/{alert_id}/withdraw"): Call("/api/admin/alerts/{alert}/withdraw", who="admin"),
     (G, "/api/admin/messages"): Call(who="admin"),
-    # staff sign-in (Cognito) and sign-out; the citizen signs out last
+    # staff: an administrator invites a colleague, who sets a password at the first sign-in
+    (P, "/api/admin/staff"): Call(
+        who="admin",
+        body=lambda v: {"username": f"bench.new{v['round']}", "email": f"new{v['round']}@example.gr",
+                        "name": "BENCH", "role": "clerk", "department_id": "kep"},
+    ),
+    (P, "/api/staff/login/challenge"): Call(
+        prepare=_first_sign_in,
+        body=lambda v: {**v["challenge"], "new_password": f"Bench-Password-{v['round']}!"},
+        note="new password; the session's token verified (the revocation read, cached per container)",
+    ),
+    # staff sign-in (Cognito), the account's security, a forgotten password, sign-out
     (P, "/api/staff/login"): Call(
         body=lambda v: {"username": "clerk.planning", "password": _password()},
         keep=lambda v, r: v.update(staff_cookies=_cookies(r)),
@@ -671,18 +712,32 @@ SCENARIO: dict[tuple[str, str], Call] = {
     (P, "/api/staff/refresh"): Call(
         cookie=lambda v: f"dimotis_staff_refresh={v['staff_cookies']['dimotis_staff_refresh']}"
     ),
-    (G, "/api/staff/me"): Call(who="clerk.planning"),
-    (P, "/api/staff/logout"): Call(
-        cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}"
+    (G, "/api/staff/me"): Call(cookie=lambda v: f"dimotis_staff={v['staff_cookies']['dimotis_staff']}"),
+    (G, "/api/staff/account/security"): Call(cookie=_staff_account),
+    (P, "/api/staff/account/totp"): Call(cookie=_staff_account, keep=_set(totp_secret=lambda b: b["secret"])),
+    (P, "/api/staff/account/totp/verify"): Call(cookie=_staff_account, body=lambda v: {"code": _totp(v)}),
+    (D, "/api/staff/account/totp"): Call(cookie=_staff_account),
+    (P, "/api/staff/account/password"): Call(
+        cookie=_staff_account, body=lambda v: {"current_password": _password(), "new_password": _password()}
     ),
     # a citizen's own data: the round's citizen downloads it (an appointment, a report); the follower
     # closes the account
     (G, "/api/me/data"): Call(who="citizen", note="1 appointment, 1 request: grows with the citizen's data"),
     (P, "/api/me/close"): Call(who="follower", body={"confirm": True}),
+    (P, "/api/staff/password/forgot"): Call(body={"username": "clerk.planning"}),
+    (P, "/api/staff/password/reset"): Call(
+        body=lambda v: {"username": "clerk.planning", "code": _reset_code(), "new_password": _password()}
+    ),
+    (P, "/api/staff/logout"): Call(
+        cookie=lambda v: f"dimotis_staff_access={v['staff_cookies']['dimotis_staff_access']}",
+        note="the revocation written",
+    ),
+    # the citizen signs out last, here and at Taxisnet
     (P, "/api/auth/logout"): Call(who="new session"),
+    (G, "/api/auth/taxisnet/logout"): Call(),
 }
 
-STAFF = ("admin", "clerk.kep", "clerk.roads", "manager.roads", "health.officer", "clerk.planning")
+STAFF = ("admin", "clerk.kep", "clerk.roads", "manager.roads", "health.officer")
 
 
 def documented() -> dict[tuple[str, str], list[int]]:
@@ -783,24 +838,29 @@ class _TaxisnetHandler(urllib.request.BaseHandler):
 
 
 STAND_IN: Any = None
+ORIGIN = ""
 
 
 def setup() -> tuple[Requests, dict[str, str]]:
     """The local stack's environment, provisioning and demo data, under moto in this process."""
-    global STAND_IN
+    global STAND_IN, ORIGIN
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     from moto import mock_aws  # first: botocore sessions made after this carry moto's hook
 
     from chalicelib.botocore_session import thread_session
-    from devstack.stack import apply_environment, base_environment, provision
+    from devstack import cognito
+    from devstack.stack import DEMO_ENVIRONMENT, apply_environment, base_environment, provision
     from devstack.taxisnet import TaxisnetStandIn
     from tests.conftest import _moto_jwks  # noqa: F401 - also the tests' environment: no network
 
     env = base_environment("http://unused", 0)
     del env["AWS_ENDPOINT_URL"]  # moto in this process, not an endpoint
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    apply_environment({**env, "DIMOTIS_QUEUE_NO_SHOW_MINUTES": "0"})
+    apply_environment({**env, **DEMO_ENVIRONMENT, "DIMOTIS_QUEUE_NO_SHOW_MINUTES": "0"})
     from chalicelib.settings import get_settings
+
+    ORIGIN = get_settings().public_base_url
+    cognito.apply()  # the local stack's Cognito: reset codes, invitations, TOTP checked
 
     counter = Requests(get_settings().table_prefix)
     STAND_IN = TaxisnetStandIn()
@@ -813,7 +873,14 @@ def setup() -> tuple[Requests, dict[str, str]]:
     counter.install(thread_session())
     from chalicelib.models import create_all_tables
     from chalicelib.services.appointments import catalogue
-    from chalicelib.services.platform import health, municipality, service_points, staff_auth
+    from chalicelib.services.platform import (
+        health,
+        municipality,
+        service_points,
+        staff_auth,
+        staff_revocation,
+        staff_signin,
+    )
 
     create_all_tables()
     apply_environment(provision("http://unused"))
@@ -821,9 +888,10 @@ def setup() -> tuple[Requests, dict[str, str]]:
     from devstack.demo import seed_all
 
     seed_all()
-    catalogue.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = 24 * 3600  # a warm container (its service cache)
-    service_points.POINT_TTL_SECONDS = municipality.SETTINGS_TTL_SECONDS = 24 * 3600  # and its points, settings
-    tokens = {name: staff_auth.login(name, _password())["id_token"] for name in STAFF}
+    # a warm container: its service cache, its points and settings, what it remembers of revocations
+    catalogue.SERVICE_TTL_SECONDS = health.CACHE_SECONDS = staff_revocation.CACHE_SECONDS = 24 * 3600
+    service_points.POINT_TTL_SECONDS = municipality.SETTINGS_TTL_SECONDS = 24 * 3600
+    tokens = {name: staff_signin.login(name, _password()).tokens["id_token"] for name in STAFF}
     return counter, tokens
 
 
@@ -859,6 +927,7 @@ def run_call(client: Any, counter: Requests, method: str, path: str, call: Call,
             headers["Authorization"] = f"Bearer {v['tokens'][call.who]}"
         if call.cookie:
             headers["Cookie"] = call.cookie(v)
+            headers["Origin"] = ORIGIN  # a browser's call from this site (middleware.guard)
         body = call.body(v) if callable(call.body) else call.body
     except (KeyError, IndexError) as exc:  # an earlier call failed to make what this one needs
         return {"status": None, "error": f"not called: no {exc}", **summary([])}

@@ -1,5 +1,14 @@
-"""HTTP middleware: correlation id, the one error shape, size limits, safe headers, the audit of
-staff writes, of reads of personal data and of refused calls of staff routes.
+"""HTTP middleware: correlation id, the one error shape, size limits, what another site may not
+send (``guard``), safe headers, the audit of staff writes, of reads of personal data and of
+refused calls of staff routes.
+
+``guard`` refuses, before any route runs, what a page on another site could make a browser send
+with the user's cookies: a state-changing call (POST, PUT, PATCH, DELETE) with a body must say
+the body's type as the OpenAPI document does (``application/json`` unless the operation documents
+another; 415 ``unsupported_media_type``: an HTML form can only send form or text bodies); and a
+state-changing call authenticated by a cookie (citizen or staff, no ``Authorization`` header)
+must come with an ``Origin`` (else a ``Referer``) of this site, ``settings.public_base_url``
+(403 ``cross_origin``). A bearer token is not sent by a browser on its own, so it needs neither.
 
 Imported with ``app.py``, so it imports only what every request needs: the audit capture (and the
 PynamoDB models behind it), Open311's error format and the staff token check are imported by the
@@ -55,6 +64,7 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
         collecting = audit.begin()
         try:
             if not is_open311:  # GeoReport checks its own arguments and answers in its own format
+                guard(event, headers, context.get("resourcePath") or event.path)
                 check_query(context.get("resourcePath") or event.path, event.method, event.query_params)
             response = get_response(event)
         except ApiError as exc:
@@ -78,6 +88,70 @@ def http(event: Any, get_response: Callable[[Any], Response]) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
+
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+AUTH_COOKIES = ("dimotis_session", "dimotis_staff", "dimotis_staff_access", "dimotis_staff_refresh")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def guard(event: Any, headers: dict[str, str], route: str) -> None:
+    """Refuse a state-changing call whose body type the document does not name (415), or that a
+    cookie authenticates without an ``Origin``/``Referer`` of this site (403 ``cross_origin``)."""
+    if event.method not in STATE_CHANGING:
+        return
+    if (event.raw_body or b"").strip():
+        wanted = _body_type(route, event.method)
+        given = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if given != wanted:
+            raise ApiError(f"Send the request body as {wanted}.", code="unsupported_media_type", status=415)
+    if "authorization" not in headers and _cookie_authenticated(event, headers):
+        if not _from_this_site(headers):
+            raise ApiError("This request did not come from this site.", code="cross_origin", status=403)
+
+
+def _body_type(route: str, method: str) -> str:
+    from chalicelib.openapi import document
+
+    operation = document()["paths"].get(route, {}).get(method.lower()) or {}
+    content = (operation.get("requestBody") or {}).get("content") or {"application/json": {}}
+    return next(iter(content))
+
+
+def _cookie_authenticated(event: Any, headers: dict[str, str]) -> bool:
+    raw = headers.get("cookie", "")
+    if not any(name in raw for name in AUTH_COOKIES):
+        return False
+    from chalicelib.auth import cookies
+
+    found = cookies(event)
+    return any(found.get(name) for name in AUTH_COOKIES)
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of ``url`` (lower case, default port left out), or ``None``."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    suffix = f":{port}" if port and port != _DEFAULT_PORTS[scheme] else ""
+    return f"{scheme}://{parts.hostname.lower()}{suffix}"
+
+
+def _from_this_site(headers: dict[str, str]) -> bool:
+    from chalicelib.settings import get_settings
+
+    site = origin_of(get_settings().public_base_url)
+    given = headers.get("origin")
+    if given is None:
+        given = headers.get("referer")
+    return bool(given) and site is not None and origin_of(given) == site
 
 
 def _too_large(path: str, is_open311: bool) -> Response:

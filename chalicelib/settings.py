@@ -91,6 +91,8 @@ class Settings:
     cognito_client_id: str
     cognito_jwks_url: str
     cognito_issuer: str
+    # roles whose members must sign in with a TOTP authenticator (enrolled before any session)
+    staff_mfa_roles: tuple[str, ...]
     # notifications
     email_sender: str
     sms_sender_id: str
@@ -180,6 +182,9 @@ def get_settings() -> Settings:
         cognito_client_id=_env("COGNITO_CLIENT_ID"),
         cognito_jwks_url=jwks,
         cognito_issuer=issuer,
+        staff_mfa_roles=tuple(
+            r.strip() for r in _env("DIMOTIS_STAFF_MFA_ROLES", "admin,health_officer").split(",") if r.strip()
+        ),
         email_sender=_env("DIMOTIS_EMAIL_SENDER", "no-reply@dimotis.example.gr"),
         sms_sender_id=_env("DIMOTIS_SMS_SENDER_ID", "DIMOTIS"),
         outbox_queue_url=_env("DIMOTIS_OUTBOX_QUEUE_URL"),

@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("DIMOTIS_PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("DIMOTIS_HOST", "127.0.0.1"))
-    parser.add_argument("--no-seed", action="store_true", help="start without demo data")
+    parser.add_argument("--no-seed", "--no-demo", dest="no_seed", action="store_true",
+                        help="start empty: no demo data (make run DEMO=0); staff MFA as in production")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -3,8 +3,9 @@
 - ``/api/*`` and ``/open311/*``: the Chalice app, through Chalice's own ``LocalGateway``;
 - ``/admin/*``: the staff site; ``/vendor/*``: front-end packages installed from npm;
   everything else: the citizens' site;
-- ``/dev/*``: the outbox, the stream pump's set-aside records, firing schedules, and the
-  stand-in Taxisnet.
+- ``/dev/*``: the outbox, what the staff user pool e-mailed (``/dev/cognito``: invitations with
+  their temporary password, password-reset codes), the stream pump's set-aside records, firing
+  schedules, and the stand-in Taxisnet.
 """
 
 from __future__ import annotations
@@ -180,6 +181,13 @@ class Gateway:
             if path.endswith(".json"):
                 return 200, [("Content-Type", "application/json")], json.dumps(rows).encode()
             return 200, [("Content-Type", "text/html; charset=utf-8")], _outbox_page(rows).encode()
+        if path in ("/dev/cognito", "/dev/cognito.json"):
+            from devstack.cognito import mails
+
+            found = mails()
+            if path.endswith(".json"):
+                return 200, [("Content-Type", "application/json")], json.dumps(found).encode()
+            return 200, [("Content-Type", "text/html; charset=utf-8")], _cognito_page(found).encode()
         if path in ("/dev/streams", "/dev/streams.json") and stack is not None:
             data = stack.streams_report()
             if path.endswith(".json"):
@@ -232,6 +240,22 @@ td,th{{border:1px solid #ccc;padding:.3rem;vertical-align:top;text-align:left}}p
 <a href="/dev/outbox.json">JSON</a></p>
 <table id="outbox"><thead><tr><th>When (UTC)</th><th>Channel</th><th>To</th><th>Kind</th><th>Status</th>
 <th>Subject</th><th>Body</th></tr></thead><tbody>{items}</tbody></table></main></body></html>"""
+
+
+def _cognito_page(found: list[dict[str, Any]]) -> str:
+    items = "".join(
+        f"<tr><td>{html.escape(m['at'])}</td><td>{html.escape(m['to'])}</td><td>{html.escape(m['username'])}</td>"
+        f"<td>{html.escape(m['kind'])}</td><td>{html.escape(m['subject'])}</td>"
+        f"<td><pre>{html.escape(m['body'])}</pre></td></tr>"
+        for m in found
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dev Cognito mail</title>
+<style>body{{font-family:sans-serif;margin:1rem}}table{{border-collapse:collapse;width:100%}}
+td,th{{border:1px solid #ccc;padding:.3rem;vertical-align:top;text-align:left}}pre{{white-space:pre-wrap;margin:0}}</style>
+</head><body><main><h1>Staff user pool mail</h1><p>What Cognito would have e-mailed to staff, newest
+first: invitations with their temporary password, password-reset codes. <a href="/dev/cognito.json">JSON</a></p>
+<table id="cognito-mail"><thead><tr><th>When (UTC)</th><th>To</th><th>User</th><th>Kind</th><th>Subject</th>
+<th>Body</th></tr></thead><tbody>{items}</tbody></table></main></body></html>"""
 
 
 def _streams_page(data: dict[str, Any]) -> str:

@@ -11,9 +11,10 @@ class MotoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from devstack import moto_patches
+        from devstack import cognito, moto_patches
 
         moto_patches.apply()
+        cognito.apply()
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server(host, port, app, threaded=False)
         self.port = self._server.server_port

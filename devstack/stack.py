@@ -28,9 +28,12 @@ def state_file(port: int | None = None) -> Path:
     """Where a running stack says how to reach it (``manage.py`` reads it)."""
     return STATE_DIR / (f"state-{port}.json" if port else "state.json")
 LOCAL_SESSION_KEY = "local-only-session-key-do-not-use-elsewhere-0123456789"
+# With the demo data only: the demo administrators and health officer sign in with the documented
+# password alone (no authenticator app). An empty stack (make run DEMO=0) asks MFA of the roles
+# production asks it of. A value set in the environment wins.
+DEMO_ENVIRONMENT = {"DIMOTIS_STAFF_MFA_ROLES": ""}
 POOL_NAME = "dimotis-local-staff"
 CLIENT_NAME = "dimotis-local-web"
-STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
 log = logging.getLogger("devstack")
 
 
@@ -58,12 +61,14 @@ def base_environment(endpoint: str, port: int, host: str = "localhost") -> dict[
 
 
 def provision(endpoint: str) -> dict[str, str]:
-    """Create (or find) what is not a table: Cognito pool, client and groups, SES identity, SQS
-    queues with dead-letter queues (and the SNS topics they are subscribed to), KMS key, uploads
-    bucket (with its lifecycle rule). Returns the settings they give."""
+    """Create (or find) what is not a table: Cognito pool, client and groups (as infra makes them:
+    ``devstack/cognito.py``), SES identity, SQS queues with dead-letter queues (and the SNS topics
+    they are subscribed to), KMS key, uploads bucket (with its lifecycle rule). Returns the settings
+    they give."""
     from chalicelib.aws import client
     from chalicelib.settings import get_settings
     from chalicelib.sqs_queues import QUEUES
+    from devstack.cognito import create_staff_pool
 
     settings = get_settings()
     env: dict[str, str] = {}
@@ -71,25 +76,10 @@ def provision(endpoint: str) -> dict[str, str]:
     pools = cognito.list_user_pools(MaxResults=60).get("UserPools", [])
     pool_id = next((p["Id"] for p in pools if p["Name"] == POOL_NAME), None)
     if pool_id is None:
-        pool_id = cognito.create_user_pool(
-            PoolName=POOL_NAME,
-            Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
-            AutoVerifiedAttributes=["email"],
-        )["UserPool"]["Id"]
-    clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60).get("UserPoolClients", [])
-    client_id = next((c["ClientId"] for c in clients if c["ClientName"] == CLIENT_NAME), None)
-    if client_id is None:
-        client_id = cognito.create_user_pool_client(
-            UserPoolId=pool_id,
-            ClientName=CLIENT_NAME,
-            GenerateSecret=False,
-            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            ReadAttributes=["email", "name", "custom:department"],
-        )["UserPoolClient"]["ClientId"]
-    existing = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id).get("Groups", [])}
-    for group in STAFF_GROUPS:
-        if group not in existing:
-            cognito.create_group(UserPoolId=pool_id, GroupName=group)
+        pool_id, client_id = create_staff_pool(cognito, POOL_NAME, CLIENT_NAME)
+    else:
+        clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60).get("UserPoolClients", [])
+        client_id = next(c["ClientId"] for c in clients if c["ClientName"] == CLIENT_NAME)
     env["COGNITO_USER_POOL_ID"] = pool_id
     env["COGNITO_CLIENT_ID"] = client_id
     env["COGNITO_JWKS_URL"] = f"{endpoint}/{pool_id}/.well-known/jwks.json"
@@ -206,7 +196,8 @@ class LocalStack:
         self.http = make_server(self.host, self.port, app, threaded=True)
         self.port = self.http.server_port
         self.url = f"http://{self.public_host}:{self.port}"
-        apply_environment(base_environment(self.endpoint, self.port, self.public_host))
+        demo = {k: v for k, v in DEMO_ENVIRONMENT.items() if k not in os.environ} if self.seed else {}
+        apply_environment({**base_environment(self.endpoint, self.port, self.public_host), **demo})
 
         from chalicelib.models import create_all_tables, streamed_models
 

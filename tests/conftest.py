@@ -77,6 +77,8 @@ CONTAINER_STATE = (
     ("chalicelib.services.platform.health", "forget_tables"),
     ("chalicelib.services.platform.secrets", "forget"),
     ("chalicelib.services.platform.staff_auth", "forget_jwks"),
+    ("chalicelib.services.platform.staff_revocation", "forget"),
+    ("chalicelib.services.platform.staff_password", "forget_policy"),
     ("chalicelib.services.platform.stream_router", "forget_consumers"),
     ("chalicelib.services.appointments", "forget_services"),
     ("chalicelib.services.platform.service_points", "forget_points"),
@@ -115,22 +117,17 @@ def _moto_jwks(kind: str) -> dict:
 
 @pytest.fixture
 def cognito(aws, monkeypatch):
-    """A moto user pool with the staff groups; staff tokens verify against its JWKS."""
+    """A moto user pool made as the local stack and infra make it (``devstack/cognito.py``: the
+    password policy, optional TOTP, the role groups; moto taught Cognito's reset codes,
+    invitations and TOTP checks); staff tokens verify against its JWKS."""
     from chalicelib.aws import client
     from chalicelib.services.platform import staff_auth
     from chalicelib.settings import reset_settings
+    from devstack import cognito as local_cognito
 
-    idp = client("cognito-idp")
-    pool = idp.create_user_pool(
-        PoolName="test-staff",
-        Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
-    )["UserPool"]["Id"]
-    app_client = idp.create_user_pool_client(
-        UserPoolId=pool, ClientName="web",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    for group in staff_auth.ROLES:
-        idp.create_group(UserPoolId=pool, GroupName=group)
+    local_cognito.apply()
+    local_cognito.forget_mail()
+    pool, app_client = local_cognito.create_staff_pool(client("cognito-idp"), "test-staff")
     monkeypatch.setenv("COGNITO_USER_POOL_ID", pool)
     monkeypatch.setenv("COGNITO_CLIENT_ID", app_client)
     monkeypatch.delenv("COGNITO_ISSUER", raising=False)
@@ -146,11 +143,32 @@ def cognito(aws, monkeypatch):
 STAFF_PASSWORD = "Test-Password-42!"
 
 
+def sign_in(username: str, password: str = STAFF_PASSWORD) -> dict:
+    """The tokens of a full staff sign-in, answering what it asks as the member would: an
+    authenticator to enrol (``MFA_SETUP``, roles that need MFA) or a code from it."""
+    from chalicelib.services.platform import staff_signin
+    from tests.totp import fresh_code
+
+    step = staff_signin.login(username, password)
+    secrets_seen = {}
+    while step.challenge:
+        challenge = step.challenge
+        if challenge["challenge"] == "MFA_SETUP":
+            secrets_seen[username] = challenge["secret"]
+        code = fresh_code(secrets_seen.get(username) or TOTP_SECRETS[username])
+        step = staff_signin.answer(challenge["username"], challenge["session"], challenge["challenge"], code=code)
+        TOTP_SECRETS.update(secrets_seen)
+    return step.tokens
+
+
+TOTP_SECRETS: dict[str, str] = {}  # username -> the secret its authenticator was enrolled with
+
+
 @pytest.fixture
 def make_staff(cognito):
-    """``make_staff("clerk", "roads")`` -> a bearer ID token for a new staff member."""
+    """``make_staff("clerk", "roads")`` -> a bearer ID token for a new staff member (signed in as
+    they would: an administrator or health officer enrols an authenticator first)."""
     from chalicelib.services.backoffice import staff_directory
-    from chalicelib.services.platform import staff_auth
 
     counter = {"n": 0}
 
@@ -159,7 +177,7 @@ def make_staff(cognito):
         name = username or f"{role}.{department}.{counter['n']}"
         staff_directory.ensure_user(username=name, email=f"{name}@test.gr", name=name,
                                     department_id=department, role=role, password=STAFF_PASSWORD)
-        return staff_auth.login(name, STAFF_PASSWORD)["id_token"]
+        return sign_in(name)["id_token"]
 
     return make
 
@@ -314,6 +332,15 @@ def stop_stack(stack: RunningStack) -> None:
 def local_stack(tmp_path_factory):
     """The whole local stack in a subprocess, with demo data, on a free port."""
     stack = start_stack(tmp_path_factory.mktemp("stack") / "stack.log")
+    yield stack
+    stop_stack(stack)
+
+
+@pytest.fixture(scope="session")
+def empty_stack(tmp_path_factory):
+    """The local stack as ``make run DEMO=0`` starts it: no demo data, production's MFA rule (a
+    process of its own, on a free port of its own)."""
+    stack = start_stack(tmp_path_factory.mktemp("empty-stack") / "stack.log", "--no-demo")
     yield stack
     stop_stack(stack)
 

@@ -1,10 +1,10 @@
-"""Citizens: Taxisnet sign-in, the session cookie, the profile."""
+"""Citizens: Taxisnet sign-in and sign-out (ours and GSIS's), the session cookie, the profile."""
 
 from chalice import Blueprint, Response
 
 from chalicelib.auth import clear_cookie, cookie, cookies, require_citizen
 from chalicelib.openapi import json_response, op, query_param
-from chalicelib.schemas.identity import PROFILE, PROFILE_UPDATE, REDIRECT
+from chalicelib.schemas.identity import PROFILE, PROFILE_UPDATE, REDIRECT, SIGNED_OUT
 from chalicelib.services.platform import citizen_signin, citizens, sessions
 from chalicelib.settings import get_settings
 from chalicelib.validation import json_body, validate
@@ -39,7 +39,13 @@ def taxisnet_callback():
 @bp.route("/api/auth/logout", methods=["POST"])
 def logout():
     sessions.revoke(require_citizen(bp.current_request))
-    return Response(body={"signed_out": True}, status_code=200, headers={"Set-Cookie": clear_cookie(sessions.COOKIE)})
+    body = {"signed_out": True, "taxisnet_logout": "/api/auth/taxisnet/logout"}
+    return Response(body=body, status_code=200, headers={"Set-Cookie": clear_cookie(sessions.COOKIE)})
+
+
+@bp.route("/api/auth/taxisnet/logout", methods=["GET"])
+def taxisnet_logout():
+    return _redirect(citizen_signin.sign_out_url(), clear_cookie(sessions.COOKIE))
 
 
 @bp.route("/api/me", methods=["GET"])
@@ -77,7 +83,22 @@ OPENAPI = {
             errors=(401, 403, 502),
         )
     },
-    "/api/auth/logout": {"post": op("Sign out", "citizen auth", auth="citizen")},
+    "/api/auth/logout": {
+        "post": op(
+            "Sign out: the session token stops working; then send the browser to taxisnet_logout",
+            "citizen auth",
+            auth="citizen",
+            responses={"200": json_response(SIGNED_OUT)},
+        )
+    },
+    "/api/auth/taxisnet/logout": {
+        "get": op(
+            "End the Taxisnet session too: clears the session cookie and redirects to GSIS's logout, "
+            "which returns to the home page",
+            "citizen auth",
+            responses=REDIRECT,
+        )
+    },
     "/api/me": {
         "get": op(
             "My profile",

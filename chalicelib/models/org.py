@@ -81,7 +81,8 @@ class EmployeesByDepartment(GlobalSecondaryIndex):
 
 
 class Employee(Model):
-    """A member of staff. ``username`` is their Cognito user name."""
+    """A member of staff. ``username`` is their Cognito user name. An administrator may belong to
+    no department (``department_id`` None: not in the ``by_department`` index)."""
 
     Meta = meta("employees")
 
@@ -89,7 +90,7 @@ class Employee(Model):
     username = UnicodeAttribute()
     full_name = UnicodeAttribute()
     email = UnicodeAttribute()
-    department_id = UnicodeAttribute()
+    department_id = UnicodeAttribute(null=True)
     role = UnicodeAttribute()
     active = BooleanAttribute(default=True)
     created_at = CreatedAt()

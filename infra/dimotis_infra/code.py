@@ -56,6 +56,15 @@ def _import_root() -> None:
         sys.path.insert(0, str(ROOT))
 
 
+def staff_pool() -> Any:
+    """``chalicelib.services.platform.staff_pool``: how the staff user pool is set up (password
+    policy, MFA, message templates, token lifetimes), as the local stack sets up its own."""
+    _import_root()
+    from chalicelib.services.platform import staff_pool as module
+
+    return module
+
+
 def _keys(key_schema: list[dict[str, str]], types: dict[str, str]) -> tuple[Key, Key | None]:
     hash_key = range_key = None
     for item in key_schema:

@@ -64,6 +64,12 @@ class IdentityParts:
         )
 
     def _user_pool(self) -> tuple[cognito.UserPool, cognito.UserPoolClient]:
+        """The staff pool as ``chalicelib/services/platform/staff_pool.py`` describes it (the local
+        stack's pool is made from the same description): optional TOTP (the app requires it of
+        the roles of DIMOTIS_STAFF_MFA_ROLES), its password policy, its e-mails."""
+        setup = code.staff_pool()
+        policy = setup.PASSWORD_POLICY
+        hours = setup.TOKEN_VALIDITY_HOURS
         extra: dict[str, Any] = {}
         if self.config.cognito_threat_protection:
             extra = {
@@ -83,14 +89,22 @@ class IdentityParts:
             ),
             custom_attributes={"department": cognito.StringAttribute(min_len=1, max_len=64, mutable=True)},
             password_policy=cognito.PasswordPolicy(
-                min_length=12,
-                require_lowercase=True,
-                require_uppercase=True,
-                require_digits=True,
-                require_symbols=True,
-                temp_password_validity=Duration.days(3),
+                min_length=policy["MinimumLength"],
+                require_lowercase=policy["RequireLowercase"],
+                require_uppercase=policy["RequireUppercase"],
+                require_digits=policy["RequireNumbers"],
+                require_symbols=policy["RequireSymbols"],
+                temp_password_validity=Duration.days(policy["TemporaryPasswordValidityDays"]),
             ),
-            mfa=cognito.Mfa.OPTIONAL,
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject=setup.INVITATION_SUBJECT, email_body=setup.INVITATION_BODY
+            ),
+            user_verification=cognito.UserVerificationConfig(
+                email_subject=setup.RESET_SUBJECT,
+                email_body=setup.RESET_BODY,
+                email_style=cognito.VerificationEmailStyle.CODE,
+            ),
+            mfa={"OPTIONAL": cognito.Mfa.OPTIONAL, "ON": cognito.Mfa.REQUIRED}[setup.MFA_CONFIGURATION],
             mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             deletion_protection=self.config.is_production,
@@ -111,9 +125,10 @@ class IdentityParts:
             generate_secret=False,
             auth_flows=cognito.AuthFlow(user_password=True),
             prevent_user_existence_errors=True,
-            access_token_validity=Duration.hours(1),
-            id_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.hours(12),
+            access_token_validity=Duration.hours(hours["access"]),
+            id_token_validity=Duration.hours(hours["id"]),
+            refresh_token_validity=Duration.hours(hours["refresh"]),
+            auth_session_validity=Duration.minutes(setup.AUTH_SESSION_MINUTES),
             enable_token_revocation=True,
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, fullname=True)

@@ -70,6 +70,7 @@ STREAM_ACTIONS = (
 )
 COGNITO_ACTIONS = (
     "cognito-idp:AdminGetUser",
+    "cognito-idp:DescribeUserPool",  # the password policy the sign-in pages name rules from
     "cognito-idp:AdminCreateUser",
     "cognito-idp:AdminUpdateUserAttributes",
     "cognito-idp:AdminEnableUser",

@@ -9,6 +9,7 @@ const SECTION_TEXT = {
   visits: "auth.section_visits",
   backoffice: "auth.section_backoffice",
   catalogue: "catalogue.section",
+  invite: "auth.invite_section",
 };
 
 await mountLayout({ audience: "staff", active: "dashboard" });
@@ -20,9 +21,11 @@ function render() {
   document.getElementById("staff-role").textContent = roleNames(staff);
   document.getElementById("staff-department").textContent = staff.department_id || t("auth.dashboard_no_department");
   document.getElementById("staff-session").textContent = formatDateTime(staff.expires_at);
+  // administrators also invite colleagues (/admin/invite.html)
+  const invite = { key: "invite", href: "/admin/invite.html", label: "auth.invite_link" };
   replaceChildren(
     document.getElementById("sections"),
-    navItems("staff", staff)
+    [...navItems("staff", staff), ...(staff.roles.includes("admin") ? [invite] : [])]
       .filter((item) => SECTION_TEXT[item.key])
       .map((item) =>
         el(

@@ -59,7 +59,8 @@ export async function withRetry(call, { onWait = () => {}, attempts = 4, maxWait
   }
 }
 
-const NO_REFRESH = ["/api/staff/login", "/api/staff/refresh", "/api/staff/logout"];
+// sign-in steps and a forgotten password answer 401 for a wrong code or password, not for a session
+const NO_REFRESH = ["/api/staff/login", "/api/staff/refresh", "/api/staff/logout", "/api/staff/password/"];
 let refreshing = null;
 
 function renewStaffSession() {

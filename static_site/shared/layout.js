@@ -340,14 +340,15 @@ function displayName(audience, user) {
   return [user.first_name, user.last_name].filter(Boolean).join(" ");
 }
 
+/** Sign out here; a citizen then goes through Taxisnet's own sign-out (GSIS logout), so the next
+ * person at the same computer is not signed in to Taxisnet either. It comes back to the home page. */
 async function signOut(audience) {
   try {
     await api(audience === "staff" ? "/api/staff/logout" : "/api/auth/logout", { method: "POST" });
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 401)) throw err;
   }
-  if (audience === "staff") location.assign(staffLoginUrl("/admin/"));
-  else location.reload();
+  location.assign(audience === "staff" ? staffLoginUrl("/admin/") : "/api/auth/taxisnet/logout");
 }
 
 function languageSwitch(audience, user) {
@@ -390,6 +391,10 @@ function accountArea(audience, user) {
   }
   return [
     el("span", { class: "dimotis-user" }, el("span", { class: "visually-hidden", "data-i18n": "auth.signed_in_as" }), " ", who),
+    audience === "staff"
+      ? el("a", { class: "govgr-link dimotis-account-link", href: "/admin/account.html", "data-testid": "account-link",
+          "data-i18n": "auth.account_link" })
+      : null,
     el(
       "button",
       {

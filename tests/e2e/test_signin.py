@@ -96,12 +96,40 @@ def test_citizen_signs_in_with_taxisnet_edits_profile_switches_language_and_sign
     expect(page.locator("h1")).to_have_text("My profile")
     expect(page.get_by_label("Email address")).to_have_value(email)
 
-    # WHEN they sign out THEN the header offers sign-in again and the API no longer knows them
+    # WHEN they sign out THEN Taxisnet's sign-out brings them to the home page, signed out, and the
+    # API no longer knows them
     page.locator("[data-testid=sign-out]").click()
+    page.wait_for_url(base + "/")
     expect(page.locator("[data-testid=sign-in]")).to_be_visible()
     expect(page.locator("[data-testid=user-name]")).to_have_count(0)
-    expect(page.locator("#signed-out")).to_be_visible()
     assert _status(page, "/api/me") == 401
+
+
+def test_signing_out_ends_the_taxisnet_session_so_the_next_person_is_asked_who_they_are(local_stack, page):
+    expect = _expect()
+    base = local_stack.url
+
+    # GIVEN a citizen signed in with Taxisnet at a shared computer
+    page.goto(base + "/")
+    page.locator("[data-testid=sign-in]").click()
+    page.locator(f"button[data-taxid='{TAXPAYER}']").click()
+    page.wait_for_url(base + "/")
+    # WHEN only our session ends (it expired) THEN Taxisnet still remembers them: it offers to continue
+    page.context.clear_cookies(name="dimotis_session")
+    page.goto(base + "/")
+    page.locator("[data-testid=sign-in]").click()
+    expect(page.locator("[data-testid=continue]")).to_contain_text("ΕΛΕΝΗ")
+    page.locator("[data-testid=continue]").click()
+    page.wait_for_url(base + "/")
+    expect(page.locator("[data-testid=user-name]")).to_have_text(TAXPAYER_NAME)
+    # WHEN they sign out THEN the Taxisnet session ends too: the next sign-in asks who it is
+    page.locator("[data-testid=sign-out]").click()
+    page.wait_for_url(base + "/")
+    expect(page.locator("[data-testid=sign-in]")).to_be_visible()
+    page.locator("[data-testid=sign-in]").click()
+    page.wait_for_url(re.compile(r"/dev/taxisnet/oauth/authorize"))
+    expect(page.locator(f"button[data-taxid='{TAXPAYER}']")).to_be_visible()
+    expect(page.locator("[data-testid=continue]")).to_have_count(0)
 
 
 def test_clerk_is_sent_to_login_signs_in_sees_role_and_department_and_signs_out(local_stack, page):
@@ -116,7 +144,7 @@ def test_clerk_is_sent_to_login_signs_in_sees_role_and_department_and_signs_out(
 
     # WHEN they sign in with their Cognito username and password
     page.get_by_label("Όνομα χρήστη").fill("clerk.kep")
-    page.get_by_label("Κωδικός πρόσβασης").fill(STAFF_PASSWORD)
+    page.get_by_label("Κωδικός πρόσβασης", exact=True).fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Σύνδεση", exact=True).click()
 
     # THEN they land on the dashboard with their name, role and department
@@ -155,7 +183,7 @@ def test_wrong_staff_password_shows_an_error_and_stays_signed_out(local_stack, p
     # GIVEN the staff login page WHEN a wrong password is submitted
     page.goto(local_stack.url + "/admin/login.html")
     page.get_by_label("Όνομα χρήστη").fill("clerk.kep")
-    page.get_by_label("Κωδικός πρόσβασης").fill("Not-The-Password-1!")
+    page.get_by_label("Κωδικός πρόσβασης", exact=True).fill("Not-The-Password-1!")
     page.get_by_role("button", name="Σύνδεση", exact=True).click()
 
     # THEN an error says so, the password is cleared and nobody is signed in
@@ -173,3 +201,102 @@ def test_wrong_staff_password_shows_an_error_and_stays_signed_out(local_stack, p
     expect(page.locator("#username-error")).to_be_visible()
     expect(page.locator("#username")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
+
+
+def _new_staff(stack, username: str, password: str = STAFF_PASSWORD) -> None:
+    stack.manage("create-staff", "--username", username, "--email", f"{username}@demo.dimotis.gr",
+                 "--name", "Δοκιμαστικός Υπάλληλος", "--department", "kep", "--role", "clerk", "--password", password)
+
+
+def _sign_in(page, username: str, password: str) -> None:
+    page.get_by_label("Όνομα χρήστη").fill(username)
+    page.get_by_label("Κωδικός πρόσβασης", exact=True).fill(password)
+    page.get_by_role("button", name="Σύνδεση", exact=True).click()
+
+
+@pytest.mark.parametrize(("asked", "lands"), [
+    ("/%09/evil.example/", "/admin/"),
+    ("%2F%2Fevil.example", "/admin/"),
+    ("/%5Cevil.example", "/admin/"),
+    ("https://evil.example/", "/admin/"),
+    ("/admin/queue.html", "/admin/queue.html"),
+])
+def test_the_staff_sign_in_returns_only_to_a_page_of_this_site(local_stack, page, asked, lands):
+    # GIVEN the staff sign-in page asked to return to <asked> (a tab, encoded slashes, a backslash...)
+    page.goto(f"{local_stack.url}/admin/login.html?next={asked}")
+    # WHEN a clerk signs in
+    _sign_in(page, "clerk.kep", STAFF_PASSWORD)
+    # THEN the browser stays on this site: the page asked for, or the dashboard
+    page.wait_for_url(local_stack.url + lands)
+
+
+def test_a_clerk_resets_a_forgotten_password_with_the_emailed_code(local_stack, page):
+    expect = _expect()
+    username = f"forgot.{int(time.time() * 1000)}"
+    _new_staff(local_stack, username)
+    # GIVEN the sign-in page WHEN the clerk follows "forgot your password?" and gives the username
+    page.goto(local_stack.url + "/admin/login.html?next=%2Fadmin%2Fqueue.html")
+    page.get_by_role("link", name="Ξεχάσατε τον κωδικό σας;").click()
+    page.wait_for_url(re.compile(r"/admin/forgot\.html"))
+    assert_accessible(page)
+    page.get_by_label("Όνομα χρήστη", exact=True).fill(username)
+    page.get_by_role("button", name="Αποστολή κωδικού").click()
+    # THEN the page says a code was e-mailed (if the account exists) and asks for it
+    expect(page.locator("#reset-form")).to_be_visible()
+    assert_accessible(page)
+    status, mails = local_stack.get("/dev/cognito.json")
+    code = next(m["body"] for m in mails if m["username"] == username).split("είναι ", 1)[1][:6]
+    # WHEN the code is wrong THEN it says so next to the code
+    page.get_by_label("Κωδικός επαναφοράς από το email").fill("000000" if code != "000000" else "111111")
+    page.locator("#new-password").fill("Neos-Kodikos-Epanafora-9!")
+    page.locator("#confirm-password").fill("Neos-Kodikos-Epanafora-9!")
+    page.get_by_role("button", name="Ορισμός νέου κωδικού").click()
+    expect(page.locator("#reset-code-error")).to_be_visible()
+    assert_accessible(page)
+    # WHEN the e-mailed code and a good password are given THEN the password is changed
+    page.get_by_label("Κωδικός επαναφοράς από το email").fill(code)
+    page.get_by_role("button", name="Ορισμός νέου κωδικού").click()
+    expect(page.locator("#reset-done")).to_be_visible()
+    # AND the new password signs in, back to the page first asked for
+    page.locator("#back-to-login").click()
+    _sign_in(page, username, "Neos-Kodikos-Epanafora-9!")
+    page.wait_for_url(local_stack.url + "/admin/queue.html")
+
+
+def test_a_clerk_turns_on_an_authenticator_from_the_account_page_with_the_keyboard(local_stack, page):
+    expect = _expect()
+    from tests.totp import fresh_code
+
+    username = f"totp.{int(time.time() * 1000)}"
+    _new_staff(local_stack, username)
+    page.goto(local_stack.url + "/admin/login.html")
+    _sign_in(page, username, STAFF_PASSWORD)
+    page.wait_for_url(local_stack.url + "/admin/")
+    # WHEN the clerk opens their account from the header THEN the authenticator is off
+    page.locator("[data-testid=account-link]").click()
+    page.wait_for_url(local_stack.url + "/admin/account.html")
+    expect(page.locator("[data-testid=mfa-status]")).to_contain_text("Ανενεργή")
+    assert_accessible(page)
+    # WHEN the password form is sent empty THEN its errors show, and pass axe
+    page.locator("#password-form [type=submit]").press("Enter")
+    expect(page.locator("#current-password-error")).to_be_visible()
+    assert_accessible(page)
+    # WHEN they turn the authenticator on (keyboard only) and type the app's code
+    page.locator("#totp-start").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#totp-form")).to_be_visible()
+    assert_accessible(page)
+    secret = page.locator("[data-testid=totp-secret]").inner_text()
+    page.locator("#totp-code").fill(fresh_code(secret))
+    page.keyboard.press("Enter")
+    # THEN it is on
+    expect(page.locator("[data-testid=mfa-status]")).to_contain_text("Ενεργή")
+    expect(page.locator("[data-testid=notice]")).to_be_visible()
+    # AND the next sign-in asks for a code from the app
+    page.locator("[data-testid=sign-out]").click()
+    page.wait_for_url(re.compile(r"/admin/login\.html"))
+    _sign_in(page, username, STAFF_PASSWORD)
+    expect(page.locator("#mfa-form")).to_be_visible()
+    page.locator("#mfa-code").fill(fresh_code(secret))
+    page.keyboard.press("Enter")
+    page.wait_for_url(local_stack.url + "/admin/")

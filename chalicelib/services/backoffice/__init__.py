@@ -5,7 +5,7 @@ statistics and dashboards, broadcast alerts.
 | --- | --- |
 | ``org_chart`` | reading the chart: directorates, departments, employees |
 | ``org_file`` / ``org_plan`` / ``org_import`` | the HR export: read and check, compare, write |
-| ``staff_directory`` | staff accounts in Cognito |
+| ``staff_directory`` / ``staff_invites`` | staff accounts in Cognito; inviting one staff member |
 | ``staffed_capacity`` | who is present, and the slot capacity that follows them |
 | ``absences`` / ``service_staff`` / ``capacity_flags`` | absences, the staff of a service, the appointments beyond capacity |
 | ``audit_search`` / ``dashboards`` / ``reports`` | audit log search, statistics, what they share |
@@ -41,5 +41,6 @@ __getattr__, __dir__, __all__ = lazy_exports(
         "org_import": ("import_org",),
         "service_staff": ("list_service_staff", "set_service_staff", "staffed_availability"),
         "staff_directory": ("ensure_user",),
+        "staff_invites": ("invite_staff",),
     },
 )

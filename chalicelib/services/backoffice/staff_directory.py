@@ -17,7 +17,8 @@ import secrets
 import string
 from typing import Any
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.services.platform import staff_revocation
 from chalicelib.services.platform.staff_auth import ROLES
 from chalicelib.settings import get_settings
 
@@ -28,7 +29,7 @@ def _cognito() -> Any:
     return client("cognito-idp")
 
 
-def temporary_password() -> str:
+def make_temporary_password() -> str:
     alphabet = string.ascii_letters + string.digits
     return "Dm-" + "".join(secrets.choice(alphabet) for _ in range(14)) + "7a!"
 
@@ -41,11 +42,16 @@ def ensure_user(
     department_id: str | None,
     role: str,
     password: str | None = None,
+    temporary_password: str | None = None,
+    create_only: bool = False,
 ) -> bool:
     """Create or update the Cognito user; put it in exactly the group of ``role``.
 
     Returns ``True`` when the user was created. With ``password`` the password is set permanent
-    (local stage and operators' tooling); without, Cognito sends its own invitation.
+    (local stage and operators' tooling); without, Cognito e-mails its invitation with
+    ``temporary_password`` (or one it makes). ``create_only``: 409 ``username_taken`` when the user
+    exists. A change of an existing user's role or department revokes the tokens it holds
+    (``staff_revocation``): they stop working within a minute.
     """
     if role not in ROLES:
         raise ValidationFailed(f"Unknown role {role!r}.", code="unknown_role")
@@ -58,9 +64,13 @@ def ensure_user(
         {"Name": "custom:department", "Value": department_id or ""},
     ]
     created = False
+    department_before = None
     try:
         user = cognito.admin_get_user(UserPoolId=pool, Username=username)
+        if create_only:
+            raise Conflict(f"There is already a staff account {username!r}.", code="username_taken")
         current = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        department_before = current.get("custom:department", "")
         changed = [a for a in attributes if current.get(a["Name"]) != a["Value"]]
         if changed:
             cognito.admin_update_user_attributes(UserPoolId=pool, Username=username, UserAttributes=changed)
@@ -70,7 +80,9 @@ def ensure_user(
         kwargs: dict[str, Any] = {"UserPoolId": pool, "Username": username, "UserAttributes": attributes}
         if password:
             kwargs["MessageAction"] = "SUPPRESS"
-            kwargs["TemporaryPassword"] = temporary_password()
+            kwargs["TemporaryPassword"] = make_temporary_password()
+        elif temporary_password:
+            kwargs["TemporaryPassword"] = temporary_password
         cognito.admin_create_user(**kwargs)
         created = True
     if password:
@@ -84,14 +96,21 @@ def ensure_user(
             cognito.admin_remove_user_from_group(UserPoolId=pool, Username=username, GroupName=group)
     if role not in groups:
         cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role)
+    moved = department_before is not None and department_before != (department_id or "")
+    if not created and (moved or (groups & set(ROLES)) != {role}):
+        staff_revocation.role_changed(username, (role,), department_id)
     return created
 
 
 def disable_user(username: str) -> bool:
-    """Disable the Cognito user; ``False`` when there was none."""
+    """Disable the Cognito user and end its sessions (refresh tokens, and the ID tokens it holds
+    within a minute); ``False`` when there was none."""
     cognito = _cognito()
+    pool = get_settings().cognito_user_pool_id
     try:
-        cognito.admin_disable_user(UserPoolId=get_settings().cognito_user_pool_id, Username=username)
+        cognito.admin_disable_user(UserPoolId=pool, Username=username)
+        cognito.admin_user_global_sign_out(UserPoolId=pool, Username=username)
     except cognito.exceptions.UserNotFoundException:
         return False
+    staff_revocation.revoke(username, "disabled")
     return True

@@ -11,8 +11,12 @@ Example::
     url, packed = start("/appointments")                       # redirect to url, cookie = packed
     signed_in = finish({"code": "...", "state": "..."}, packed)  # SignedIn(token, next_path)
 
-Limitation: ``next`` is a path on this site only (anything else returns to ``/``), at most 300
-characters.
+``sign_out_url()`` is where the browser goes after the citizen signs out here: GSIS's logout,
+which ends the Taxisnet session too (a computer at a counter is safe for the next person) and
+returns to the home page.
+
+Limitation: ``next`` is a path on this site only, as ``redirects.safe_next`` judges it (anything
+else returns to ``/``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import secrets
 from collections.abc import Mapping
 
 from chalicelib.errors import BadRequest, Forbidden
+from chalicelib.services.platform.redirects import safe_next
 
 STATE_COOKIE = "dimotis_oauth"
 STATE_PATH = "/api/auth/taxisnet"
@@ -36,13 +41,6 @@ class SignedIn:
 
     def __init__(self, token: str, next_path: str):
         self.token, self.next_path = token, next_path
-
-
-def safe_next(value: str | None) -> str:
-    """A path on this site to return to; anything else is ``/``."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/"
-    return value[:300]
 
 
 def start(next_path: str | None) -> tuple[str, str]:
@@ -76,3 +74,11 @@ def finish(params: Mapping[str, str], packed: str) -> SignedIn:
     except (ValueError, UnicodeDecodeError):
         next_path = "/"
     return SignedIn(token, safe_next(next_path))
+
+
+def sign_out_url() -> str:
+    """GSIS's logout address, returning to this site's home page."""
+    from chalicelib.services.platform import taxisnet
+    from chalicelib.settings import get_settings
+
+    return taxisnet.logout_url(f"{get_settings().public_base_url}/")

@@ -1,9 +1,12 @@
-"""Staff sign-in against the Cognito user pool, and verification of its ID tokens.
+"""Verification of the staff user pool's tokens: who a staff member is.
 
 Tokens are verified here with PyJWT against the pool's JWKS, the same code in every stage:
 algorithm pinned to RS256, signature, ``exp``, ``iss`` (the pool), ``aud`` (our app client) and
-``token_use == "id"``. Roles are the user's Cognito groups; the department is the custom attribute
-``custom:department``. PyJWT (and ``cryptography``) is imported where a token is read, not with
+``token_use == "id"``; then the user's revocation (``staff_revocation``: a token issued before the
+user's last sign-out, disabling or role change is refused). Roles are the user's Cognito groups;
+the department is the custom attribute ``custom:department``. ``verify_access`` checks an access
+token the same way (the account page's Cognito calls need one). Signing in is
+``staff_signin``'s. PyJWT (and ``cryptography``) is imported where a token is read, not with
 the module: a route that needs no token does not load it on a cold start.
 """
 
@@ -15,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.errors import ApiError, Forbidden, Unauthorized
+from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.settings import get_settings
 
 ROLES = ("admin", "manager", "clerk", "health_officer")
@@ -120,8 +123,8 @@ def forget_jwks() -> None:
     set_jwks(None)
 
 
-def verify(token: str) -> StaffMember:
-    """The staff member an ID token speaks for, or ``Unauthorized``."""
+def _claims(token: str, token_use: str) -> dict[str, Any]:
+    """The claims of a pool token of kind ``token_use`` ("id" or "access"), or ``Unauthorized``."""
     import jwt
 
     settings = get_settings()
@@ -132,102 +135,69 @@ def verify(token: str) -> StaffMember:
     if header.get("alg") != ALGORITHM or not header.get("kid"):
         raise Unauthorized("The staff token is not valid.", code="invalid_token")
     key = jwks().key_for(header["kid"])
+    is_id = token_use == "id"
     try:
         claims = jwt.decode(
             token,
             key,
             algorithms=[ALGORITHM],
-            audience=settings.cognito_client_id,
+            audience=settings.cognito_client_id if is_id else None,
             issuer=settings.cognito_issuer,
-            options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
+            options={
+                "require": ["exp", "iat", "iss", "sub", "token_use"] + (["aud"] if is_id else ["client_id"]),
+                "verify_aud": is_id,
+            },
             leeway=5,
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The staff session has expired.", code="session_expired") from None
     except jwt.PyJWTError:
         raise Unauthorized("The staff token is not valid.", code="invalid_token") from None
-    if claims.get("token_use") != "id":
-        raise Unauthorized("The staff token is not an ID token.", code="invalid_token")
-    roles = tuple(r for r in claims.get("cognito:groups", []) if r in ROLES)
-    if not roles:
-        raise Forbidden("This account has no staff role.", code="no_role")
-    return StaffMember(
+    if claims.get("token_use") != token_use:
+        raise Unauthorized(f"The staff token is not an {token_use} token.", code="invalid_token")
+    if not is_id and claims.get("client_id") != settings.cognito_client_id:
+        raise Unauthorized("The staff token is not valid.", code="invalid_token")
+    return claims
+
+
+def _check_not_revoked(username: str, claims: dict[str, Any], staff: StaffMember | None = None) -> None:
+    """401 ``session_revoked`` for a token issued before a sign-out or disabling, or before a
+    change of role or department when it names the old ones (``staff``: what an ID token says)."""
+    from chalicelib.services.platform import staff_revocation
+
+    roles, department = (staff.roles, staff.department_id) if staff else (None, None)
+    if staff_revocation.is_revoked(username, int(claims["iat"]), roles, department):
+        raise Unauthorized("The staff session has been signed out; sign in again.", code="session_revoked")
+
+
+def verify(token: str) -> StaffMember:
+    """The staff member an ID token speaks for, or ``Unauthorized`` (401: not valid, expired,
+    revoked) or ``Forbidden`` (403 ``no_role``)."""
+    claims = _claims(token, "id")
+    staff = StaffMember(
         username=claims.get("cognito:username", claims["sub"]),
         sub=claims["sub"],
-        roles=roles,
+        roles=tuple(r for r in claims.get("cognito:groups", []) if r in ROLES),
         department_id=claims.get("custom:department") or None,
         email=claims.get("email", ""),
         name=claims.get("name", ""),
         expires_at=int(claims["exp"]),
         claims=claims,
     )
+    _check_not_revoked(staff.username, claims, staff)
+    if not staff.roles:
+        raise Forbidden("This account has no staff role.", code="no_role")
+    return staff
 
 
-def _cognito() -> Any:
-    from chalicelib.aws import client
-
-    return client("cognito-idp")
-
-
-def _tokens(result: dict[str, Any]) -> dict[str, Any]:
-    auth = result.get("AuthenticationResult")
-    if not auth:
-        challenge = result.get("ChallengeName", "unknown")
-        raise Forbidden(
-            f"Sign-in needs a further step ({challenge}); ask an administrator to reset the password.",
-            code="challenge_required",
-        )
-    return {
-        "id_token": auth["IdToken"],
-        "access_token": auth.get("AccessToken"),
-        "refresh_token": auth.get("RefreshToken"),
-        "expires_in": auth.get("ExpiresIn", 3600),
-    }
-
-
-def login(username: str, password: str) -> dict[str, Any]:
-    """Password sign-in; returns the tokens. Wrong credentials are a 401, never a 500."""
-    cognito = _cognito()
+def verify_access(token: str, staff: StaffMember) -> str:
+    """``token`` if it is a valid, unrevoked access token of ``staff`` (the same user); else 401
+    ``reauthenticate``: the caller signs in again to get one."""
     try:
-        result = cognito.initiate_auth(
-            ClientId=get_settings().cognito_client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-    except cognito.exceptions.NotAuthorizedException:
-        raise Unauthorized("Wrong user name or password.", code="invalid_credentials") from None
-    except cognito.exceptions.UserNotFoundException:
-        raise Unauthorized("Wrong user name or password.", code="invalid_credentials") from None
-    except cognito.exceptions.UserNotConfirmedException:
-        raise Forbidden("This account is not confirmed yet.", code="not_confirmed") from None
-    except cognito.exceptions.PasswordResetRequiredException:
-        raise Forbidden("This account must reset its password.", code="password_reset_required") from None
-    return _tokens(result)
-
-
-def refresh(refresh_token: str) -> dict[str, Any]:
-    cognito = _cognito()
-    try:
-        result = cognito.initiate_auth(
-            ClientId=get_settings().cognito_client_id,
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": refresh_token},
-        )
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
-        raise Unauthorized("The staff session cannot be renewed.", code="invalid_token") from None
-    tokens = _tokens(result)
-    tokens["refresh_token"] = tokens.get("refresh_token") or refresh_token
-    return tokens
-
-
-def logout(access_token: str | None) -> None:
-    """Revoke the user's refresh tokens (Cognito global sign-out); a stale token is not an error."""
-    if not access_token:
-        return
-    cognito = _cognito()
-    try:
-        cognito.global_sign_out(AccessToken=access_token)
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ClientError):
-        pass
-    except Exception as exc:  # noqa: BLE001
-        raise ApiError("Sign-out failed.", code="signout_failed", status=502) from exc
+        claims = _claims(token, "access")
+    except Unauthorized:
+        raise Unauthorized("Sign in again to change your security settings.", code="reauthenticate") from None
+    if claims.get("sub") != staff.sub:
+        raise Unauthorized("Sign in again to change your security settings.", code="reauthenticate")
+    _check_not_revoked(staff.username, claims)
+    return token

@@ -1,7 +1,8 @@
 """Taxisnet sign-in: the GSIS OAuth 2.0 authorization-code flow.
 
-``authorize_url`` builds the redirect, ``exchange_code`` trades the code for an access token and
-``fetch_userinfo`` reads the XML ``userinfo``::
+``authorize_url`` builds the redirect, ``exchange_code`` trades the code for an access token,
+``fetch_userinfo`` reads the XML ``userinfo``, and ``logout_url`` is GSIS's sign-out
+(``{logout}/{client_id}/?url={where to return}``), which ends the Taxisnet session in the browser::
 
     <root><userinfo userid="..." taxid="..." lastname="..." firstname="..."
                     fathername="..." mothername="..." birthyear="..."/></root>
@@ -62,6 +63,15 @@ def authorize_url(state: str) -> str:
         }
     )
     return f"{get_settings().taxisnet_authorize_url}?{query}"
+
+
+def logout_url(return_to: str) -> str:
+    """GSIS's logout address for our client, returning the browser to ``return_to`` (an address
+    GSIS has registered for the client)."""
+    client_id, _ = _credentials()
+    base = get_settings().taxisnet_logout_url.rstrip("/")
+    query = urllib.parse.urlencode({"url": return_to})
+    return f"{base}/{urllib.parse.quote(client_id, safe='')}/?{query}"
 
 
 def _upstream_error(message: str) -> ApiError:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.services.platform import staff_pool
 from chalicelib.services.platform.stream_router import CONSUMERS
 from tests.unit.infra.conftest import PREFIX, RESTORED_KEY, RESTORED_NAME
 from tests.unit.infra.templates import as_list, resources, role_of, role_statements, table_ids
@@ -263,6 +264,24 @@ def test_cognito_pool_groups_and_client(synth):
     assert groups == {"admin", "manager", "clerk", "health_officer"}
     client = next(iter(resources(template, "AWS::Cognito::UserPoolClient").values()))["Properties"]
     assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+
+
+def test_the_staff_pool_is_the_one_the_local_stack_makes(synth):
+    # GIVEN the pool of the template and the description the local stack makes its pool from
+    template = synth["template"]
+    pool = next(iter(resources(template, "AWS::Cognito::UserPool").values()))["Properties"]
+    client = next(iter(resources(template, "AWS::Cognito::UserPoolClient").values()))["Properties"]
+    # THEN optional TOTP only (the app requires it of some roles), the same policy and e-mails
+    assert pool["MfaConfiguration"] == staff_pool.MFA_CONFIGURATION == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["Policies"]["PasswordPolicy"] == staff_pool.PASSWORD_POLICY
+    invite = pool["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    assert (invite["EmailSubject"], invite["EmailMessage"]) == (staff_pool.INVITATION_SUBJECT, staff_pool.INVITATION_BODY)
+    assert pool["VerificationMessageTemplate"]["EmailMessage"] == staff_pool.RESET_BODY
+    assert pool["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "verified_email", "Priority": 1}]
+    # AND the client hides whether a user exists, and gives a sign-in step the time the app allows
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["AuthSessionValidity"] == staff_pool.AUTH_SESSION_MINUTES
 
 
 def test_cloudfront_sends_api_and_open311_to_api_gateway_uncached(synth):

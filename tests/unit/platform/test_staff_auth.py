@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import STAFF_PASSWORD, bearer, set_cookies
 
+SITE = {"Origin": "http://localhost:8000"}  # a call from this site (DIMOTIS_PUBLIC_BASE_URL)
+
 
 def test_staff_login_sets_cookies_and_me_reports_role_and_department(client, make_staff):
     # GIVEN a clerk of roads; WHEN they sign in
@@ -140,7 +142,7 @@ def test_refresh_and_logout(client, make_staff):
     cookies = set_cookies(login)
     refresh = cookies.split("dimotis_staff_refresh=", 1)[1].split(";", 1)[0]
     # WHEN the session is renewed, then signed out
-    renewed = client.http.post("/api/staff/refresh", headers={"Cookie": f"dimotis_staff_refresh={refresh}"})
+    renewed = client.http.post("/api/staff/refresh", headers={"Cookie": f"dimotis_staff_refresh={refresh}", **SITE})
     assert renewed.status_code == 200
     assert renewed.json_body["staff"]["username"] == "m.kep"
     out = client.http.post("/api/staff/logout")

@@ -29,7 +29,7 @@ ADMIN = frozenset({"admin"})
 MANAGER = frozenset({"admin", "manager"})
 CLERK = frozenset({"admin", "manager", "clerk"})  # appointments, requests, queue
 HEALTH = frozenset({"admin", "health_officer"})  # visit-log incidents
-NO_ROLE = frozenset({"(no role check)"})  # authenticated otherwise (refresh cookie): never a 403
+NO_ROLE = frozenset({"(no role check)"})  # authenticated otherwise (refresh or access-token cookie): never a 403
 
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # staff sign-in (public or any staff member)
@@ -37,6 +37,16 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/staff/refresh"): NO_ROLE,
     ("POST", "/api/staff/logout"): ANYONE,
     ("GET", "/api/staff/me"): ANYONE,
+    ("POST", "/api/staff/login/challenge"): ANYONE,
+    ("POST", "/api/staff/password/forgot"): ANYONE,
+    ("POST", "/api/staff/password/reset"): ANYONE,
+    # the member's own security: their access-token cookie (a bearer ID token alone gets 401)
+    ("GET", "/api/staff/account/security"): NO_ROLE,
+    ("POST", "/api/staff/account/totp"): NO_ROLE,
+    ("DELETE", "/api/staff/account/totp"): NO_ROLE,
+    ("POST", "/api/staff/account/totp/verify"): NO_ROLE,
+    ("POST", "/api/staff/account/password"): NO_ROLE,
+    ("POST", "/api/admin/staff"): ADMIN,
     # back office
     ("POST", "/api/admin/org/import"): ADMIN,
     ("GET", "/api/staff/org"): ANYONE,
@@ -122,6 +132,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
+SIGN_OUT = ("POST", "/api/staff/logout")
+
+
 def test_every_staff_route_has_an_entry():
     # GIVEN the app's staff routes; THEN each has a decision in EXPECTED
     missing = sorted(staff_routes() - set(EXPECTED))
@@ -148,8 +161,8 @@ def tokens(make_staff):
 def test_every_staff_route_allows_and_denies_each_role_as_expected(client, tokens):
     # GIVEN a staff member of each role (department kep)
     wrong = []
-    # WHEN each calls every staff route
-    for method, path in sorted(staff_routes() & set(EXPECTED)):
+    # WHEN each calls every staff route (signing out last: it ends the caller's token)
+    for method, path in sorted(staff_routes() & set(EXPECTED), key=lambda r: (r == SIGN_OUT, r)):
         for role in ROLES:
             headers = {**bearer(tokens[role]), "Content-Type": "application/json"}
             body = b"{}" if method in ("POST", "PUT", "PATCH") else None

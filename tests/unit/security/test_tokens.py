@@ -22,6 +22,8 @@ from chalicelib.settings import get_settings
 from tests.conftest import _moto_jwks, bearer
 from tests.unit.security.world import A, B, People, call, citizen_routes, is_json_error
 
+SITE = "http://localhost:8000"  # a cookie call comes from this site (middleware.guard)
+
 
 def _b64(data: dict | bytes) -> str:
     raw = data if isinstance(data, bytes) else json.dumps(data).encode()
@@ -268,7 +270,7 @@ def test_a_signed_out_session_is_refused_everywhere(people):
     wrong = []
     for method, path in sorted(citizen_routes()):
         concrete = re.sub(r"\{\w+\}", "zz-none", path)
-        for headers in (bearer(token), {"Cookie": f"dimotis_session={token}"}):
+        for headers in (bearer(token), {"Cookie": f"dimotis_session={token}", "Origin": SITE}):
             resp = people.client.http.request(
                 method,
                 concrete,
