@@ -208,8 +208,13 @@ def test_functions_environment_tracing_and_schedules(synth):
 
     template = synth["template"]
     functions = resources(template, "AWS::Serverless::Function")
+    queues = {v["Properties"].get("QueueName"): k for k, v in resources(template, "AWS::SQS::Queue").items()}
     specs = function_specs()
     assert {s.resource for s in specs} <= set(functions)
+    # the outbox (stream -> sender), SES feedback and fan-out queues' URL settings
+    assert {"DIMOTIS_OUTBOX_QUEUE_URL", "DIMOTIS_SES_FEEDBACK_QUEUE_URL", "DIMOTIS_FANOUT_QUEUE_URL"} <= {
+        q.url_env for q in queue_specs()
+    }
     for spec in specs:
         props = functions[spec.resource]["Properties"]
         assert props["Tracing"] == "Active"
@@ -227,7 +232,7 @@ def test_functions_environment_tracing_and_schedules(synth):
         ):
             assert env[key], key
         for queue in queue_specs():
-            assert queue.url_env in env
+            assert env[queue.url_env] == {"Ref": queues[f"{PREFIX}{queue.name}"]}, (spec.name, queue.url_env)
         if spec.kind == "schedule":
             events = props.get("Events", {}).values()
             assert any(
