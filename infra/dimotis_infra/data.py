@@ -1,6 +1,7 @@
 """Tables and queues of the stack: one DynamoDB table per model (on demand, point-in-time
 recovery, the model's stream, TTL, indexes), one SQS queue with a dead-letter queue per
-``chalicelib.sqs_queues.QUEUES`` entry, and depth alarms to the alarm topic."""
+``chalicelib.sqs_queues.QUEUES`` entry (subscribed to its SNS topic when it names one), and depth
+alarms to the alarm topic."""
 
 from __future__ import annotations
 
@@ -173,6 +174,7 @@ class DataParts:
 
     def _queues(self) -> dict[str, tuple[Any, sqs.Queue, sqs.Queue]]:
         found = {}
+        self.queue_topics: dict[str, sns.Topic] = {}
         for spec in code.queue_specs():
             name = pascal(spec.name)
             dlq = self._queue_with_alarm(
@@ -191,5 +193,20 @@ class DataParts:
                 enforce_ssl=True,
                 dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=spec.max_receive_count),
             )
+            if spec.sns_topic:
+                self.queue_topics[spec.name] = self._subscribed_topic(spec, queue)
             found[spec.name] = (spec, queue, dlq)
         return found
+
+    def _subscribed_topic(self, spec: Any, queue: sqs.Queue) -> sns.Topic:
+        """``QueueSpec.sns_topic``: the topic ``<prefix><topic>`` with the queue subscribed in the
+        SNS envelope (the handler reads it; no raw delivery); the subscription adds the queue
+        policy letting the topic send (SES's right to publish comes with its event destination)."""
+        topic = sns.Topic(
+            self,
+            f"Topic{pascal(spec.sns_topic)}",
+            topic_name=f"{self.config.prefix}{spec.sns_topic}",
+            enforce_ssl=True,
+        )
+        topic.add_subscription(subscriptions.SqsSubscription(queue, raw_message_delivery=False))
+        return topic

@@ -1,6 +1,7 @@
 """Buckets, identity and secrets of the stack: the uploads bucket (uploads land under
 ``incoming/`` and expire after a day unless a request takes them), the staff user pool with its
-groups and web client, the SES sender identity, and the generated secrets (session key, Taxisnet
+groups and web client, the SES sender identity (bounces and complaints to the ``ses_feedback``
+queue's topic), and the generated secrets (session key, Taxisnet
 client, the origin header CloudFront sends to the API)."""
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dimotis_infra import code
 from dimotis_infra.names import pascal, private_bucket
 
 STAFF_GROUPS = ("admin", "manager", "clerk", "health_officer")
+# the queue (chalicelib.sqs_queues) whose SNS topic receives the sender identity's bounces and complaints
+SES_FEEDBACK_QUEUE = "ses_feedback"
 
 
 class IdentityParts:
@@ -138,11 +141,28 @@ class IdentityParts:
         return pool, client
 
     def _email_identity(self) -> ses.EmailIdentity:
+        """The sender identity, with a default configuration set that publishes its bounces and
+        complaints to the ``ses_feedback`` queue's SNS topic (the suppression list reads them).
+        CloudFormation cannot set an identity's notification topics; an event destination on the
+        identity's default configuration set is its way, and applies to every message sent from
+        the identity."""
         identity = self.config.ses_identity
+        topic = self.queue_topics.get(SES_FEEDBACK_QUEUE)
+        if topic is None:
+            raise ValueError(f"chalicelib.sqs_queues declares no {SES_FEEDBACK_QUEUE!r} queue with an SNS topic")
+        self.sender_configuration_set = ses.ConfigurationSet(
+            self, "SenderConfigurationSet", configuration_set_name=f"{self.config.prefix}sender"
+        )
+        self.sender_configuration_set.add_event_destination(
+            "Feedback",
+            destination=ses.EventDestination.sns_topic(topic),
+            events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+        )
         return ses.EmailIdentity(
             self,
             "SenderIdentity",
             identity=ses.Identity.email(identity) if "@" in identity else ses.Identity.domain(identity),
+            configuration_set=self.sender_configuration_set,
         )
 
     def _origin_secret(self) -> secretsmanager.Secret:

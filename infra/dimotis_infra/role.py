@@ -13,7 +13,7 @@ SMS to phone numbers) are the only ``*``.
   the stream function also reads the streams and sends given-up records to the stream-failures
   queue.
 - KMS: ``GenerateDataKey`` for a function that seals (the API: registrations); ``Decrypt`` only for
-  the functions in ``DECRYPTERS`` (the exposure sender). A function outside it whose code reaches
+  the functions in ``DECRYPTERS`` (the exposure and outbox senders). A function outside it whose code reaches
   ``crypto.open_sealed`` stops the synth.
 - SQS: receive on the queues mapped to the function, send on the code's queues when it calls SQS.
 - S3 (uploads): the browser's presigned POST writes under ``incoming/``; attaching copies to the
@@ -37,8 +37,9 @@ from dimotis_infra import code
 from dimotis_infra.names import pascal
 from dimotis_infra.reach import Reach, function_reach
 
-# Only these functions may decrypt visitor contacts (DESIGN invariants 5 and 8).
-DECRYPTERS = ("exposure_sender",)
+# Only these functions may decrypt visitor contacts (DESIGN invariants 5 and 8): the exposure
+# sender, and the outbox sender, which opens a visitor's sealed recipient to send the notice.
+DECRYPTERS = ("exposure_sender", "outbox_sender")
 SEAL = "chalicelib.services.platform.crypto:seal"
 OPEN = "chalicelib.services.platform.crypto:open_sealed"
 
@@ -189,9 +190,18 @@ class RoleParts:
             identity = self.format_arn(
                 service="ses", resource="identity", resource_name=self.config.ses_identity
             )
+            # mail goes out through the identity's default configuration set (bounce and complaint
+            # events): SES checks the sender may use it too
+            configuration_set = self.format_arn(
+                service="ses",
+                resource="configuration-set",
+                resource_name=self.sender_configuration_set.configuration_set_name,
+            )
             out.append(
                 iam.PolicyStatement(
-                    sid="SendEmail", actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity]
+                    sid="SendEmail",
+                    actions=["ses:SendEmail", "ses:SendRawEmail"],
+                    resources=[identity, configuration_set],
                 )
             )
         if "sns" in uses:

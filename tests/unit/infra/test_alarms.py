@@ -24,7 +24,8 @@ def alarms(template):
 
 
 def topic_of(template):
-    [topic] = resources(template, "AWS::SNS::Topic")
+    """The alarm topic (the other topics carry queues' notifications: SES feedback)."""
+    [topic] = [t for t in resources(template, "AWS::SNS::Topic") if t.startswith("Alarms")]
     return {"Ref": topic}
 
 

@@ -209,8 +209,13 @@ def test_functions_environment_tracing_and_schedules(synth):
 
     template = synth["template"]
     functions = resources(template, "AWS::Serverless::Function")
+    queues = {v["Properties"].get("QueueName"): k for k, v in resources(template, "AWS::SQS::Queue").items()}
     specs = function_specs()
     assert {s.resource for s in specs} <= set(functions)
+    # the outbox (stream -> sender), SES feedback and fan-out queues' URL settings
+    assert {"DIMOTIS_OUTBOX_QUEUE_URL", "DIMOTIS_SES_FEEDBACK_QUEUE_URL", "DIMOTIS_FANOUT_QUEUE_URL"} <= {
+        q.url_env for q in queue_specs()
+    }
     for spec in specs:
         props = functions[spec.resource]["Properties"]
         assert props["Tracing"] == "Active"
@@ -228,7 +233,7 @@ def test_functions_environment_tracing_and_schedules(synth):
         ):
             assert env[key], key
         for queue in queue_specs():
-            assert queue.url_env in env
+            assert env[queue.url_env] == {"Ref": queues[f"{PREFIX}{queue.name}"]}, (spec.name, queue.url_env)
         if spec.kind == "schedule":
             events = props.get("Events", {}).values()
             assert any(
@@ -347,3 +352,49 @@ def test_templates_pass_cfn_lint(synth, which):
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
     result = subprocess.run([str(cfn_lint), str(synth[which])], capture_output=True, text=True)
     assert result.returncode & 2 == 0 and result.returncode & 1 == 0, result.stdout + result.stderr
+
+
+def test_ses_bounces_and_complaints_reach_the_feedback_queue_through_its_topic(synth):
+    from dimotis_infra.code import queue_specs
+
+    # GIVEN the synthesised stack and the code's queues
+    template = synth["template"]
+    queues = {v["Properties"].get("QueueName"): k for k, v in resources(template, "AWS::SQS::Queue").items()}
+    topics = {v["Properties"].get("TopicName"): k for k, v in resources(template, "AWS::SNS::Topic").items()}
+    [spec] = [s for s in queue_specs() if s.name == "ses_feedback"]
+    topic, queue = topics[f"{PREFIX}{spec.sns_topic}"], queues[f"{PREFIX}ses_feedback"]
+    # THEN the queue is subscribed to the topic in the SNS envelope (the handler unwraps it)
+    [subscription] = [
+        s["Properties"] for s in resources(template, "AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic}
+    ]
+    assert subscription["Protocol"] == "sqs"
+    assert subscription["Endpoint"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert not subscription.get("RawMessageDelivery")
+    # AND the queue lets that topic, and only it, send to it
+    [policy] = [
+        p["Properties"] for p in resources(template, "AWS::SQS::QueuePolicy").values()
+        if {"Ref": queue} in p["Properties"]["Queues"]
+    ]
+    [allow] = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Action"] == "sqs:SendMessage" and allow["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": topic}}}
+    # AND the sender identity's default configuration set publishes bounces and complaints to it
+    [identity] = resources(template, "AWS::SES::EmailIdentity").values()
+    [configuration_set] = resources(template, "AWS::SES::ConfigurationSet")
+    assert identity["Properties"]["ConfigurationSetAttributes"]["ConfigurationSetName"] == {"Ref": configuration_set}
+    [destination] = [d["Properties"] for d in resources(template, "AWS::SES::ConfigurationSetEventDestination").values()]
+    assert destination["ConfigurationSetName"] == {"Ref": configuration_set}
+    event = destination["EventDestination"]
+    assert event["Enabled"] is True and sorted(event["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert event["SnsDestination"] == {"TopicARN": {"Ref": topic}}
+    # AND SES of this account may publish to the topic
+    [topic_policy] = [
+        p["Properties"]["PolicyDocument"]["Statement"] for p in resources(template, "AWS::SNS::TopicPolicy").values()
+        if {"Ref": topic} in p["Properties"]["Topics"]
+    ]
+    assert [
+        s for s in topic_policy
+        if s.get("Principal") == {"Service": "ses.amazonaws.com"} and s["Effect"] == "Allow"
+        and s["Action"] == "sns:Publish"
+    ]

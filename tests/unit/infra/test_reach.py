@@ -19,24 +19,42 @@ from dimotis_infra.reach import function_reach  # noqa: E402
 pytestmark = pytest.mark.xdist_group("infra")
 CRYPTO = "chalicelib.services.platform.crypto"
 NOTIFICATIONS = "chalicelib.services.platform.notifications"
+SENDER = "chalicelib.services.platform.outbox_sender"
 
 
 def reach(name):
     return function_reach(next(s for s in function_specs() if s.name == name))
 
 
-def test_the_stream_router_reaches_its_consumers_and_the_sender():
+def test_the_stream_router_reaches_its_consumers_and_queues_the_outbox_but_never_sends():
     # table_stream's handler names only the router; the consumers are strings in CONSUMERS
     found = reach("table_stream")
-    assert f"{NOTIFICATIONS}:_send" in found.operations
-    assert {"ses", "sns", "sqs"} <= found.services  # e-mail, SMS, the fan-out queue
+    assert f"{NOTIFICATIONS}:on_outbox_record" in found.operations
+    assert f"{SENDER}:queue_message" in found.operations and f"{SENDER}:deliver" not in found.operations
+    assert "sqs" in found.services and not {"ses", "sns"} & found.services  # the outbox, fan-out queues
+    assert f"{CRYPTO}:open_sealed" not in found.operations
     assert {"outbox", "stats", "stream_marks", "appointments"} <= found.tables
+
+
+def test_the_outbox_sender_sends_and_opens_sealed_visitor_recipients():
+    # its handler (outbox_events.outbox_send) delivers the rows whose ids come off the outbox queue
+    found = reach("outbox_sender")
+    assert f"{SENDER}:deliver" in found.operations and f"{CRYPTO}:open_sealed" in found.operations
+    assert {"ses", "sns", "kms", "sqs"} <= found.services  # e-mail, SMS, recipients, retries
+    assert {"outbox", "suppressed_addresses", "sms_budget"} <= found.tables
+    assert not {"appointments", "citizens", "visitors"} & found.tables
+
+
+def test_ses_feedback_only_records_suppressions():
+    found = reach("ses_feedback")
+    assert found.tables == {"suppressed_addresses"}
+    assert not {"ses", "sns", "sqs", "kms"} & found.services
 
 
 def test_the_api_enqueues_but_never_sends_and_seals_but_never_opens():
     found = reach("api_handler")
     assert f"{NOTIFICATIONS}:enqueue" in found.operations
-    assert f"{NOTIFICATIONS}:_send" not in found.operations and not {"ses", "sns"} & found.services
+    assert f"{SENDER}:deliver" not in found.operations and not {"ses", "sns"} & found.services
     assert f"{CRYPTO}:seal" in found.operations and f"{CRYPTO}:open_sealed" not in found.operations
     # AND the health page's list of every model reaches every table
     from dimotis_infra.code import table_specs

@@ -15,10 +15,18 @@ from botocore.client import BaseClient
 
 from chalicelib.aws import client as aws_client
 from chalicelib.settings import get_settings
-from tests.events import stream_event, stream_record
+from tests.events import sqs_event, stream_event, stream_record
 from tests.unit.appointments.conftest import booked  # noqa: F401 - the fixture, shared
 from tests.unit.infra.conftest import PREFIX, RESTORED_KEY, RESTORED_NAME
-from tests.unit.infra.templates import may, resources, role_of, role_statements, table_ids, table_resources
+from tests.unit.infra.templates import (
+    as_list,
+    may,
+    resources,
+    role_of,
+    role_statements,
+    table_ids,
+    table_resources,
+)
 
 pytestmark = pytest.mark.xdist_group("infra")
 
@@ -43,7 +51,7 @@ def test_each_function_has_a_role_of_its_own(synth):
     assert all(template["Resources"][r]["Type"] == "AWS::IAM::Role" for r in roles)
 
 
-def test_only_the_exposure_sender_may_decrypt_the_visit_log_key(synth):
+def test_only_the_exposure_and_outbox_senders_may_decrypt_the_visit_log_key(synth):
     from dimotis_infra.code import function_specs
 
     # GIVEN the visit-log key and every function's role
@@ -54,8 +62,9 @@ def test_only_the_exposure_sender_may_decrypt_the_visit_log_key(synth):
         for spec in function_specs()
         if may(role_statements(template, role_of(template, spec.resource)), "kms:Decrypt", key)
     }
-    # THEN the API function's role cannot decrypt; only exposure_sender's can
-    assert decrypters == {"exposure_sender"}
+    # THEN the API function's role cannot decrypt; only the two senders' can (the exposure sender
+    # opens visitors' contacts, the outbox sender a visitor's sealed recipient)
+    assert decrypters == {"exposure_sender", "outbox_sender"}
     # AND the API may still seal a registration (a data key to encrypt with, never to decrypt)
     api = role_statements(template, role_of(template, "APIHandler"))
     assert may(api, "kms:GenerateDataKey", key)
@@ -101,13 +110,33 @@ def test_only_the_functions_that_send_may_send(synth):
     from dimotis_infra.code import function_specs
     from dimotis_infra.reach import function_reach
 
+    # GIVEN every function's role and what its code reaches
     template = synth["template"]
+    sender_ids = []
     for spec in function_specs():
         statements = role_statements(template, role_of(template, spec.resource))
-        sends = may(statements, "sns:Publish", "*")
-        assert sends == ("sns" in function_reach(spec).services), spec.name
+        services = function_reach(spec).services
+        # THEN it may publish SMS and send e-mail exactly when its code does
+        assert may(statements, "sns:Publish", "*") == ("sns" in services), spec.name
+        mail = [s for s in statements if s["Effect"] == "Allow" and s.get("Sid") == "SendEmail"]
+        assert bool(mail) == ("ses" in services), spec.name
+        assert not [
+            s for s in statements if s.get("Sid") != "SendEmail" and any(
+                a.startswith("ses:") for a in as_list(s.get("Action", [])))
+        ], spec.name
+        if mail:
+            sender_ids.append(spec.name)
+            [statement] = mail
+            assert set(as_list(statement["Action"])) == {"ses:SendEmail", "ses:SendRawEmail"}
+            # only with this deployment's identity and its configuration set (bounces, complaints)
+            assert "identity/palaiofaliro.gr" in json.dumps(statement["Resource"])
+            [configuration_set] = resources(template, "AWS::SES::ConfigurationSet")
+            assert json.dumps({"Ref": configuration_set}) in json.dumps(statement["Resource"])
+    # AND the stream function only queues the outbox's rows: the outbox sender alone sends them
+    assert sender_ids == ["outbox_sender"]
+    assert not may(role_statements(template, role_of(template, "TableStream")), "sns:Publish", "*")
     assert not may(role_statements(template, role_of(template, "APIHandler")), "sns:Publish", "*")
-    assert may(role_statements(template, role_of(template, "TableStream")), "sns:Publish", "*")
+    assert may(role_statements(template, role_of(template, "OutboxSender")), "sns:Publish", "*")
 
 
 def test_the_api_writes_uploads_under_incoming_and_deletes_nothing_kept(synth):
@@ -168,11 +197,11 @@ def within_reach(function: str, calls) -> None:
         assert "chalicelib.services.platform.crypto:open_sealed" in reach.operations
 
 
-def test_a_booking_its_stream_and_its_messages_stay_within_each_functions_reach(booked, client):  # noqa: F811
+def test_a_booking_its_stream_and_its_messages_stay_within_each_functions_reach(booked, client, outbox_pipeline):  # noqa: F811
     from chalicelib.models.outbox import OutboxMessage
 
-    # GIVEN Maria's booking (made as the API route makes it: e-mail and SMS wanted)
-    aws_client("ses").verify_email_identity(EmailAddress=get_settings().email_sender)
+    # GIVEN Maria's booking (made as the API route makes it: e-mail and SMS wanted), the outbox
+    # queue and a verified sender (the outbox_pipeline fixture)
     # WHEN the API answers its health page (which lists the tables) and the services
     with recording() as api_calls:
         assert client.http.get("/api/health").status_code in (200, 503)
@@ -188,9 +217,21 @@ def test_a_booking_its_stream_and_its_messages_stay_within_each_functions_reach(
         records = [stream_record(OutboxMessage.get(r["message_id"]["S"]), event_name="INSERT") for r in rows]
         out = client.lambda_.invoke("table_stream", stream_event(records))
         assert out.payload == {"batchItemFailures": []}
+    # AND the outbox sender takes the rows' ids off the outbox queue
+    queued = outbox_pipeline.receive()
+    assert len(queued) == 2
+    with recording() as sender_calls:
+        out = client.lambda_.invoke("outbox_sender", sqs_event(queued))
+        assert out.payload == {"batchItemFailures": []}
     # THEN each touched only tables and services its reach (and so its role) grants
     within_reach("api_handler", api_calls)
     within_reach("table_stream", stream_calls)
+    within_reach("outbox_sender", sender_calls)
     assert "dynamodb:ListTables" in touched(api_calls)[1]  # granted on "*" to the API alone
-    services = {o.split(":")[0] for o in touched(stream_calls)[1]}
-    assert {"ses", "sns"} <= services  # the messages did go out
+    # AND the stream only queued the rows (on the queue its environment names); the sender sent them
+    stream_operations = touched(stream_calls)[1]
+    assert "sqs:SendMessage" in stream_operations and not {o for o in stream_operations if o[:4] in ("ses:", "sns:")}
+    queued_on = {p["QueueUrl"] for service, op, p in stream_calls if (service, op) == ("sqs", "SendMessage")}
+    assert queued_on == {get_settings().outbox_queue_url}
+    assert {"ses:SendRawEmail", "sns:Publish"} <= touched(sender_calls)[1] or {
+        "ses:SendEmail", "sns:Publish"} <= touched(sender_calls)[1]  # the messages did go out
