@@ -108,6 +108,23 @@ def saved(page, text: str) -> None:
     _expect()(page.locator("#status")).to_contain_text(text)
 
 
+def set_municipality(page, settings: dict) -> None:
+    """On the municipality tab: the municipality's names, contacts and map (``settings`` as
+    ``PUT /api/admin/municipality`` takes them, address and website left out)."""
+    page.locator("#tabbtn-municipality").click()
+    page.locator("#m-name-el").fill(settings["name_el"])
+    page.locator("#m-name-en").fill(settings["name_en"])
+    page.locator("#m-phone").fill(settings["phone"])
+    page.locator("#m-email").fill(settings["email"])
+    page.locator("#m-lat").fill(str(settings["map"]["centre"]["lat"]))
+    page.locator("#m-lng").fill(str(settings["map"]["centre"]["lng"]))
+    page.locator("#m-zoom").fill(str(settings["map"]["zoom"]))
+    for side in ("south", "west", "north", "east"):
+        page.locator(f"#m-{side}").fill(str(settings["map"]["bounds"][side]))
+    page.locator("[data-testid=municipality-save]").click()
+    saved(page, "Αποθηκεύτηκαν οι ρυθμίσεις του δήμου")
+
+
 def create_service_point(
     page, point_id: str, name_el: str, name_en: str, *, address: str, lat: float, lng: float, hours: str
 ) -> None:
