@@ -260,7 +260,7 @@ def test_a_clerk_resets_a_forgotten_password_with_the_emailed_code(local_stack, 
     # AND the new password signs in, back to the page first asked for
     page.locator("#back-to-login").click()
     _sign_in(page, username, "Neos-Kodikos-Epanafora-9!")
-    page.wait_for_url(local_stack.url + "/admin/queue.html")
+    page.wait_for_url(local_stack.url + "/admin/queue.html", timeout=30_000)  # a busy machine: the queue page is heavy
 
 
 def test_a_clerk_turns_on_an_authenticator_from_the_account_page_with_the_keyboard(local_stack, page):

@@ -65,6 +65,14 @@ def add_absence(staff: Any, body: dict[str, Any], *, source: str = "entered") ->
     appointments beyond it are flagged."""
     start, end = _validate(body)
     employee = get_employee(body["employee_number"])
+    if not employee.department_id:
+        # an administrator invited without a department serves no service: there is no capacity
+        # the absence could change, and absences are kept per department
+        raise Conflict(
+            "This employee belongs to no department; absences are kept for department staff.",
+            code="employee_without_department",
+            details={"field": "employee_number"},
+        )
     ensure_department(staff, employee.department_id)
     absence = Absence(
         uuid.uuid4().hex[:16],
@@ -106,11 +114,23 @@ def remove_absence(staff: Any, absence_id: str) -> dict[str, Any]:
     return {"removed": absence_id}
 
 
+def _csv_rows(reader: Any) -> Any:
+    """(row number, row) of a CSV reader; a file the csv module cannot read is a 409."""
+    try:
+        yield from enumerate(reader, start=2)
+    except csv.Error as exc:
+        raise Conflict(
+            f"The absences file cannot be read as CSV (line {max(reader.line_num, 1)}): {exc}.",
+            code="invalid_absences_file",
+            details={"errors": [{"row": max(reader.line_num, 1), "message": str(exc)}]},
+        ) from None
+
+
 def import_absences(staff: Any, content: str) -> dict[str, Any]:
     """CSV ``employee_number,kind,start_day,end_day,note``: every row checked first, then added."""
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     rows, errors = [], []
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in _csv_rows(reader):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         if not any(row.values()):
             continue

@@ -86,7 +86,10 @@ def _parse_csv(content: str) -> list[dict[str, Any]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     missing = [c for c in ("kind", "id") if c not in header]
     if missing:
         raise InvalidOrgFile(
@@ -96,13 +99,25 @@ def _parse_csv(content: str) -> list[dict[str, Any]]:
         )
     reader.fieldnames = header
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
-        row["row"] = number
-        rows.append(row)
+    try:
+        for number, raw in enumerate(reader, start=2):
+            row = {k: (v or "").strip() for k, v in raw.items() if k}
+            if not any(row.values()):
+                continue
+            row["row"] = number
+            rows.append(row)
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     return rows
+
+
+def _unreadable(reader: Any, exc: csv.Error) -> InvalidOrgFile:
+    """A file the csv module cannot read (e.g. a carriage return inside an unquoted field)."""
+    return InvalidOrgFile(
+        f"The file cannot be read as CSV (line {max(reader.line_num, 1)}): {exc}.",
+        code="invalid_org_file",
+        details={"errors": [{"row": max(reader.line_num, 1), "field": "content", "message": str(exc)}]},
+    )
 
 
 def _json_row(number: int, kind: str, item: dict[str, Any]) -> dict[str, Any]:

@@ -147,3 +147,27 @@ def test_absences_import_is_all_or_nothing_and_departments_are_enforced(client, 
     # AND a manager of another department may not enter an absence of a KEP employee
     other = {**bearer(make_staff("manager", "roads")), **JSON}
     assert absence(client, other, "E1", day).status_code == 403
+
+
+def test_an_absence_needs_an_employee_of_a_department_and_a_readable_file(client, make_staff, kep):
+    _, day, _ = kep
+    admin = {**bearer(make_staff("admin", "kep")), **JSON}
+    # GIVEN an administrator invited without a department (employee number 0)
+    invited = client.http.post(
+        "/api/admin/staff",
+        headers=admin,
+        body=json.dumps({"username": "it.admin", "email": "it@example.gr", "name": "IT", "role": "admin",
+                         "employee_number": "0"}),
+    )
+    assert invited.status_code == 201, invited.body
+    # WHEN an absence of theirs is entered THEN it is a 409 naming the field, nothing written (it was a 500)
+    resp = absence(client, admin, "0", day)
+    assert resp.status_code == 409 and resp.json_body["error"]["code"] == "employee_without_department"
+    assert resp.json_body["error"]["details"] == {"field": "employee_number"}
+    # AND a file the csv module cannot read is a 409 too, naming its line
+    unreadable = "employee_number,kind,start_day,end_day,note\nE1,le\rave,x,y,\n"
+    resp = client.http.post(
+        "/api/staff/absences/import", headers=admin, body=json.dumps({"content": unreadable})
+    )
+    assert resp.status_code == 409 and resp.json_body["error"]["code"] == "invalid_absences_file"
+    assert list(Absence.scan()) == []

@@ -228,3 +228,24 @@ def test_manage_py_import_org(cognito, tmp_path, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out)["added"]["employees"] == ["H100", "H101", "H102"]
     assert manage.main(["import-org", str(path), "--dry-run"]) == 0
     assert json.loads(capsys.readouterr().out)["changes"] == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "kind,id\r\nemployee,H1\rx,y\n",  # a carriage return inside an unquoted field
+        "\u0000\u0094\u0095\rx",  # not a CSV at all (found by the fuzzer: it answered 500)
+    ],
+)
+def test_a_file_the_csv_reader_cannot_read_is_refused_naming_the_line(client, make_staff, content):
+    # GIVEN an admin
+    admin = {**bearer(make_staff("admin", "kep")), "Content-Type": "application/json"}
+    # WHEN a file the csv module cannot read is imported
+    resp = client.http.post(
+        "/api/admin/org/import", headers=admin, body=json.dumps({"content": content, "format": "csv"})
+    )
+    # THEN it is a 409 naming the line, in the error shape, and nothing is written
+    assert resp.status_code == 409, resp.body
+    assert resp.json_body["error"]["code"] == "invalid_org_file"
+    assert resp.json_body["error"]["details"]["errors"][0]["row"] >= 1
+    assert list(Employee.scan()) == [] and list(Department.scan()) == []
