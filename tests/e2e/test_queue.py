@@ -199,3 +199,45 @@ def test_appointment_and_walk_in_are_called_the_board_shows_both_calls_and_each_
     expect(desk.locator("#open")).to_be_visible()
     for context in (kiosk.context, board.context, staff):
         context.close()
+
+
+def test_the_counter_form_offers_the_queues_of_the_point_chosen_even_when_an_earlier_answer_is_late(
+    local_stack, browser
+):
+    """The page first loads the point selected by default; a clerk who picks another point at once
+    must be offered that point's queues, even when the first answer arrives after the second (it
+    was: the queues of the first point, whose answer came last, stayed in the form)."""
+    expect = _expect()
+    base = local_stack.url
+    staff = browser.new_context(locale="el-GR")
+    staff.add_cookies([{"name": "dimotis_staff", "value": local_stack.staff_token("admin"), "url": base}])
+    desk = staff.new_page()
+    # GIVEN a second service point of the KEP with a queue of its own
+    admin = {"Authorization": f"Bearer {local_stack.staff_token('admin')}"}
+    other = f"kep-race-{random.randrange(10**6):06d}"
+    status, body = local_stack.request("POST", "/api/staff/catalogue/service-points", headers=admin, body={
+        "service_point_id": other, "department_id": "kep", "name_el": "ΚΕΠ Αγώνα", "name_en": "KEP Race"})
+    assert status in (200, 201), body
+    status, body = local_stack.request("POST", "/api/staff/catalogue/queues", headers=admin, body={
+        "service_point_id": other, "prefix": "R", "department_id": "kep", "name_el": "Αγώνας"})
+    assert status in (200, 201), body
+    # AND the answer for every point but POINT is slow
+    def slow_unless_chosen(route):
+        if not route.request.url.split("?")[0].endswith(f"/points/{POINT}"):
+            time.sleep(2)
+        route.continue_()
+
+    desk.route(re.compile(r"/api/staff/queue/points/[^/?]+(\?.*)?$"), slow_unless_chosen)
+    desk.goto(f"{base}/admin/queue.html")
+    desk.wait_for_function("document.querySelectorAll('#point option').length > 0")
+    options = desk.locator("#point option").evaluate_all("(os) => os.map((o) => o.value)")
+    assert POINT in options and other in options, options
+    if desk.locator("#point").input_value() == POINT:  # make the default another point
+        desk.locator("#point").select_option(other)
+    # WHEN POINT is chosen while the default's answer is still on its way
+    desk.locator("#point").select_option(POINT)
+    expect(desk.locator(f"#q-{QUEUE}")).to_be_attached()
+    desk.wait_for_timeout(3000)  # the slow answer has come by now
+    # THEN the form offers POINT's queues only
+    values = desk.locator("#queue-choices input").evaluate_all("(xs) => xs.map((x) => x.value)")
+    assert values and all(v.startswith(POINT + "-") for v in values), values

@@ -62,7 +62,9 @@ function render() {
     $("counter-title").textContent = t("queue.counter_open");
   }
   const checked = new Set(counter ? counter.queue_ids : remembered().queues || view.queues.map((q) => q.queue_id));
-  if (!$("queue-choices").childElementCount) {
+  // built once per point (a refresh keeps what the clerk ticked), for the point the view is of
+  if ($("queue-choices").dataset.point !== view.chosenPoint) {
+    $("queue-choices").dataset.point = view.chosenPoint;
     replaceChildren(
       $("queue-choices"),
       view.queues.map((q) =>
@@ -119,7 +121,10 @@ async function refresh() {
   const point = $("point").value;
   if (!point) return;
   try {
-    view = await api(`/api/staff/queue/points/${encodeURIComponent(point)}`);
+    const answer = await api(`/api/staff/queue/points/${encodeURIComponent(point)}`);
+    // an answer for a point chosen before (a slower request) must not show that point's queues
+    if ($("point").value !== point) return;
+    view = { ...answer, chosenPoint: point };
     render();
   } catch (err) {
     showError($("error"), err);
@@ -134,6 +139,7 @@ function choosePoint() {
   const saved = remembered();
   counterId = saved.point === point ? saved.counter_id : null;
   replaceChildren($("queue-choices"));
+  delete $("queue-choices").dataset.point;
   view = null;
   refresh();
 }
