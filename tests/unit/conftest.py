@@ -16,6 +16,15 @@ def _inside_a_request():
     audit._current.reset(token)
 
 
+@pytest.fixture(autouse=True)
+def _no_running_stack(monkeypatch, tmp_path):
+    """``manage.py`` commands called in-process read a running local stack's state file and put its
+    addresses in the environment. A browser test's stack (on another worker, or one that was killed)
+    leaves ``.devstack/state.json``: a unit test calling ``manage.main`` must not pick it up, or
+    every later test of that worker talks to a stack that is gone (CI saw ~100 tests fail so)."""
+    monkeypatch.setenv("DIMOTIS_STACK_STATE", str(tmp_path / "no-stack.json"))
+
+
 @pytest.fixture
 def env(monkeypatch):
     """``env(DIMOTIS_LIMIT_SCAN_PASS="off", ...)``: environment variables set and the settings read
