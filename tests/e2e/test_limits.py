@@ -63,6 +63,8 @@ def test_a_long_wait_is_an_error_that_says_when_in_english_too(local_stack, page
     page.add_init_script("localStorage.setItem('dimotis.lang', 'en')")
     seen = _refuse_first(page, "**/api/visits/registrations", "rate_limited", 3600, times=5)
     page.goto(local_stack.url + "/visits.html")
+    # (the form is the page's once its module has run: before that a click submits it natively)
+    page.wait_for_load_state("networkidle")
     # WHEN a visitor registers
     page.locator("#name").fill("Visitor")
     page.locator("#email").fill("visitor@example.org")
