@@ -61,6 +61,8 @@ def _limits() -> dict[str, tuple[int, float] | None]:
                 raise ValueError(f"{variable}={raw!r}: capacity at least 1, seconds not negative")
         out[name] = (capacity, seconds)
     return out
+
+
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw not in (None, "") else default

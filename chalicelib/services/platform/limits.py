@@ -140,6 +140,8 @@ def _refuse(limit: Limit, seconds: float) -> None:
 def forget_refusals() -> None:
     """Forget which buckets this container knows to be empty (tests, between worlds)."""
     _empty_until.clear()
+
+
 def allowance_update(limit: Limit, subject: str, day: str, *, now: float | None = None) -> tuple[Any, list, Any]:
     """The write that counts one use of ``limit`` for ``subject`` on ``day``: the item, its
     actions and its condition, for ``use_allowance`` or for a transaction that counts the use
