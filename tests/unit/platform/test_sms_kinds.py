@@ -62,7 +62,6 @@ def long_point_address(monkeypatch):
 def _appointment_texts() -> dict[str, str]:
     service = SimpleNamespace(
         name_el=long(SERVICE_NAME), name_en=long(SERVICE_NAME), documents=[{"name_el": long(200)}],
-        service_point_id="p-" + "x" * 60,
     )
     appointment = SimpleNamespace(
         reference="ABCDEFGH", slot_start=datetime(2026, 11, 25, 7, tzinfo=UTC),
